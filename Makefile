@@ -1,0 +1,60 @@
+# The two commands of the README: `make run` and `make test`. Everything else is their set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 0.0.0.0
+PORT ?= 8000
+
+.PHONY: run test install install-test translations init lint chromium browser-tools messages clean
+
+run: install translations init
+	$(BIN)/coursesite serve --host $(HOST) --port $(PORT)
+
+test: install-test translations chromium browser-tools
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes; the marker files record what was installed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: | $(BIN)/activate
+	$(BIN)/pybabel compile -d coursesite/translations
+
+init: install
+	$(BIN)/coursesite init
+
+# Debian's chromium: Playwright's own browser download cannot work on the lab's machines.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else echo "Browser tests need Chromium: install it (sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium"; fi
+
+browser-tools: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Refresh the French catalogue after adding interface text (then translate the new entries).
+messages: | $(BIN)/activate
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o coursesite/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i coursesite/translations/messages.pot -d coursesite/translations
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache

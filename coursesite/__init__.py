@@ -1,0 +1,33 @@
+"""coursesite: self-paced, bilingual digital-literacy lessons for a community tech lab."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from coursesite.config import PROJECT_ROOT, instance_path, load_config
+
+
+def create_app(test_config=None):
+    """Create and wire the Flask application."""
+    test_config = dict(test_config or {})
+    app = Flask(
+        __name__,
+        instance_path=str(test_config.pop("INSTANCE_PATH", None) or instance_path()),
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, test_config)
+
+    from coursesite import cli, db, errors, i18n, learn, security, site, templating
+
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    learn.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(site.bp)
+    app.register_blueprint(learn.bp)
+    return app

@@ -1,0 +1,76 @@
+"""Settings: defaults < instance/config.py < COURSESITE_* environment variables."""
+
+import json
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "LANGUAGES": ("fr", "en"),
+    "BABEL_DEFAULT_LOCALE": "fr",
+    "LESSONS": str(PROJECT_ROOT / "lessons"),
+    # A catalogue refresh stats every lesson folder; once a second is plenty for staff
+    # who save a file and reload the page.
+    "LESSONS_RELOAD_INTERVAL": 1.0,
+    "DATABASE_URL": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # The public address printed on posters, slips and cards; guessed from the request if unset.
+    "PUBLIC_URL": None,
+}
+
+# Settings that COURSESITE_<NAME> may override, with how to read the text.
+ENVIRONMENT = {
+    "LESSONS": str,
+    "LESSONS_RELOAD_INTERVAL": float,
+    "PUBLIC_URL": str,
+    "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
+    "REMEMBER_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
+}
+
+
+def instance_path() -> Path:
+    """Return the instance folder: COURSESITE_INSTANCE, else ./instance beside the project."""
+    return Path(os.environ.get("COURSESITE_INSTANCE") or PROJECT_ROOT / "instance").resolve()
+
+
+def load_config(app, test_config=None):
+    """Fill app.config from defaults, the instance config file, the environment and tests."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, parse in ENVIRONMENT.items():
+        value = os.environ.get(f"COURSESITE_{name}")
+        if value is not None:
+            app.config[name] = parse(value)
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "coursesite.db")
+
+
+def read_or_create_secret_key(folder: Path) -> str:
+    """Return the instance's secret key, generating and saving it on first use."""
+    path = folder / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = os.urandom(32).hex()
+    # Created with owner-only permissions: the key signs every session cookie.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key
+
+
+def describe(app) -> str:
+    """Return the effective settings worth showing to staff, as JSON (secrets hidden)."""
+    shown = {k: app.config[k] for k in ("LESSONS", "DATABASE_URL", "PUBLIC_URL")}
+    return json.dumps(shown, indent=2)

@@ -1,0 +1,81 @@
+"""Named lesson paths from lessons/paths.yml."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from coursesite.lessons.model import Problem
+
+MAX_BYTES = 200_000
+
+
+@dataclass(frozen=True)
+class LessonPath:
+    """An ordered list of lessons with a title and description per language."""
+
+    id: str
+    titles: dict
+    descriptions: dict
+    lesson_lines: tuple[tuple[str, int], ...]  # (lesson id, line in paths.yml)
+
+    @property
+    def lesson_ids(self) -> tuple[str, ...]:
+        return tuple(lesson_id for lesson_id, _ in self.lesson_lines)
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or next(iter(self.titles.values()), self.id)
+
+    def description(self, lang: str) -> str:
+        return self.descriptions.get(lang) or ""
+
+
+def load_paths(path: Path) -> tuple[tuple[LessonPath, ...], list[Problem]]:
+    """Return the paths that make sense and a problem for each thing that does not."""
+    try:
+        data = path.read_bytes()
+        if len(data) > MAX_BYTES:
+            return (), [Problem(path, 1, "paths.yml is too large")]
+        nodes = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
+        items = yaml.safe_load(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return (), [Problem(path, 1, f"cannot read paths.yml: {exc}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return (), [Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}")]
+    if items is None:
+        return (), []
+    if not isinstance(items, list):
+        return (), [Problem(path, 1, "paths.yml must be a list of paths (lines starting with -)")]
+    paths, problems, seen = [], [], set()
+    for item, node in zip(items, nodes.value, strict=True):
+        line = node.start_mark.line + 1
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            problems.append(Problem(path, line, "each path needs an `id`"))
+            continue
+        lessons = item.get("lessons")
+        titles = item.get("title")
+        if not isinstance(titles, dict) or not all(isinstance(v, str) for v in titles.values()):
+            problems.append(Problem(path, line, f"path `{item['id']}`: `title` needs fr: and en:"))
+            continue
+        if not isinstance(lessons, list) or not all(isinstance(x, str) for x in lessons):
+            problems.append(Problem(path, line, f"path `{item['id']}`: `lessons` must be a list"))
+            continue
+        if item["id"] in seen:
+            problems.append(Problem(path, line, f"path id `{item['id']}` is used twice"))
+            continue
+        seen.add(item["id"])
+        lesson_nodes = dict(
+            (k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)
+        ).get("lessons")
+        lines = [n.start_mark.line + 1 for n in lesson_nodes.value] if lesson_nodes else []
+        descriptions = item.get("description") if isinstance(item.get("description"), dict) else {}
+        paths.append(
+            LessonPath(
+                id=item["id"],
+                titles={str(k): v for k, v in titles.items()},
+                descriptions={str(k): str(v) for k, v in descriptions.items()},
+                lesson_lines=tuple(zip(lessons, lines or [line] * len(lessons), strict=True)),
+            )
+        )
+    return tuple(paths), problems

@@ -1,0 +1,72 @@
+"""Interface text: a complete French catalogue, and the right <html lang> everywhere."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+import coursesite
+
+TRANSLATIONS = Path(coursesite.__file__).parent / "translations"
+
+
+def catalogues():
+    return sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+
+
+def test_there_is_a_french_catalogue():
+    assert [p.parts[-3] for p in catalogues()] == ["fr"]
+
+
+@pytest.mark.parametrize("po_path", catalogues(), ids=lambda p: p.parts[-3])
+def test_every_entry_is_translated_and_none_is_fuzzy(po_path):
+    with po_path.open("rb") as f:
+        catalogue = read_po(f)
+    problems = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            problems.append(f"untranslated: {message.id!r}")
+        if message.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+        for placeholder in re.findall(r"%\(\w+\)[sd]", str(message.id)):
+            if not all(placeholder in s for s in strings):
+                problems.append(f"placeholder {placeholder} lost in {message.id!r}")
+    assert problems == []
+
+
+def test_every_interface_string_in_the_code_is_in_the_catalogue():
+    """A msgid in the code but missing from messages.po would show in English to French readers."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("coursesite/**.py", "python"), ("coursesite/templates/**.html", "jinja2")]
+    root = Path(coursesite.__file__).parent.parent
+    found = {
+        (m[2] if isinstance(m[2], str) else m[2][0])
+        for m in extract_from_dir(root / "coursesite", [(p.removeprefix("coursesite/"), k) for p, k in method_map],
+                                  keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+                                            "ngettext": (1, 2), "lazy_ngettext": (1, 2)})
+    }
+    with (TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert sorted(found - known) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "lang"),
+    [("/fr/", "fr"), ("/en/", "en"), ("/fr/lessons/bonjour/1", "fr"), ("/en/lessons/bonjour/1", "en"),
+     ("/fr/lessons/nope/", "fr"), ("/en/lessons/nope/", "en"), ("/poster?lang=en", "en"), ("/poster?lang=fr", "fr")],
+)
+def test_html_lang_matches_the_page_language(client, url, lang):
+    page = client.get(url).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
+
+
+def test_pages_without_a_language_in_the_url_follow_the_browser(client):
+    page = client.get("/poster", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "QR code of the address" in page
+    page = client.get("/poster", headers={"Accept-Language": "fr-CA,fr"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Code QR de l’adresse" in page
