@@ -238,6 +238,7 @@ def render_markdown(
         else:
             tokens = _MD.parse(source, env)
             if _too_deep(tokens):
+                log.warning("Markdown nested too deeply; showing it as plain text")
                 return Markup(sanitize_html(f"<pre>{escape(source)}</pre>"))
             _style_callouts(tokens, callout_titles or {})
             rendered = _MD.renderer.render(tokens, _MD.options, env)
