@@ -10,20 +10,31 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: (_l("Something in that request was not right"),
-          _l("The page could not use what was sent. Go back, reload the page and try again.")),
-    403: (_l("This page is not for your account"),
-          _l("Your account cannot open this page. Ask a helper if you think it should.")),
-    404: (_l("We could not find this page"),
-          _l("The address may be mistyped, or the page was moved or removed.")),
-    405: (_l("Something in that request was not right"),
-          _l("The page could not use what was sent. Go back, reload the page and try again.")),
-    413: (_l("That is too large"),
-          _l("What you sent is larger than the site accepts. Try a smaller file or a shorter text.")),
-    429: (_l("Too many tries"),
-          _l("Please wait a few minutes, then try again.")),
-    500: (_l("Something went wrong on our side"),
-          _l("It is not your fault. Try again in a moment, or ask a helper.")),
+    400: (
+        _l("Something in that request was not right"),
+        _l("The page could not use what was sent. Go back, reload the page and try again."),
+    ),
+    403: (
+        _l("This page is not for your account"),
+        _l("Your account cannot open this page. Ask a helper if you think it should."),
+    ),
+    404: (
+        _l("We could not find this page"),
+        _l("The address may be mistyped, or the page was moved or removed."),
+    ),
+    405: (
+        _l("Something in that request was not right"),
+        _l("The page could not use what was sent. Go back, reload the page and try again."),
+    ),
+    413: (
+        _l("That is too large"),
+        _l("What you sent is larger than the site accepts. Try a smaller file or a shorter text."),
+    ),
+    429: (_l("Too many tries"), _l("Please wait a few minutes, then try again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("It is not your fault. Try again in a moment, or ask a helper."),
+    ),
 }
 
 
@@ -42,8 +53,10 @@ def init_app(app):
     def csrf_error(exc):
         return render_error(
             400,
-            _l("This form has expired or was not sent from this site. "
-               "Go back, reload the page and try again."),
+            _l(
+                "This form has expired or was not sent from this site. "
+                "Go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

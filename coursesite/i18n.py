@@ -19,9 +19,9 @@ def browser_language() -> str:
 
 def saved_language() -> str | None:
     """Return the language the person chose before (account, then cookie), if any."""
-    if hasattr(current_app, "login_manager") and current_user.is_authenticated:
-        if current_user.language in languages():
-            return current_user.language
+    signed_in = hasattr(current_app, "login_manager") and current_user.is_authenticated
+    if signed_in and current_user.language in languages():
+        return current_user.language
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     return cookie if cookie in languages() else None
 

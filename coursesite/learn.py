@@ -76,7 +76,9 @@ def set_alternates(lesson: Lesson, endpoint: str, step_number: int | None = None
             # Steps are matched by id, not position: translations may differ in order.
             number = other.step_index(lesson.steps[step_number - 1].id)
             if number:
-                alternates[lang] = url_for("learn.step", lang=lang, lesson_id=lesson.id, number=number)
+                alternates[lang] = url_for(
+                    "learn.step", lang=lang, lesson_id=lesson.id, number=number
+                )
             else:
                 alternates[lang] = url_for("learn.lesson", lang=lang, lesson_id=lesson.id)
         else:
@@ -97,7 +99,9 @@ def catalogue_page(lang):
         for other in current_app.config["LANGUAGES"]:
             missing_lesson = missing_lesson or catalogue().get(other, missing)
     return render_template(
-        "learn/catalogue.html", topics=topics, missing_lesson=missing_lesson,
+        "learn/catalogue.html",
+        topics=topics,
+        missing_lesson=missing_lesson,
         paths=catalogue().paths(),
     )
 

@@ -14,7 +14,10 @@ def lan_addresses() -> list[str]:
         try:
             output = subprocess.run(
                 [ip_command, "-4", "-o", "addr", "show", "scope", "global"],
-                capture_output=True, text=True, timeout=2, check=False,
+                capture_output=True,
+                text=True,
+                timeout=2,
+                check=False,
             ).stdout
             for line in output.splitlines():
                 parts = line.split()

@@ -27,7 +27,11 @@ def home():
     preferred = browser_language()
     others = [lang for lang in current_app.config["LANGUAGES"] if lang != preferred]
     choices = [
-        {"lang": lang, "name": LANGUAGE_NAMES.get(lang, lang), "url": url_for("learn.catalogue", lang=lang)}
+        {
+            "lang": lang,
+            "name": LANGUAGE_NAMES.get(lang, lang),
+            "url": url_for("learn.catalogue", lang=lang),
+        }
         for lang in [preferred, *others]
     ]
     return render_template("site/choose_language.html", choices=choices)
@@ -56,4 +60,6 @@ def poster_qr():
     """Return the QR code of the site's address as SVG, made locally."""
     buffer = io.BytesIO()
     segno.make(public_url(), error="m").save(buffer, kind="svg", scale=10, border=2, xmldecl=False)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    return Response(
+        buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"}
+    )

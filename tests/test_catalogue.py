@@ -87,7 +87,10 @@ def test_a_broken_lesson_never_hides_the_others(root):
 def test_drafts_are_hidden_unless_asked(root):
     folder = root / "fr" / "brouillon"
     folder.mkdir()
-    touch_later(folder / "lesson.md", LESSON.format(title="B").replace("duration: 5", "duration: 5\ndraft: true"))
+    touch_later(
+        folder / "lesson.md",
+        LESSON.format(title="B").replace("duration: 5", "duration: 5\ndraft: true"),
+    )
     cat = Catalogue(root, ("fr", "en"), reload_interval=0)
     assert cat.get("fr", "brouillon") is None
     assert cat.get("fr", "brouillon", drafts=True).title == "B"
@@ -111,7 +114,10 @@ def test_paths_name_lessons_and_unknown_ids_are_reported(root):
     cat = Catalogue(root, ("fr", "en"))
     (path,) = cat.paths()
     assert path.title("fr") == "Début" and path.lesson_ids == ("bonjour", "inconnue")
-    assert any(str(p).endswith("paths.yml:5: error: path `debut` names an unknown lesson `inconnue`") for p in cat.problems())
+    assert any(
+        str(p).endswith("paths.yml:5: error: path `debut` names an unknown lesson `inconnue`")
+        for p in cat.problems()
+    )
 
 
 def test_broken_paths_file_is_reported_not_fatal(root):

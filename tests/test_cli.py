@@ -21,37 +21,54 @@ def free_port() -> int:
 
 
 def environment(tmp_path: Path, lessons: Path = FIXTURE_LESSONS) -> dict:
-    return {**os.environ, "COURSESITE_INSTANCE": str(tmp_path / "instance"), "COURSESITE_LESSONS": str(lessons)}
+    return {
+        **os.environ,
+        "COURSESITE_INSTANCE": str(tmp_path / "instance"),
+        "COURSESITE_LESSONS": str(lessons),
+    }
 
 
 def test_init_creates_instance_folder_secret_key_and_database(tmp_path):
-    result = subprocess.run([*COURSESITE, "init"], env=environment(tmp_path), capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [*COURSESITE, "init"], env=environment(tmp_path), capture_output=True, text=True, check=True
+    )
     instance = tmp_path / "instance"
     assert f"Instance folder: {instance}" in result.stdout
     key = (instance / "secret_key").read_text().strip()
     assert len(key) == 64 and (instance / "secret_key").stat().st_mode & 0o077 == 0
     assert (instance / "coursesite.db").stat().st_size > 0
-    subprocess.run([*COURSESITE, "init"], env=environment(tmp_path), check=True, capture_output=True)
+    subprocess.run(
+        [*COURSESITE, "init"], env=environment(tmp_path), check=True, capture_output=True
+    )
     assert (instance / "secret_key").read_text().strip() == key  # never replaced once made
 
 
 def test_two_instances_never_share_a_secret_key(tmp_path):
     for name in ("a", "b"):
-        subprocess.run([*COURSESITE, "init"], env=environment(tmp_path / name), check=True, capture_output=True)
-    assert (tmp_path / "a/instance/secret_key").read_text() != (tmp_path / "b/instance/secret_key").read_text()
+        subprocess.run(
+            [*COURSESITE, "init"], env=environment(tmp_path / name), check=True, capture_output=True
+        )
+    assert (tmp_path / "a/instance/secret_key").read_text() != (
+        tmp_path / "b/instance/secret_key"
+    ).read_text()
 
 
 def test_serve_prints_addresses_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
     port = free_port()
     process = subprocess.Popen(
         [*COURSESITE, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"],
-        env=environment(tmp_path, STARTER_LESSONS), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=environment(tmp_path, STARTER_LESSONS),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 20
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=2
+                ) as response:
                     assert response.status == 200
                     break
             except OSError:
@@ -75,10 +92,25 @@ def test_lessons_check_reports_file_and_line_and_exit_code(tmp_path):
 
     root = tmp_path / "lessons"
     shutil.copytree(FIXTURE_LESSONS, root)
-    ok = subprocess.run([*COURSESITE, "lessons", "check", str(root)], env=environment(tmp_path), capture_output=True, text=True)
+    ok = subprocess.run(
+        [*COURSESITE, "lessons", "check", str(root)],
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    (root / "fr" / "bonjour" / "lesson.md").write_text("---\ntitle: x\nsummary: y\nduration: beaucoup\n---\n## Un\n", encoding="utf-8")
-    bad = subprocess.run([*COURSESITE, "lessons", "check", str(root)], env=environment(tmp_path), capture_output=True, text=True)
+    (root / "fr" / "bonjour" / "lesson.md").write_text(
+        "---\ntitle: x\nsummary: y\nduration: beaucoup\n---\n## Un\n", encoding="utf-8"
+    )
+    bad = subprocess.run(
+        [*COURSESITE, "lessons", "check", str(root)],
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 1
-    assert f"{root}/fr/bonjour/lesson.md:4: error: front matter: `duration` must be a whole number of minutes" in bad.stdout
+    assert (
+        f"{root}/fr/bonjour/lesson.md:4: error: front matter: `duration` must be a whole number of minutes"
+        in bad.stdout
+    )
     assert "Traceback" not in bad.stdout + bad.stderr

@@ -26,9 +26,23 @@ def test_images_inside_the_folder_are_found(folder):
 
 @pytest.mark.parametrize(
     "name",
-    ["../secret.png", "img/../../secret.png", "%2e%2e/secret.png", "/etc/passwd", "//evil.example/x.png",
-     "http://evil.example/x.png", "lesson.md", "shot.png?x=1", "img\\..\\..\\secret.png", "", ".hidden.png",
-     "missing.png", "shot.png\x00.png", "C:/Windows/x.png", "file:///etc/passwd"],
+    [
+        "../secret.png",
+        "img/../../secret.png",
+        "%2e%2e/secret.png",
+        "/etc/passwd",
+        "//evil.example/x.png",
+        "http://evil.example/x.png",
+        "lesson.md",
+        "shot.png?x=1",
+        "img\\..\\..\\secret.png",
+        "",
+        ".hidden.png",
+        "missing.png",
+        "shot.png\x00.png",
+        "C:/Windows/x.png",
+        "file:///etc/passwd",
+    ],
 )
 def test_anything_else_is_refused(folder, name):
     assert safe_media_path(folder, name) is None

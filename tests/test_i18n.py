@@ -46,9 +46,18 @@ def test_every_interface_string_in_the_code_is_in_the_catalogue():
     root = Path(coursesite.__file__).parent.parent
     found = {
         (m[2] if isinstance(m[2], str) else m[2][0])
-        for m in extract_from_dir(root / "coursesite", [(p.removeprefix("coursesite/"), k) for p, k in method_map],
-                                  keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
-                                            "ngettext": (1, 2), "lazy_ngettext": (1, 2)})
+        for m in extract_from_dir(
+            root / "coursesite",
+            [(p.removeprefix("coursesite/"), k) for p, k in method_map],
+            keywords={
+                "_": None,
+                "_l": None,
+                "gettext": None,
+                "lazy_gettext": None,
+                "ngettext": (1, 2),
+                "lazy_ngettext": (1, 2),
+            },
+        )
     }
     with (TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as f:
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
@@ -57,8 +66,16 @@ def test_every_interface_string_in_the_code_is_in_the_catalogue():
 
 @pytest.mark.parametrize(
     ("url", "lang"),
-    [("/fr/", "fr"), ("/en/", "en"), ("/fr/lessons/bonjour/1", "fr"), ("/en/lessons/bonjour/1", "en"),
-     ("/fr/lessons/nope/", "fr"), ("/en/lessons/nope/", "en"), ("/poster?lang=en", "en"), ("/poster?lang=fr", "fr")],
+    [
+        ("/fr/", "fr"),
+        ("/en/", "en"),
+        ("/fr/lessons/bonjour/1", "fr"),
+        ("/en/lessons/bonjour/1", "en"),
+        ("/fr/lessons/nope/", "fr"),
+        ("/en/lessons/nope/", "en"),
+        ("/poster?lang=en", "en"),
+        ("/poster?lang=fr", "fr"),
+    ],
 )
 def test_html_lang_matches_the_page_language(client, url, lang):
     page = client.get(url).get_data(as_text=True)

@@ -11,7 +11,7 @@ def text_of(response) -> str:
 
 def test_catalogue_groups_lessons_by_topic_with_duration_and_level(client):
     page = text_of(client.get("/fr/"))
-    assert "<h2 id=\"topic-1\">Essai</h2>" in page
+    assert '<h2 id="topic-1">Essai</h2>' in page
     assert "Dire bonjour" in page and "5 min" in page and "Niveau 1 sur 3" in page
     assert "3 étapes" in page
 
@@ -56,9 +56,17 @@ def test_step_images_have_dimensions_and_come_from_the_lesson_folder(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/fr/lessons/bonjour/0", "/fr/lessons/bonjour/4", "/fr/lessons/nope/", "/de/", "/fr/lessons/bonjour/x",
-     "/fr/lessons/bonjour/media/lesson.md", "/fr/lessons/bonjour/media/..%2flesson.md",
-     "/fr/lessons/bonjour/media/../../en/bonjour/porte.png", "/fr/lessons/bonjour/media/%2e%2e/%2e%2e/paths.yml"],
+    [
+        "/fr/lessons/bonjour/0",
+        "/fr/lessons/bonjour/4",
+        "/fr/lessons/nope/",
+        "/de/",
+        "/fr/lessons/bonjour/x",
+        "/fr/lessons/bonjour/media/lesson.md",
+        "/fr/lessons/bonjour/media/..%2flesson.md",
+        "/fr/lessons/bonjour/media/../../en/bonjour/porte.png",
+        "/fr/lessons/bonjour/media/%2e%2e/%2e%2e/paths.yml",
+    ],
 )
 def test_unknown_pages_and_files_answer_404_in_french(client, url):
     with client.get(url) as response:
@@ -90,7 +98,9 @@ def test_switching_to_a_language_without_the_step_goes_to_the_lesson(client):
 def test_switching_to_a_language_without_the_lesson_shows_a_polite_notice(client, lessons_dir):
     folder = lessons_dir / "fr" / "seulement-fr"
     folder.mkdir()
-    (folder / "lesson.md").write_text("---\ntitle: Seul\nsummary: s\nduration: 3\n---\n## Un\n\nx\n", encoding="utf-8")
+    (folder / "lesson.md").write_text(
+        "---\ntitle: Seul\nsummary: s\nduration: 3\n---\n## Un\n\nx\n", encoding="utf-8"
+    )
     page = text_of(client.get("/fr/lessons/seulement-fr/1"))
     assert 'href="/en/?missing=seulement-fr"' in page
     notice = text_of(client.get("/en/?missing=seulement-fr"))
@@ -99,7 +109,10 @@ def test_switching_to_a_language_without_the_lesson_shows_a_polite_notice(client
 
 def test_edited_lesson_shows_without_restart(client, lessons_dir):
     path = lessons_dir / "fr" / "bonjour" / "lesson.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("Poussez la porte.", "Tirez la porte."), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Poussez la porte.", "Tirez la porte."),
+        encoding="utf-8",
+    )
     import os
 
     stat = path.stat()

@@ -34,7 +34,11 @@ def error_of(path: Path) -> str:
 
 
 def test_front_matter_intro_and_steps_are_read(tmp_path):
-    path = write(tmp_path, GOOD_FRONT + "Intro **ici**.\n\n## Ouvrir le navigateur {#open-browser}\n\nTexte 1\n\n## Écrire l'adresse\n\nTexte 2\n")
+    path = write(
+        tmp_path,
+        GOOD_FRONT
+        + "Intro **ici**.\n\n## Ouvrir le navigateur {#open-browser}\n\nTexte 1\n\n## Écrire l'adresse\n\nTexte 2\n",
+    )
     lesson = load_lesson(path, "fr")
     assert lesson.id == "demo" and lesson.lang == "fr"
     assert lesson.title == "Créer une adresse courriel"
@@ -71,12 +75,30 @@ def test_slugify_keeps_ids_ascii_and_readable():
         ("---\ntitle: x\n## Un\n", "front matter not closed"),
         ("---\ntitle: [unclosed\n---\n## Un\n", "lesson.md:2: error: front matter: expected"),
         ("---\nsummary: s\nduration: 5\n---\n## Un\n", "`title` is required"),
-        ("---\ntitle: t\nsummary: s\nduration: vingt\n---\n## Un\n", "lesson.md:4: error: front matter: `duration` must be a whole number"),
-        ("---\ntitle: t\nsummary: s\nduration: 5\nlevel: 7\n---\n## Un\n", "lesson.md:5: error: front matter: `level` must be 1, 2 or 3"),
-        ("---\ntitle: t\nsummary: s\nduration: 5\ndraft: peut-être\n---\n## Un\n", "`draft` must be true or false"),
-        ("---\ntitle: t\nsummary: s\nduration: 5\nupdated: hier\n---\n## Un\n", "`updated` must be a date"),
-        ("---\ntitle: t\nsummary: s\nduration: 5\n---\nSeulement une intro.\n", "lesson.md:6: error: no steps"),
-        ("---\ntitle: t\nsummary: s\nduration: 5\n---\n## A {#x}\n\n## B {#x}\n", "lesson.md:8: error: step id `x` is already used on line 6"),
+        (
+            "---\ntitle: t\nsummary: s\nduration: vingt\n---\n## Un\n",
+            "lesson.md:4: error: front matter: `duration` must be a whole number",
+        ),
+        (
+            "---\ntitle: t\nsummary: s\nduration: 5\nlevel: 7\n---\n## Un\n",
+            "lesson.md:5: error: front matter: `level` must be 1, 2 or 3",
+        ),
+        (
+            "---\ntitle: t\nsummary: s\nduration: 5\ndraft: peut-être\n---\n## Un\n",
+            "`draft` must be true or false",
+        ),
+        (
+            "---\ntitle: t\nsummary: s\nduration: 5\nupdated: hier\n---\n## Un\n",
+            "`updated` must be a date",
+        ),
+        (
+            "---\ntitle: t\nsummary: s\nduration: 5\n---\nSeulement une intro.\n",
+            "lesson.md:6: error: no steps",
+        ),
+        (
+            "---\ntitle: t\nsummary: s\nduration: 5\n---\n## A {#x}\n\n## B {#x}\n",
+            "lesson.md:8: error: step id `x` is already used on line 6",
+        ),
         ("---\n- a\n- b\n---\n## Un\n", "front matter must be fields"),
     ],
 )
@@ -94,7 +116,9 @@ def test_invalid_utf8_and_binary_files_are_refused_clearly(tmp_path):
 
 def test_windows_line_endings_and_bom_are_accepted(tmp_path):
     path = write(tmp_path, "")
-    path.write_bytes(("\ufeff" + GOOD_FRONT + "## Un {#one}\r\n\r\nTexte\r\n").replace("\n", "\r\n").encode())
+    path.write_bytes(
+        ("\ufeff" + GOOD_FRONT + "## Un {#one}\r\n\r\nTexte\r\n").replace("\n", "\r\n").encode()
+    )
     assert load_lesson(path, "fr").steps[0].id == "one"
 
 

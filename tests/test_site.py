@@ -5,7 +5,9 @@ import json
 
 def test_first_visit_offers_both_languages_browser_language_first(client):
     page = client.get("/", headers={"Accept-Language": "en-CA,en;q=0.9"}).get_data(as_text=True)
-    assert page.index('lang="en" hreflang="en">English') < page.index('lang="fr" hreflang="fr">Français')
+    assert page.index('lang="en" hreflang="en">English') < page.index(
+        'lang="fr" hreflang="fr">Français'
+    )
     assert '<html lang="en">' in page
     page = client.get("/", headers={"Accept-Language": "fr-CA"}).get_data(as_text=True)
     assert page.index(">Français<") < page.index(">English<")
@@ -35,7 +37,11 @@ def test_poster_shows_address_and_a_local_qr_code(client):
 def test_every_page_sends_a_strict_content_security_policy(client):
     headers = client.get("/fr/lessons/bonjour/1").headers
     csp = headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp
+    )
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -44,4 +50,6 @@ def test_templates_carry_no_inline_script_or_style(app):
 
     for template in Path(app.root_path, "templates").rglob("*.html"):
         text = template.read_text(encoding="utf-8")
-        assert "<script>" not in text and " style=" not in text and " on" + "click=" not in text, template
+        assert "<script>" not in text and " style=" not in text and " on" + "click=" not in text, (
+            template
+        )

@@ -97,7 +97,9 @@ def parse_front_matter(path: Path, front: str) -> dict:
         if kind is str and not value.strip():
             raise LessonError(Problem(path, line, f"front matter: `{name}` is empty"))
     if data.get("level") is not None and data["level"] not in (1, 2, 3):
-        problem = Problem(path, field_line(front, "level"), "front matter: `level` must be 1, 2 or 3")
+        problem = Problem(
+            path, field_line(front, "level"), "front matter: `level` must be 1, 2 or 3"
+        )
         raise LessonError(problem)
     if not 0 < data["duration"] <= 600:
         line = field_line(front, "duration")

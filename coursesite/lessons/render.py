@@ -15,8 +15,12 @@ MediaUrl = Callable[[Lesson, str], str]
 class LessonRenderer:
     """Turn a lesson's intro, steps and step titles into safe HTML, with caching."""
 
-    def __init__(self, catalogue: Catalogue, media_url: MediaUrl,
-                 callout_titles: Callable[[str], Mapping[str, str]]):
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        media_url: MediaUrl,
+        callout_titles: Callable[[str], Mapping[str, str]],
+    ):
         self.catalogue = catalogue
         self.media_url = media_url
         self.callout_titles = callout_titles

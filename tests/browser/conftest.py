@@ -30,7 +30,10 @@ def axe_violations(page) -> list[str]:
 def phone(browser, live_server):
     """A phone-sized browser context (360×640, touch) on the live server."""
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 640},
+        is_mobile=True,
+        has_touch=True,
     )
     yield context
     context.close()
@@ -39,6 +42,8 @@ def phone(browser, live_server):
 @pytest.fixture
 def desktop(browser, live_server):
     """A desktop browser context on the live server, French-speaking."""
-    context = browser.new_context(base_url=live_server.url, locale="fr-CA", viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-CA", viewport={"width": 1280, "height": 800}
+    )
     yield context
     context.close()
