@@ -19,12 +19,13 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, test_config)
 
-    from coursesite import cli, db, errors, i18n, learn, security, site, templating
+    from coursesite import cli, db, errors, i18n, learn, search, security, site, templating
 
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     learn.init_app(app)
+    search.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

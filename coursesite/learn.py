@@ -11,6 +11,7 @@ from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.render import LessonRenderer
+from coursesite.search import MAX_QUERY_CHARS
 
 bp = Blueprint("learn", __name__)
 
@@ -168,6 +169,15 @@ def print_view(lang, lesson_id):
     return render_template(
         "learn/print.html", lesson=lesson, intro=renderer().intro(lesson), parts=parts
     )
+
+
+@bp.route("/<lang:lang>/search")
+def search(lang):
+    """Find lessons and steps whose words match what the person typed."""
+    query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2].strip()
+    index = current_app.extensions["coursesite.search"]
+    hits = index.search(lang, query, drafts=can_see_drafts()) if query else []
+    return render_template("learn/search.html", query=query, hits=hits)
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/media/<path:filename>")

@@ -62,6 +62,8 @@ PAGE_TYPES = [
     "/{lang}/lessons/" + LESSON + "/print",
     "/{lang}/lessons/nowhere/",
     "/poster?lang={lang}",
+    "/{lang}/search?q=cour",
+    "/{lang}/search?q=zzzz",
 ]
 
 

@@ -1,0 +1,123 @@
+"""Search: case- and accent-insensitive, by prefix, in each language, kept in step with edits."""
+
+import os
+import re
+
+import pytest
+
+from coursesite.search import fts_query
+
+
+def result_links(client, lang, query):
+    response = client.get(f"/{lang}/search", query_string={"q": query})
+    assert response.status_code == 200
+    return re.findall(r'<h2><a href="([^"]+)"', response.get_data(as_text=True))
+
+
+def rewrite(path, old, new):
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.fixture
+def starter_client(starter_app):
+    return starter_app.test_client()
+
+
+@pytest.mark.parametrize("query", ["courriel", "COURRIEL", "Courriel", "cour", "COUR"])
+def test_case_and_prefix_do_not_matter(starter_client, query):
+    assert "/fr/lessons/creer-adresse-courriel/" in result_links(starter_client, "fr", query)
+
+
+@pytest.mark.parametrize("query", ["emploi", "Emploi", "EMPLOI", "assurance-emploi"])
+def test_employment_insurance_is_found_in_french(starter_client, query):
+    assert "/fr/lessons/demande-assurance-emploi/" in result_links(starter_client, "fr", query)
+
+
+def test_accents_do_not_matter(client):
+    # The French summary says "Une petite leçon pour les tests."
+    with_accent = result_links(client, "fr", "leçon")
+    assert with_accent == result_links(client, "fr", "LECON") and with_accent
+
+
+def test_matches_in_a_step_link_to_that_step(client):
+    assert result_links(client, "fr", "poussez") == ["/fr/lessons/bonjour/1"]
+    assert result_links(client, "fr", "souriez") == ["/fr/lessons/bonjour/2"]
+
+
+def test_each_language_searches_its_own_lessons(client):
+    assert result_links(client, "en", "push") == ["/en/lessons/bonjour/1"]
+    assert result_links(client, "fr", "push") == []
+    assert result_links(client, "en", "poussez") == []
+
+
+def test_search_results_show_the_matched_words(client):
+    page = client.get("/fr/search?q=pouss").get_data(as_text=True)
+    assert "<mark>Poussez</mark> la porte." in page
+    assert "1 résultat pour « pouss »" in page
+
+
+def test_index_follows_lesson_edits(client, lessons_dir):
+    path = lessons_dir / "fr" / "bonjour" / "lesson.md"
+    rewrite(path, "Poussez la porte.", "Tournez la poignée.")
+    assert result_links(client, "fr", "poignee") == ["/fr/lessons/bonjour/1"]
+    assert result_links(client, "fr", "poussez") == []
+    (lessons_dir / "fr" / "bonjour" / "lesson.md").unlink()
+    assert result_links(client, "fr", "poignee") == []
+
+
+def test_index_survives_a_restart_without_reindexing_unchanged_lessons(tmp_path):
+    from tests.conftest import FIXTURE_LESSONS, make_app
+
+    first = make_app(tmp_path, FIXTURE_LESSONS)
+    first.extensions["coursesite.search"].sync()
+    second = make_app(tmp_path, FIXTURE_LESSONS)
+    index = second.extensions["coursesite.search"]
+    written = []
+    index._write = lambda lesson, digest: written.append(lesson.id)
+    index.sync()
+    assert written == []
+    assert result_links(second.test_client(), "fr", "souriez") == ["/fr/lessons/bonjour/2"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "*",
+        "a OR b",
+        "NEAR(a b)",
+        "title:porte",
+        "porte)",
+        "-porte",
+        "^porte",
+        "x" * 5000,
+        "\x00porte",
+        "%00",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "🙂",
+        "   ",
+    ],
+)
+def test_hostile_queries_get_a_normal_page(client, query):
+    response = client.get("/fr/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query('Noël "OR" a*') == '"Noël"* "OR"* "a"*'
+    assert fts_query("!!!") is None
+
+
+def test_drafts_are_not_found_by_learners(client, lessons_dir):
+    path = lessons_dir / "fr" / "bonjour" / "lesson.md"
+    rewrite(path, "level: 1", "level: 1\ndraft: true")
+    assert result_links(client, "fr", "poussez") == []
+
+
+def test_search_box_is_on_every_lesson_page(client):
+    page = client.get("/fr/lessons/bonjour/1").get_data(as_text=True)
+    assert 'role="search"' in page and 'action="/fr/search"' in page
