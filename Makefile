@@ -43,8 +43,9 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	else echo "Browser tests need Chromium: install it (sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium"; fi
 
-browser-tools: node_modules/axe-core/axe.min.js
-node_modules/axe-core/axe.min.js: package.json package-lock.json
+# axe-core (accessibility) and html-validate, pinned in package-lock.json; nothing here is served.
+browser-tools: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -19,16 +19,41 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, test_config)
 
-    from coursesite import cli, db, errors, i18n, learn, search, security, site, templating
+    from coursesite import (
+        auth,
+        cards,
+        cli,
+        db,
+        errors,
+        i18n,
+        learn,
+        media,
+        progress,
+        roles,
+        search,
+        security,
+        site,
+        staff,
+        staff_import,
+        templating,
+    )
 
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
+    roles.init_app(app)
+    media.init_app(app)
     learn.init_app(app)
+    staff.init_app(app)
     search.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(site.bp)
     app.register_blueprint(learn.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(progress.bp)
+    app.register_blueprint(cards.bp)
+    app.register_blueprint(staff_import.bp)
     return app

@@ -1,15 +1,11 @@
 """The `coursesite` command: serve, init, and the commands staff and helpers run."""
 
 import signal
-import sys
-from pathlib import Path
 
 import click
 import segno
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-
-from coursesite.lessons.catalogue import Catalogue
 
 
 def make_app():
@@ -69,30 +65,14 @@ def serve_command(host, port, threads):
         click.echo("coursesite stopped.")
 
 
-@click.group("lessons")
-def lessons_group():
-    """Check and prepare lesson files."""
-
-
-@lessons_group.command("check")
-@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-@with_appcontext
-def lessons_check_command(path):
-    """Report problems in lesson files as path:line: severity: message."""
-    root = path or Path(current_app.config["LESSONS"])
-    catalogue = Catalogue(root, current_app.config["LANGUAGES"], reload_interval=float("inf"))
-    problems = catalogue.problems()
-    for problem in problems:
-        click.echo(str(problem))
-    errors = sum(p.severity == "error" for p in problems)
-    click.echo(f"{len(catalogue.current().lessons)} lessons read, {errors} errors, "
-               f"{len(problems) - errors} warnings.", err=True)
-    sys.exit(1 if errors else 0)
-
-
 def init_app(app):
     """Register the commands on the app (for `flask --app coursesite` too)."""
-    for command in (init_command, serve_command, lessons_group):
+    from coursesite.backup import COMMANDS as BACKUP_COMMANDS
+    from coursesite.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
+    from coursesite.cli_lessons import COMMANDS as LESSON_COMMANDS
+
+    commands = (*ACCOUNT_COMMANDS, *BACKUP_COMMANDS, *LESSON_COMMANDS)
+    for command in (init_command, serve_command, *commands):
         app.cli.add_command(command)
 
 

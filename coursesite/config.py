@@ -21,6 +21,18 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # The public address printed on posters, slips and cards; guessed from the request if unset.
     "PUBLIC_URL": None,
+    # Lab computers are shared: "Stay signed in" starts unticked on the sign-in form.
+    "SHARED_COMPUTER": True,
+    # Sign-in pauses after this many failures per username or address within the window.
+    "LOGIN_MAX_FAILURES": 10,
+    "LOGIN_FAILURE_WINDOW": 15 * 60,  # seconds
+    # `coursesite lessons check`: screenshots above these sizes are reported, and lessons
+    # whose `updated` date is older than this many months get a "screenshots may be stale".
+    "LESSON_IMAGE_MAX_BYTES": 500_000,
+    "LESSON_IMAGE_MAX_PIXELS": 4096 * 4096,
+    "LESSON_STALE_MONTHS": 12,
+    # Widths (pixels) of the WebP copies made of each screenshot for small screens.
+    "LESSON_IMAGE_WIDTHS": (480, 960, 1440),
 }
 
 # Settings that COURSESITE_<NAME> may override, with how to read the text.
@@ -30,6 +42,12 @@ ENVIRONMENT = {
     "PUBLIC_URL": str,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
     "REMEMBER_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
+    "SHARED_COMPUTER": lambda v: v.lower() in ("1", "true", "yes"),
+    "LOGIN_MAX_FAILURES": int,
+    "LOGIN_FAILURE_WINDOW": int,
+    "LESSON_IMAGE_MAX_BYTES": int,
+    "LESSON_IMAGE_MAX_PIXELS": int,
+    "LESSON_STALE_MONTHS": int,
 }
 
 

@@ -23,10 +23,13 @@ def open_database(url: str):
 
 
 def init_app(app):
-    """Bind the database, create missing tables, and open/close a connection per request."""
+    """Bind the database, create missing tables, and manage connections per request."""
     db = open_database(app.config["DATABASE_URL"])
     database.initialize(db)
     app.extensions["coursesite.db"] = db
+    # An SQLite connection is cheap to keep and costly to open (its pragmas run each time),
+    # so each server thread keeps its own; other databases give theirs back after a request.
+    keep_open = isinstance(db, SqliteDatabase)
 
     from coursesite import models
 
@@ -34,11 +37,14 @@ def init_app(app):
         models.create_tables(db)
 
     @app.before_request
-    def connect_db():
-        database.initialize(db)
-        database.connect(reuse_if_open=True)
+    def bind_db():
+        # Several apps may live in one process (tests): point the proxy at this one.
+        # Pages that never touch the database never open a connection (peewee connects
+        # on first query).
+        if database.obj is not db:
+            database.initialize(db)
 
     @app.teardown_request
     def close_db(exc):
-        if not database.is_closed():
+        if not keep_open and not database.is_closed():
             database.close()

@@ -11,6 +11,8 @@ from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.render import LessonRenderer
+from coursesite.media import renderer_options as screenshot_options
+from coursesite.progress import catalogue_state, lesson_state, step_state
 from coursesite.search import MAX_QUERY_CHARS
 
 bp = Blueprint("learn", __name__)
@@ -104,6 +106,7 @@ def catalogue_page(lang):
         topics=topics,
         missing_lesson=missing_lesson,
         paths=catalogue().paths(),
+        progress=catalogue_state(lang, catalogue().lessons(lang, drafts=can_see_drafts())),
     )
 
 
@@ -114,7 +117,8 @@ def lesson(lang, lesson_id):
     set_alternates(lesson, "learn.lesson")
     titles = [renderer().step_title(lesson, n) for n in range(1, len(lesson.steps) + 1)]
     return render_template(
-        "learn/lesson.html", lesson=lesson, intro=renderer().intro(lesson), step_titles=titles
+        "learn/lesson.html", lesson=lesson, intro=renderer().intro(lesson), step_titles=titles,
+        progress=lesson_state(lesson),
     )
 
 
@@ -146,6 +150,7 @@ def step(lang, lesson_id, number):
         body=renderer().step(lesson, number),
         previous_url=previous_url,
         next_url=next_url,
+        progress=step_state(lesson, number),
     )
 
 
@@ -198,7 +203,11 @@ def init_app(app):
     )
     app.extensions["coursesite.catalogue"] = lessons
     app.extensions["coursesite.renderer"] = LessonRenderer(
-        lessons, media_url, translated_callout_titles
+        lessons,
+        media_url,
+        translated_callout_titles,
+        lesson_url=lambda lang, lesson_id: url_for("learn.lesson", lang=lang, lesson_id=lesson_id),
+        **screenshot_options(app),
     )
     for problem in lessons.problems():
         app.logger.warning("lesson problem: %s", problem)

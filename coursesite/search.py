@@ -6,6 +6,7 @@ when a file changes. A digest per lesson lets a restart skip lessons already ind
 """
 
 import hashlib
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -21,11 +22,13 @@ from coursesite.lessons.model import Lesson
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 MAX_RESULTS = 30
+BATCH = 100  # lessons written per transaction
 WORD = re.compile(r"\w+", re.UNICODE)
 TAG = re.compile(r"<[^>]*>")
 # Marks around matched words in snippets: characters that never occur in lesson text.
 MARK_START, MARK_END = "\x02", "\x03"
 TEXT_PARSER = MarkdownIt("commonmark").enable("table")
+log = logging.getLogger(__name__)
 
 
 def index_models(database: SqliteDatabase):
@@ -163,19 +166,33 @@ class SearchIndex:
         with self._lock:
             if snapshot is self._snapshot:
                 return
-            with self.database.connection_context(), self.database.atomic():
+            with self.database.connection_context():
                 stored = {(r.lang, r.lesson_id): r.digest for r in self.Indexed.select()}
+                changed = []
                 for key, lesson in snapshot.lessons.items():
                     if self._indexed.get(key) is lesson:
                         continue
                     digest = lesson_digest(lesson)
                     if stored.get(key) != digest:
-                        self._write(lesson, digest)
+                        changed.append((lesson, digest))
                     self._indexed[key] = lesson
-                for key in set(stored) - set(snapshot.lessons):
-                    self._delete(*key)
-                    self._indexed.pop(key, None)
+                # Small transactions: another process sharing the index file never waits long.
+                for start in range(0, len(changed), BATCH):
+                    with self.database.atomic():
+                        for lesson, digest in changed[start : start + BATCH]:
+                            self._write(lesson, digest)
+                with self.database.atomic():
+                    for key in set(stored) - set(snapshot.lessons):
+                        self._delete(*key)
+                        self._indexed.pop(key, None)
             self._snapshot = snapshot
+
+    def sync_in_background(self) -> None:
+        """Index without delaying start-up; a failure is logged, searches retry it."""
+        try:
+            self.sync()
+        except Exception:  # noqa: BLE001 — a background thread has nobody else to tell
+            log.exception("search index: background indexing failed")
 
     def _delete(self, lang: str, lesson_id: str) -> None:
         Text, Indexed = self.Text, self.Indexed
@@ -220,4 +237,4 @@ def init_app(app):
     )
     app.extensions["coursesite.search"] = index
     # Indexing thousands of lessons takes seconds: do it without delaying start-up.
-    threading.Thread(target=index.sync, name="search-index", daemon=True).start()
+    threading.Thread(target=index.sync_in_background, name="search-index", daemon=True).start()

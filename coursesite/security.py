@@ -34,8 +34,36 @@ def add_security_headers(response):
     return response
 
 
+class SecureCookiesOverHttps:
+    """Mark every cookie Secure when the request came over HTTPS.
+
+    A WSGI wrapper, because the session, remember-me and language cookies are set in three
+    different places; over plain HTTP on the lab network they must stay usable.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def start_secure(status, headers, exc_info=None):
+            headers = [
+                (name, value + "; Secure")
+                if name.lower() == "set-cookie"
+                and "secure" not in (part.strip().lower() for part in value.split(";")[1:])
+                else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_secure)
+
+
 def init_app(app):
     """Protect every POST with a CSRF token and send the security headers."""
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open all afternoon still works
     CSRFProtect(app)
     app.after_request(add_security_headers)
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)

@@ -1,8 +1,10 @@
 """Shared fixtures: a real app on a temporary SQLite file, its client, and a live server."""
 
 import os
+import re
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,87 @@ def runner(app):
 def lessons_dir(app) -> Path:
     """The app's own (temporary) lessons folder, safe to edit."""
     return Path(app.config["LESSONS"])
+
+
+# Accounts: factories, and AuthActions that sign in through the real form (CSRF and all).
+
+PASSWORDS = {"learner": "piano47", "helper": "helper-pass-47", "staff": "staff-pass-47"}
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    """Return the CSRF token of the first form in a page."""
+    match = CSRF_FIELD.search(html)
+    assert match, "no form with a CSRF token on this page"
+    return match.group(1)
+
+
+@contextmanager
+def app_database(app):
+    """Run database code for `app` outside a request (its app context, its database)."""
+    from coursesite.db import database
+
+    with app.app_context():
+        database.initialize(app.extensions["coursesite.db"])
+        with database.connection_context():
+            yield
+
+
+def add_user(app, username, role="learner", password=None, **fields):
+    """Create an account in the app's database and return it (password: PASSWORDS[role])."""
+    from coursesite.accounts import create_user
+
+    with app_database(app):
+        user, _ = create_user(
+            username, role, fields.pop("name", None), password or PASSWORDS[role], **fields
+        )
+    return user
+
+
+@pytest.fixture
+def make_learner(app):
+    return lambda username="carole", password=None, **fields: add_user(
+        app, username, "learner", password, **fields
+    )
+
+
+@pytest.fixture
+def make_helper(app):
+    return lambda username="richard", password=None, **fields: add_user(
+        app, username, "helper", password, **fields
+    )
+
+
+@pytest.fixture
+def make_staff(app):
+    return lambda username="sophie", password=None, **fields: add_user(
+        app, username, "staff", password, **fields
+    )
+
+
+class AuthActions:
+    """Sign in and out like a person would, through the forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, path="/login") -> str:
+        return csrf_token_from(self.client.get(path).get_data(as_text=True))
+
+    def login(self, username="carole", password=None, remember=False, **fields):
+        data = {"csrf_token": self.csrf_token(), "username": username,
+                "password": password or PASSWORDS["learner"], **fields}
+        if remember:
+            data["remember"] = "1"
+        return self.client.post("/login", data=data)
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf_token("/fr/")})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
 
 
 # Browser tests: a real waitress server and Debian's Chromium, driven by Playwright.

@@ -7,11 +7,12 @@ from urllib.parse import unquote, urlsplit
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 
 
-def safe_media_path(folder: Path, name: str) -> Path | None:
+def safe_media_path(folder: Path, name: str, real_folder: Path | None = None) -> Path | None:
     """Return the image file `name` inside `folder`, or None if it is anything else.
 
     Refuses URLs with a scheme or host, absolute paths, `..`, hidden files, files that
     are not images, and symlinks (or symlinked folders) that lead outside the lesson.
+    `real_folder`, the folder's realpath, saves resolving it again for each picture.
     """
     if not name or "\x00" in name or "\\" in name:
         return None
@@ -25,7 +26,7 @@ def safe_media_path(folder: Path, name: str) -> Path | None:
         return None
     candidate = folder / relative
     try:
-        real_folder = Path(os.path.realpath(folder))
+        real_folder = real_folder or Path(os.path.realpath(folder))
         real = Path(os.path.realpath(candidate))
     except (OSError, ValueError):
         return None

@@ -3,20 +3,23 @@
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
+from coursesite.lessons.headings import BLOCK_PARSER, find_headings, headings_from_tokens
 from coursesite.lessons.model import Lesson, LessonError, Problem, Step
 
-MAX_FILE_BYTES = 1_000_000
+# A long lesson is 40 KB. Parsing is linear but slow on pathological text (a megabyte of
+# `[` takes markdown-it ~10 s), so the limit keeps even a hostile file under a second or two.
+MAX_FILE_BYTES = 250_000
 MAX_FRONT_MATTER_BYTES = 20_000
 EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z0-9][A-Za-z0-9_-]{0,79})\}\s*$")
 ID_CHARS = re.compile(r"[^a-z0-9]+")
-# Only structure matters here, so the plain CommonMark parser is enough: it knows that a
-# `##` inside a code block or a blockquote does not start a step.
-STRUCTURE_PARSER = MarkdownIt("commonmark")
+# libyaml's safe loader when PyYAML has it: same rules, several times faster.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 FIELDS = {
     # name: (required, accepted types, description for messages)
@@ -38,9 +41,15 @@ def slugify(text: str) -> str:
 
 def read_text(path: Path) -> str:
     """Return the file's text, refusing what is not a reasonably sized UTF-8 text."""
-    data = path.read_bytes()
-    if len(data) > MAX_FILE_BYTES:
-        raise LessonError(Problem(path, 1, f"file is too large ({len(data):,} bytes)"))
+    size = path.stat().st_size
+    if size <= MAX_FILE_BYTES:  # checked before reading: the file may be a huge video
+        data = path.read_bytes()
+        size = len(data)
+    if size > MAX_FILE_BYTES:
+        message = (
+            f"file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,}): split the lesson"
+        )
+        raise LessonError(Problem(path, 1, message))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -76,9 +85,10 @@ def parse_front_matter(path: Path, front: str) -> dict:
     if len(front.encode()) > MAX_FRONT_MATTER_BYTES:
         raise LessonError(Problem(path, 2, "front matter is too long"))
     try:
-        data = yaml.safe_load(front)
+        data = yaml.load(front, Loader=YAML_LOADER)  # noqa: S506 — a safe loader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # Where a list or quote was opened tells staff more than where the file ended.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 2
         reason = getattr(exc, "problem", None) or "invalid YAML"
         raise LessonError(Problem(path, line, f"front matter: {reason}")) from None
@@ -112,14 +122,12 @@ def parse_front_matter(path: Path, front: str) -> dict:
     return data
 
 
-def split_steps(path: Path, body: str, first_line: int) -> tuple[str, tuple[Step, ...]]:
+def split_steps(
+    path: Path, body: str, first_line: int, tokens: list[Token] | None = None
+) -> tuple[str, tuple[Step, ...]]:
     """Return the introduction and the steps, one per top-level `##` heading."""
     lines = body.split("\n")
-    headings = []  # (start line index, end line index, heading inline text)
-    tokens = STRUCTURE_PARSER.parse(body)
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2" and token.level == 0 and token.map:
-            headings.append((token.map[0], token.map[1], tokens[index + 1].content))
+    headings = find_headings(body) if tokens is None else headings_from_tokens(tokens)
     if not headings:
         raise LessonError(Problem(path, first_line, "no steps: start each step with a ## heading"))
     intro = "\n".join(lines[: headings[0][0]]).strip()
@@ -147,12 +155,41 @@ def split_steps(path: Path, body: str, first_line: int) -> tuple[str, tuple[Step
     return intro, tuple(steps)
 
 
+@dataclass
+class ParsedLesson:
+    """A lesson with what `lessons check` needs besides: front matter and block tokens."""
+
+    lesson: Lesson
+    front: str  # the front matter text, whose first line is line 2 of the file
+    meta: dict
+    tokens: list[Token]  # block tokens of the body; inline content not parsed yet
+    env: dict  # the parser's environment (link reference definitions)
+    first_line: int  # line of the file where the body starts
+
+
 def load_lesson(path: Path, lang: str) -> Lesson:
     """Read and check lessons/<lang>/<id>/lesson.md; raise LessonError with file and line."""
     text = read_text(path)
     front, body, first_line = split_front_matter(path, text)
     meta = parse_front_matter(path, front)
     intro, steps = split_steps(path, body, first_line)
+    return make_lesson(path, lang, meta, intro, steps)
+
+
+def parse_lesson(path: Path, lang: str) -> ParsedLesson:
+    """Read lesson.md as load_lesson does, keeping the parts the checks need."""
+    text = read_text(path)
+    front, body, first_line = split_front_matter(path, text)
+    meta = parse_front_matter(path, front)
+    env: dict = {}
+    tokens = BLOCK_PARSER.parse(body, env)
+    intro, steps = split_steps(path, body, first_line, tokens)
+    lesson = make_lesson(path, lang, meta, intro, steps)
+    return ParsedLesson(lesson, front, meta, tokens, env, first_line)
+
+
+def make_lesson(path: Path, lang: str, meta: dict, intro: str, steps: tuple[Step, ...]) -> Lesson:
+    """Return the Lesson made of checked front matter and steps."""
     return Lesson(
         id=path.parent.name,
         lang=lang,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -10,11 +10,21 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-import bleach
-from bleach import html5lib_shim
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
+from mdit_py_plugins.attrs import attrs_plugin
+
+from coursesite.lessons.highlights import parse_highlight
+from coursesite.lessons.sanitize import (
+    CALLOUT_KINDS,
+    clean_chars,
+    is_safe_relative,
+    is_same_origin,
+    sanitize_html,
+)
+
+__all__ = ["CALLOUT_KINDS", "ImageInfo", "render_markdown", "sanitize_html", "strip_to_text"]
 
 log = logging.getLogger(__name__)
 
@@ -24,143 +34,63 @@ class ImageInfo:
     url: str  # URL the browser should load
     width: int | None
     height: int | None
+    srcset: str | None = None  # smaller copies, "url 480w, url 960w"
+    full_url: str | None = None  # the picture at full size, offered as a link under it
 
 
-ImageResolver = Callable[[str], ImageInfo | None]
+ImageResolver = Callable[..., ImageInfo | None]  # (src) or (src, highlight=boxes)
+LessonResolver = Callable[[str], str | None]  # lesson id -> URL, None if there is none
 
-CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
 DEFAULT_CALLOUT_TITLES = {kind: kind.capitalize() for kind in CALLOUT_KINDS}
-
-# fmt: off
-_TAGS = frozenset({
-    "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "del", "s", "sub", "sup",
-    "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody",
-    "tr", "th", "td", "div", "span", "figure", "figcaption", "abbr", "mark",
-})
-# Their text is code, a fallback or invisible: dropping the tag but keeping the text
-# would print "alert(1)" or CSS on the page, so these go with everything inside them.
-_DROP_WITH_CONTENT = frozenset({
-    "script", "style", "template", "noscript", "iframe", "frame", "frameset", "object",
-    "embed", "applet", "noembed", "noframes", "title", "svg", "math",
-})
+# How wide a screenshot shows: the page column is 46rem of 20 px less its 1rem margins. A
+# `sizes` length in rem would count 16-px rem (media-query units), hence pixels here.
+IMAGE_SIZES = "(max-width: 920px) calc(100vw - 40px), 880px"
+# `[text](lesson:other-lesson)` links to another lesson in the same language.
+LESSON_LINK = re.compile(r"lesson:([A-Za-z0-9][A-Za-z0-9_-]{0,99})")
+# Attributes an image may carry in `{…}` after it; others are ignored (and reported by check).
+IMAGE_ATTRIBUTES = ("highlight", "label")
 _TEXT_BLOCKS = frozenset({
     "p", "br", "hr", "h2", "h3", "h4", "pre", "blockquote", "ul", "ol", "li", "table", "tr",
     "th", "td", "div", "figure", "figcaption",
-})
-# fmt: on
-_CLASSES = frozenset(
-    [f"callout-{kind}" for kind in CALLOUT_KINDS]
-    + ["callout", "callout-title", "missing-image", "highlight", "highlight-box"]
-)
-_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
-_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
-# Browsers drop tabs and newlines anywhere in a URL and trim controls and spaces.
-_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
-
-
-def _is_same_origin(url: str) -> bool:
-    """Tell whether url can only load from this site (a relative or /-rooted path)."""
-    url = _URL_IGNORED.sub("", html.unescape(url))
-    return bool(url) and "\\" not in url and not url.startswith("//") and not _SCHEME.match(url)
-
-
-def _is_safe_relative(src: str) -> bool:
-    """Tell whether src is a plain path inside the lesson folder."""
-    return _is_same_origin(src) and not src.startswith("/") and ".." not in src.split("/")
-
-
-def _allow_attribute(tag: str, name: str, value: str) -> bool:
-    """Tell bleach whether one attribute may stay on an allowed tag."""
-    if name == "class" and tag in ("div", "p", "span"):
-        return bool(value.split()) and set(value.split()) <= _CLASSES
-    if tag == "div" and name == "role":
-        return value == "note"
-    if tag == "img":
-        if name == "src":
-            return _is_same_origin(value)
-        if name in ("width", "height"):
-            return re.fullmatch(r"[0-9]{1,5}", value) is not None
-        if name == "loading":
-            return value in ("lazy", "eager")
-        if name == "decoding":
-            return value in ("async", "sync", "auto")
-        return name in ("alt", "title")
-    if name in ("colspan", "rowspan") and tag in ("th", "td"):
-        return re.fullmatch(r"[0-9]{1,3}", value) is not None
-    allowed = {"a": ("href", "title", "rel"), "th": ("scope",), "abbr": ("title",)}
-    return name in allowed.get(tag, ())
-
-
-class _DropContentFilter(html5lib_shim.Filter):
-    """Drop script-like elements together with everything inside them."""
-
-    def __iter__(self):
-        depth = 0
-        for token in super().__iter__():
-            kind = token["type"]
-            if depth:
-                depth += {"StartTag": 1, "EndTag": -1}.get(kind, 0)
-            elif kind in ("StartTag", "EmptyTag") and token["name"].lower() in _DROP_WITH_CONTENT:
-                depth = int(kind == "StartTag")
-            else:
-                yield token
-
-
-class _ExternalLinkFilter(html5lib_shim.Filter):
-    """Mark links to other sites rel="noopener noreferrer"."""
-
-    def __iter__(self):
-        for token in super().__iter__():
-            if token["type"] == "StartTag" and token["name"] == "a":
-                href = _URL_IGNORED.sub("", html.unescape(token["data"].get((None, "href"), "")))
-                if href.startswith("//") or href.lower().startswith(("http:", "https:")):
-                    token["data"][(None, "rel")] = "noopener noreferrer"
-            yield token
-
-
-class _LessonCleaner(bleach.Cleaner):
-    """A bleach Cleaner with the lesson allowlist that also drops script-like content."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            tags=_TAGS,
-            attributes=_allow_attribute,
-            protocols=_PROTOCOLS,
-            strip=True,
-            filters=[_ExternalLinkFilter],
-        )
-        # bleach's tokenizer turns disallowed tags into text before any filter runs, which
-        # would leave the body of <script> on the page: let the parser build those elements
-        # so that the walker can drop them whole before bleach's own filter sees the stream.
-        self.parser = html5lib_shim.BleachHTMLParser(
-            tags=_TAGS | _DROP_WITH_CONTENT,
-            strip=True,
-            consume_entities=False,
-            namespaceHTMLElements=False,
-        )
-        walk = self.walker
-        self.walker = lambda dom: _DropContentFilter(walk(dom))
-
-
-def _clean_chars(text: str) -> str:
-    """Remove control characters and lone surrogates, which no page can carry."""
-    return _CONTROL_CHARS.sub("", _SURROGATES.sub("\ufffd", text))
-
-
-def sanitize_html(html: str) -> str:
-    """Reduce HTML to the lesson allowlist so that nothing in it can run script."""
-    # A Cleaner is not thread-safe (its parser keeps state), so each call gets its own.
-    return _LessonCleaner().clean(_clean_chars(html))
+})  # fmt: skip
 
 
 @dataclass
 class _RenderState:
-    """What the image rule needs during one render call."""
+    """What the image and link rules need during one render call."""
 
     resolve_image: ImageResolver | None
+    resolve_lesson: LessonResolver | None = None
+    full_size_label: str = "Open full size"
     images_shown: int = 0
+
+
+def _alt_with_label(alt: str, label: str | None) -> str:
+    """Append a highlight's label to the alt text: screen readers cannot see the box."""
+    # The attrs plugin keeps the backslash of `label="a \"quoted\" word"`: drop it.
+    label = re.sub(r"\\(.)", r"\1", label or "").strip()
+    if not label:
+        return alt
+    if not alt or alt.endswith((".", "!", "?", "…", ":")):
+        return f"{alt} {label}".strip()
+    return f"{alt}. {label}"
+
+
+def _resolve(state: _RenderState, src: str, highlight: str | None) -> ImageInfo | None:
+    """Ask the resolver for an image, with its highlight boxes when they make sense."""
+    if state.resolve_image is None:
+        return ImageInfo(src, None, None) if is_safe_relative(src) else None
+    boxes = ()
+    # A bad spec shows the picture without its box; `coursesite lessons check` reports it.
+    with contextlib.suppress(ValueError):
+        boxes = parse_highlight(highlight) if highlight else ()
+    try:
+        if boxes:
+            return state.resolve_image(src, highlight=boxes)
+        return state.resolve_image(src)
+    except Exception:
+        log.exception("Image resolver failed for %r", src)
+        return None
 
 
 def _render_image(renderer, tokens, idx, options, env) -> str:
@@ -168,39 +98,64 @@ def _render_image(renderer, tokens, idx, options, env) -> str:
     token = tokens[idx]
     children = [t for t in token.children or [] if not t.type.startswith("html")]
     alt = renderer.renderInlineAsText(children, options, env).replace("\n", " ").strip()
-    src = str(token.attrGet("src") or "")
+    alt = _alt_with_label(alt, token.attrGet("label"))
     state: _RenderState = env["coursesite_render"]
-    info = None
-    if state.resolve_image is None:
-        if _is_safe_relative(unquote(src)):
-            info = ImageInfo(src, None, None)
-    else:
-        try:
-            # markdown-it percent-encodes the src; the resolver wants the path as written.
-            info = state.resolve_image(unquote(src))
-        except Exception:
-            log.exception("Image resolver failed for %r", src)
-    if info is None or not _is_same_origin(info.url):
+    # markdown-it percent-encodes the src; the resolver wants the path as written.
+    info = _resolve(state, unquote(str(token.attrGet("src") or "")), token.attrGet("highlight"))
+    if info is None or not is_same_origin(info.url):
         return f'<span class="missing-image">{escape(alt)}</span>'
-    attrs = {"src": info.url, "alt": alt, "title": token.attrGet("title")}
+    attrs = {"src": info.url, "srcset": info.srcset, "sizes": info.srcset and IMAGE_SIZES}
+    attrs |= {"alt": alt, "title": token.attrGet("title")}
     attrs |= {"width": info.width, "height": info.height}
     # The first image of a step is its main screenshot: load it at once, defer the rest.
     attrs |= {"loading": "lazy" if state.images_shown else None, "decoding": "async"}
     state.images_shown += 1
     shown = (f'{name}="{escape(value)}"' for name, value in attrs.items() if value is not None)
-    return f"<img {' '.join(shown)}>"
+    img = f"<img {' '.join(shown)}>"
+    if not info.full_url:
+        return img
+    # A small link under the picture rather than a link around it: a learner who taps
+    # the screenshot by accident on a phone is not taken away from the step.
+    link = f'<a href="{escape(info.full_url)}">{escape(state.full_size_label)}</a>'
+    return f'<span class="shot">{img}<span class="shot-full">{link}</span></span>'
 
 
-def _build_markdown() -> MarkdownIt:
+def _link_lessons(tokens: list[Token], state: _RenderState) -> None:
+    """Point `lesson:ID` links at the lesson; unlink them when there is no such lesson."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept, dropping = [], False
+        for child in token.children:
+            if child.type == "link_open":
+                match = LESSON_LINK.fullmatch(str(child.attrGet("href") or ""))
+                if match:
+                    resolve = state.resolve_lesson
+                    url = resolve(match.group(1)) if resolve else None
+                    if url is None:
+                        dropping = True
+                        continue
+                    child.attrSet("href", url)
+            elif child.type == "link_close" and dropping:
+                dropping = False
+                continue
+            kept.append(child)
+        token.children = kept
+
+
+def build_markdown() -> MarkdownIt:
     """Build the one parser configuration used for every lesson."""
     # "alerts" (markdown-it-py >= 4.1) turns GitHub "> [!TIP]" blockquotes into alert tokens.
     md = MarkdownIt("commonmark", {"html": True, "alerts": True})
     md.enable(["table", "strikethrough"])
+    # `![alt](shot.png){highlight="72,80,20,10"}`; other attributes land in meta, unused.
+    attrs_plugin(md, after=("image",), allowed=IMAGE_ATTRIBUTES)
     md.add_render_rule("image", _render_image)
     return md
 
 
-_MD = _build_markdown()
+MARKDOWN = build_markdown()
+_MD = MARKDOWN
 
 
 def _style_callouts(tokens: list[Token], titles: Mapping[str, str]) -> None:
@@ -228,20 +183,24 @@ def render_markdown(
     resolve_image: ImageResolver | None = None,
     callout_titles: Mapping[str, str] | None = None,
     inline: bool = False,
+    resolve_lesson: LessonResolver | None = None,
+    full_size_label: str = "Open full size",
 ) -> Markup:
     """Render lesson Markdown to sanitised HTML that is safe to put in a page."""
-    source = _clean_chars(source)
-    env = {"coursesite_render": _RenderState(resolve_image)}
+    source = clean_chars(source)
+    state = _RenderState(resolve_image, resolve_lesson, full_size_label)
+    env = {"coursesite_render": state}
     try:
         if inline:
-            rendered = _MD.renderInline(source, env)
+            tokens = _MD.parseInline(source, env)
         else:
             tokens = _MD.parse(source, env)
             if _too_deep(tokens):
                 log.warning("Markdown nested too deeply; showing it as plain text")
                 return Markup(sanitize_html(f"<pre>{escape(source)}</pre>"))
             _style_callouts(tokens, callout_titles or {})
-            rendered = _MD.renderer.render(tokens, _MD.options, env)
+        _link_lessons(tokens, state)
+        rendered = _MD.renderer.render(tokens, _MD.options, env)
         return Markup(sanitize_html(rendered))
     except Exception:  # a broken lesson must still show its text, never an error page
         log.exception("Could not render Markdown (%d characters)", len(source))

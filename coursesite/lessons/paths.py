@@ -42,7 +42,9 @@ def load_paths(path: Path) -> tuple[tuple[LessonPath, ...], list[Problem]]:
         return (), [Problem(path, 1, f"cannot read paths.yml: {exc}")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return (), [Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}")]
+        # The short reason: str(exc) spans several lines, and a problem is one line.
+        reason = getattr(exc, "problem", None) or "cannot be read"
+        return (), [Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {reason}")]
     if items is None:
         return (), []
     if not isinstance(items, list):

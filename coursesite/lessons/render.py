@@ -1,15 +1,32 @@
 """Lesson parts as HTML, rendered once per version of the lesson file."""
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
 from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.files import safe_media_path
+from coursesite.lessons.highlights import Box
+from coursesite.lessons.images import VariantStore
 from coursesite.lessons.markdown import ImageInfo, render_markdown
 from coursesite.lessons.model import Lesson
 
 MediaUrl = Callable[[Lesson, str], str]
+VariantUrl = Callable[[str], str]  # variant file name -> URL
+LessonUrl = Callable[[str, str], str]  # (lang, lesson id) -> URL
+# Animated GIFs would lose their animation in a WebP copy: they are sent as they are.
+NO_VARIANTS = {".gif"}
+
+
+def signature(path: Path) -> tuple[int, int] | None:
+    """Return (mtime, size) of a file, or None if there is none."""
+    try:
+        stat = path.stat()
+    except (OSError, ValueError):
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 class LessonRenderer:
@@ -20,10 +37,19 @@ class LessonRenderer:
         catalogue: Catalogue,
         media_url: MediaUrl,
         callout_titles: Callable[[str], Mapping[str, str]],
+        *,
+        variants: VariantStore | None = None,
+        variant_url: VariantUrl | None = None,
+        lesson_url: LessonUrl | None = None,
+        full_size_label: Callable[[str], str] | None = None,
     ):
         self.catalogue = catalogue
         self.media_url = media_url
         self.callout_titles = callout_titles
+        self.variants = variants if variant_url else None
+        self.variant_url = variant_url
+        self.lesson_url = lesson_url
+        self.full_size_label = full_size_label
 
     def intro(self, lesson: Lesson) -> Markup:
         return self._cached(lesson, ("intro",), lesson.intro)
@@ -36,25 +62,58 @@ class LessonRenderer:
         return self._cached(lesson, ("title", number), lesson.steps[number - 1].title, inline=True)
 
     def _cached(self, lesson: Lesson, key: tuple, source: str, inline: bool = False) -> Markup:
-        # The Lesson object is replaced whenever its file changes, so its cache never goes stale.
-        if key not in lesson.cache:
-            lesson.cache[key] = render_markdown(
-                source,
-                resolve_image=self._image_resolver(lesson),
-                callout_titles=self.callout_titles(lesson.lang),
-                inline=inline,
-            )
-        return lesson.cache[key]
+        # The Lesson object is replaced whenever its file changes; a screenshot can change on
+        # its own, so each entry also remembers its pictures' (mtime, size) and is redone
+        # when one of them moves. A few stats per page view; no restart needed.
+        cached = lesson.cache.get(key)
+        if cached is not None and all(signature(path) == sig for path, sig in cached[1]):
+            return cached[0]
+        extra, seen = {}, []
+        if self.full_size_label:
+            extra["full_size_label"] = self.full_size_label(lesson.lang)
+        if self.lesson_url:
+            # Every `lesson:ID` becomes a link, even to a lesson not written yet: the
+            # rendered HTML is cached, and `lessons check` reports unknown ids.
+            extra["resolve_lesson"] = lambda lesson_id: self.lesson_url(lesson.lang, lesson_id)
+        markup = render_markdown(
+            source,
+            resolve_image=self._image_resolver(lesson, seen),
+            callout_titles=self.callout_titles(lesson.lang),
+            inline=inline,
+            **extra,
+        )
+        lesson.cache[key] = (markup, tuple(seen))
+        return markup
 
-    def _image_resolver(self, lesson: Lesson):
-        def resolve(src: str) -> ImageInfo | None:
+    def _image_resolver(self, lesson: Lesson, seen: list):
+        def resolve(src: str, highlight: tuple[Box, ...] = ()) -> ImageInfo | None:
             path = safe_media_path(lesson.folder, src)
+            # A missing picture is remembered too, so that adding it shows it.
+            watched = path or lesson.folder / unquote(urlsplit(src).path)
+            seen.append((watched, signature(watched)))
             if path is None:
                 return None
             size = self.catalogue.image_size(path)
             if size is None:
                 return None
             relative = path.relative_to(lesson.folder.resolve()).as_posix()
-            return ImageInfo(url=self.media_url(lesson, relative), width=size[0], height=size[1])
+            original = ImageInfo(self.media_url(lesson, relative), size[0], size[1])
+            if self.variants is None or path.suffix.lower() in NO_VARIANTS:
+                return original
+            if size[0] * size[1] > self.variants.max_pixels:
+                return original  # too large to resize safely; `lessons check` says so
+            planned = self.variants.plan(path, size, highlight)
+            srcset = ", ".join(
+                f"{self.variant_url(planned.name(width))} {width}w" for width in planned.widths
+            )
+            # Offer the full-size picture only when some screen shows it smaller.
+            shrunk = size[0] > min(self.variants.widths)
+            if not highlight:
+                full = original.url if shrunk else None
+                return ImageInfo(original.url, size[0], size[1], srcset, full)
+            # With a box drawn in, even the fallback and the full-size picture are copies.
+            full = self.variant_url(planned.name(size[0])) if shrunk else None
+            largest = self.variant_url(planned.name(planned.widths[-1]))
+            return ImageInfo(largest, size[0], size[1], srcset, full)
 
         return resolve

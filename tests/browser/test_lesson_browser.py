@@ -29,7 +29,9 @@ def test_learner_goes_from_language_choice_to_the_end_of_a_lesson_in_french(desk
         assert page.locator("progress").get_attribute("value") == str(number)
         image = page.locator(".lesson-content img").first
         if image.count():
-            # Screenshots really load (naturalWidth > 0) and have a meaningful alt text.
+            # Screenshots really load (naturalWidth > 0) and have a meaningful alt text. The
+            # first view of a step makes its WebP copy, so wait for the page's load event.
+            page.wait_for_load_state("load")
             assert image.evaluate("img => img.complete && img.naturalWidth > 0")
             assert len(image.get_attribute("alt")) > 10
         page.locator(".step-nav a[rel=next]").click()

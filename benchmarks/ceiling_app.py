@@ -1,0 +1,17 @@
+"""The ceiling: a bare Flask page served by waitress, measured in the same run as coursesite."""
+
+import sys
+
+from flask import Flask
+from waitress import serve
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    return "<!doctype html><title>ceiling</title><p>Hello</p>"
+
+
+if __name__ == "__main__":
+    serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, _quiet=True)

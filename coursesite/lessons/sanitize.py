@@ -1,0 +1,189 @@
+"""The lesson HTML allowlist: bleach keeps it, and the check tells staff what it drops."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import bleach
+from bleach import html5lib_shim
+
+# fmt: off
+TAGS = frozenset({
+    "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "del", "s", "sub", "sup",
+    "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody",
+    "tr", "th", "td", "div", "span", "figure", "figcaption", "abbr", "mark",
+})
+# Their text is code, a fallback or invisible: dropping the tag but keeping the text
+# would print "alert(1)" or CSS on the page, so these go with everything inside them.
+DROP_WITH_CONTENT = frozenset({
+    "script", "style", "template", "noscript", "iframe", "frame", "frameset", "object",
+    "embed", "applet", "noembed", "noframes", "title", "svg", "math",
+})
+# fmt: on
+CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
+# "shot" wraps a screenshot and its "open full size" link (see markdown.py).
+CLASSES = frozenset(
+    [f"callout-{kind}" for kind in CALLOUT_KINDS]
+    + ["callout", "callout-title", "missing-image", "highlight", "highlight-box"]
+    + ["shot", "shot-full"]
+)
+PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+# Browsers drop tabs and newlines anywhere in a URL and trim controls and spaces.
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_SRCSET_CANDIDATE = re.compile(r"(\S+)\s+[0-9]{1,5}w")
+_SIZES = re.compile(r"[a-z0-9().,:% -]{1,100}")
+
+
+def is_same_origin(url: str) -> bool:
+    """Tell whether url can only load from this site (a relative or /-rooted path)."""
+    url = _URL_IGNORED.sub("", html.unescape(url))
+    return bool(url) and "\\" not in url and not url.startswith("//") and not _SCHEME.match(url)
+
+
+def is_safe_relative(src: str) -> bool:
+    """Tell whether src is a plain path inside the lesson folder."""
+    return is_same_origin(src) and not src.startswith("/") and ".." not in src.split("/")
+
+
+def is_allowed_link(href: str) -> bool:
+    """Tell whether bleach keeps this href: same-site, or an allowed protocol."""
+    plain = _URL_IGNORED.sub("", html.unescape(href))
+    scheme = _SCHEME.match(plain)
+    return scheme is None or scheme.group(0)[:-1].lower() in PROTOCOLS
+
+
+def _is_same_origin_srcset(value: str) -> bool:
+    """Tell whether every candidate of a srcset is a same-origin URL with a width."""
+    candidates = [c.strip() for c in value.split(",")]
+    matches = [_SRCSET_CANDIDATE.fullmatch(c) for c in candidates]
+    return all(m and is_same_origin(m.group(1)) for m in matches)
+
+
+def allow_attribute(tag: str, name: str, value: str) -> bool:
+    """Tell bleach whether one attribute may stay on an allowed tag."""
+    if name == "class" and tag in ("div", "p", "span"):
+        return bool(value.split()) and set(value.split()) <= CLASSES
+    if tag == "div" and name == "role":
+        return value == "note"
+    if tag == "img":
+        if name == "src":
+            return is_same_origin(value)
+        if name == "srcset":
+            return _is_same_origin_srcset(value)
+        if name == "sizes":
+            return _SIZES.fullmatch(value) is not None
+        if name in ("width", "height"):
+            return re.fullmatch(r"[0-9]{1,5}", value) is not None
+        if name == "loading":
+            return value in ("lazy", "eager")
+        if name == "decoding":
+            return value in ("async", "sync", "auto")
+        return name in ("alt", "title")
+    if name in ("colspan", "rowspan") and tag in ("th", "td"):
+        return re.fullmatch(r"[0-9]{1,3}", value) is not None
+    allowed = {"a": ("href", "title", "rel"), "th": ("scope",), "abbr": ("title",)}
+    return name in allowed.get(tag, ())
+
+
+class _DropContentFilter(html5lib_shim.Filter):
+    """Drop script-like elements together with everything inside them."""
+
+    def __iter__(self):
+        depth = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            if depth:
+                depth += {"StartTag": 1, "EndTag": -1}.get(kind, 0)
+            elif kind in ("StartTag", "EmptyTag") and token["name"].lower() in DROP_WITH_CONTENT:
+                depth = int(kind == "StartTag")
+            else:
+                yield token
+
+
+class _ExternalLinkFilter(html5lib_shim.Filter):
+    """Mark links to other sites rel="noopener noreferrer"."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] == "StartTag" and token["name"] == "a":
+                href = _URL_IGNORED.sub("", html.unescape(token["data"].get((None, "href"), "")))
+                if href.startswith("//") or href.lower().startswith(("http:", "https:")):
+                    token["data"][(None, "rel")] = "noopener noreferrer"
+            yield token
+
+
+class _LessonCleaner(bleach.Cleaner):
+    """A bleach Cleaner with the lesson allowlist that also drops script-like content."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            tags=TAGS,
+            attributes=allow_attribute,
+            protocols=PROTOCOLS,
+            strip=True,
+            filters=[_ExternalLinkFilter],
+        )
+        # bleach's tokenizer turns disallowed tags into text before any filter runs, which
+        # would leave the body of <script> on the page: let the parser build those elements
+        # so that the walker can drop them whole before bleach's own filter sees the stream.
+        self.parser = html5lib_shim.BleachHTMLParser(
+            tags=TAGS | DROP_WITH_CONTENT,
+            strip=True,
+            consume_entities=False,
+            namespaceHTMLElements=False,
+        )
+        walk = self.walker
+        self.walker = lambda dom: _DropContentFilter(walk(dom))
+
+
+def clean_chars(text: str) -> str:
+    """Remove control characters and lone surrogates, which no page can carry."""
+    return _CONTROL_CHARS.sub("", _SURROGATES.sub("\ufffd", text))
+
+
+def sanitize_html(html: str) -> str:
+    """Reduce HTML to the lesson allowlist so that nothing in it can run script."""
+    # A Cleaner is not thread-safe (its parser keeps state), so each call gets its own.
+    return _LessonCleaner().clean(clean_chars(html))
+
+
+class _TagLister(HTMLParser):
+    """Collect the start tags of a piece of raw HTML, with their attributes and lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[int, str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((self.getpos()[0], tag, attrs))
+
+
+def removed_by_sanitiser(raw_html: str) -> list[tuple[int, str]]:
+    """Return (line within raw_html, what goes) for each thing the sanitiser will remove.
+
+    Checks each tag and attribute against the same allowlist bleach uses, rather than
+    diffing bleach's output, whose re-serialisation changes quotes and spacing.
+    """
+    lister = _TagLister()
+    lister.feed(raw_html)
+    lister.close()
+    removed = []
+    for line, tag, attrs in lister.tags:
+        if tag in DROP_WITH_CONTENT:
+            removed.append((line, f"<{tag}> and everything inside it"))
+        elif tag not in TAGS:
+            removed.append((line, f"the <{tag}> tag (its text stays)"))
+        else:
+            for name, value in attrs:
+                value = value or ""
+                kept = allow_attribute(tag, name, value)
+                if kept and name == "href":
+                    kept = is_allowed_link(value)
+                if not kept:
+                    removed.append((line, f'{name}="{value[:40]}" on <{tag}>'))
+    return removed

@@ -1,0 +1,72 @@
+/* coursesite: small progressive enhancements. Every page works without this file. */
+"use strict";
+
+(function () {
+  /* "Show password": a hidden button, shown and wired only when scripts run. */
+  function setUpPasswordToggles() {
+    document.querySelectorAll("[data-password-toggle]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-password-toggle"));
+      if (!input) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var show = input.type === "password";
+        input.type = show ? "text" : "password";
+        button.textContent = button.getAttribute(show ? "data-hide-label" : "data-show-label");
+        input.focus();
+      });
+    });
+  }
+
+  /* "Print": only useful with scripts; without them the page says to use the browser's menu. */
+  function setUpPrintButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  /* Marking a step done: send the form in the background and update it in place.
+     If anything goes wrong, the form is sent the ordinary way (the page reloads). */
+  function setUpProgressForms() {
+    var live = document.querySelector("[data-progress-live]");
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches("[data-progress-form]") || !window.fetch) return;
+      event.preventDefault();
+      if (form.getAttribute("aria-busy") === "true") return;
+      form.setAttribute("aria-busy", "true");
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.json();
+      }).then(function (data) {
+        var holder = document.createElement("div");
+        holder.innerHTML = data.html;
+        var replacement = holder.querySelector("[data-progress-form]");
+        form.replaceWith(replacement);
+        var button = replacement.querySelector("button[type=submit]");
+        if (button) button.focus();
+        if (live) live.textContent = data.announcement;
+      }).catch(function () {
+        form.removeAttribute("aria-busy");
+        HTMLFormElement.prototype.submit.call(form);
+      });
+    });
+  }
+
+  function start() {
+    setUpPasswordToggles();
+    setUpPrintButtons();
+    setUpProgressForms();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,219 @@
+"""Screenshots made light: WebP copies at display widths, cached by content hash, served long."""
+
+import random
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from coursesite.lessons.images import VariantStore, source_key, variant, variant_widths
+
+YEAR = "max-age=31536000"
+
+
+def typical_screenshot(path: Path, size=(1920, 1080)) -> Path:
+    """Draw a screenshot-like picture: a browser bar, lines of text, a button and a photo."""
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=20)
+    draw.rectangle((0, 0, size[0], 90), fill=(223, 227, 232))
+    for row in range(30):
+        text = f"Ligne {row} : votre courriel, simple et gratuit. Recevez et envoyez des messages."
+        draw.text((60, 130 + row * 30), text, fill=(30, 30, 30), font=font)
+    draw.rounded_rectangle((1500, 120, 1800, 180), 10, fill=(31, 95, 196))
+    draw.text((1530, 135), "Créer un compte", fill="white", font=font)
+    noise = random.Random(1).randbytes(400 * 300 * 3)
+    photo = Image.frombytes("RGB", (400, 300), noise).filter(ImageFilter.GaussianBlur(6))
+    image.paste(photo, (1400, 600))
+    image.save(path)
+    return path
+
+
+@pytest.fixture
+def shot(tmp_path) -> Path:
+    return typical_screenshot(tmp_path / "ecran.png")
+
+
+def test_variant_is_a_webp_at_that_width_keeping_the_aspect_ratio(shot, tmp_path):
+    made = variant(shot, 480, tmp_path / "cache")
+    assert made.name == f"{source_key(shot)}-480.webp"
+    with Image.open(made) as image:
+        assert image.format == "WEBP" and image.size == (480, 270)
+
+
+def test_a_phone_gets_a_light_copy_of_a_typical_screenshot(shot, tmp_path):
+    # A 360-px phone shows the picture 320 CSS px wide: at 2 or 3 device pixels per CSS
+    # pixel it picks the 960 copy; even the 1440 one stays light.
+    assert variant(shot, 960, tmp_path / "c").stat().st_size <= 120_000
+    assert variant(shot, 1440, tmp_path / "c").stat().st_size <= 120_000
+    assert shot.stat().st_size > 200_000
+
+
+def test_pictures_are_never_made_larger(tmp_path):
+    small = tmp_path / "petit.png"
+    Image.new("RGB", (320, 200), "white").save(small)
+    made = variant(small, 1440, tmp_path / "cache")
+    assert made.name.endswith("-320.webp")
+    with Image.open(made) as image:
+        assert image.size == (320, 200)
+    assert variant_widths(320) == [320]
+    assert variant_widths(960) == [480, 960]
+    assert variant_widths(1000) == [480, 1000]  # 960 would be a near-copy of 1000
+    assert variant_widths(3000) == [480, 960, 1440]
+
+
+def test_variants_are_made_once_and_cached_by_content(shot, tmp_path):
+    cache = tmp_path / "cache"
+    first = variant(shot, 480, cache)
+    stamp = first.stat().st_mtime_ns
+    assert variant(shot, 480, cache) == first and first.stat().st_mtime_ns == stamp
+    copy = tmp_path / "copie.png"
+    copy.write_bytes(shot.read_bytes())
+    assert variant(copy, 480, cache) == first  # same bytes, same file
+    typical_screenshot(shot, size=(1920, 1000))  # the screenshot is replaced
+    assert variant(shot, 480, cache) != first
+
+
+def test_variants_carry_no_metadata(tmp_path):
+    photo = tmp_path / "photo.jpg"
+    exif = Image.Exif()
+    exif[0x010F] = "Appareil de Carole"  # camera maker
+    exif[0x8825] = {2: (46.0, 48.0, 0.0)}  # a GPS position
+    Image.new("RGB", (1200, 800), "blue").save(photo, exif=exif)
+    with Image.open(variant(photo, 480, tmp_path / "cache")) as image:
+        assert not image.getexif() and "exif" not in image.info and "icc_profile" not in image.info
+
+
+def test_transparent_pictures_keep_their_transparency(tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (600, 600), (0, 0, 0, 0)).save(logo)
+    with Image.open(variant(logo, 480, tmp_path / "cache")) as image:
+        assert image.mode == "RGBA" and image.getpixel((10, 10))[3] == 0
+
+
+def test_concurrent_requests_for_the_same_variant_are_safe(shot, tmp_path):
+    cache = tmp_path / "cache"
+    results, errors = [], []
+
+    def make():
+        try:
+            results.append(variant(shot, 960, cache))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=make) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(set(results)) == 1
+    with Image.open(results[0]) as image:
+        image.load()  # a whole, readable file
+    assert [p.name for p in cache.iterdir()] == [results[0].name]  # no temporary file left
+
+
+def test_too_large_pictures_are_not_decoded(tmp_path):
+    big = tmp_path / "grand.png"
+    Image.new("1", (5000, 4000)).save(big)
+    with pytest.raises(ValueError, match="5000×4000"):
+        variant(big, 480, tmp_path / "cache", max_pixels=4096 * 4096)
+
+
+def test_the_store_makes_only_variants_a_page_asked_for(shot, tmp_path):
+    store = VariantStore(tmp_path / "cache")
+    planned = store.plan(shot, (1920, 1080))
+    assert planned.widths == (480, 960, 1440)
+    assert store.path_for(planned.name(960)).is_file()
+    assert store.path_for(planned.name(1920)).is_file()  # the full-size copy
+    assert store.path_for(planned.name(1000)) is None  # nobody can fill the disk
+    assert store.path_for("0" * 32 + "-480.webp") is None  # unknown picture
+    assert store.path_for("../../secret_key") is None
+
+
+# In the site
+
+
+def step_image(client, url="/fr/lessons/bonjour/1") -> str:
+    return re.search(r"<img [^>]*>", client.get(url).get_data(as_text=True)).group(0)
+
+
+def test_step_pictures_offer_variants_and_the_original_full_size(client, lessons_dir):
+    typical_screenshot(lessons_dir / "fr" / "bonjour" / "porte.png")
+    page = client.get("/fr/lessons/bonjour/1").get_data(as_text=True)
+    img = re.search(r"<img [^>]*>", page).group(0)
+    srcset = re.search(r'srcset="([^"]+)"', img).group(1)
+    assert re.fullmatch(
+        r"/media/v/([0-9a-f]{32})-480\.webp 480w, /media/v/\1-960\.webp 960w, "
+        r"/media/v/\1-1440\.webp 1440w",
+        srcset,
+    )
+    assert 'sizes="(max-width: 920px) calc(100vw - 40px), 880px"' in img
+    assert 'src="/fr/lessons/bonjour/media/porte.png"' in img
+    assert 'width="1920" height="1080"' in img
+    assert (
+        '<span class="shot-full"><a href="/fr/lessons/bonjour/media/porte.png">'
+        "Voir l’image en grand</a></span>" in page
+    )
+
+
+def test_variants_are_served_as_webp_with_a_year_long_cache(client, lessons_dir):
+    typical_screenshot(lessons_dir / "fr" / "bonjour" / "porte.png")
+    srcset = re.search(r'srcset="([^"]+)"', step_image(client)).group(1)
+    for candidate in srcset.split(", "):
+        url, width = candidate.split(" ")
+        with client.get(url) as response:
+            assert response.status_code == 200 and response.mimetype == "image/webp"
+            assert YEAR in response.headers["Cache-Control"]
+            assert "immutable" in response.headers["Cache-Control"]
+            assert "public" in response.headers["Cache-Control"]
+            with Image.open(__import__("io").BytesIO(response.data)) as image:
+                assert f"{image.width}w" == width
+
+
+@pytest.mark.parametrize(
+    "name", ["nope.webp", "0" * 32 + "-480.webp", "..%2fsecret_key", "A" * 32 + "-480.webp"]
+)
+def test_unknown_variants_answer_404(client, name):
+    with client.get(f"/media/v/{name}") as response:
+        assert response.status_code == 404
+
+
+def test_small_pictures_get_no_full_size_link(client):
+    # porte.png is 320 px wide: every screen shows it whole.
+    page = client.get("/fr/lessons/bonjour/1").get_data(as_text=True)
+    assert "srcset=" in page and "shot-full" not in page
+
+
+def test_a_picture_too_large_to_resize_is_sent_as_it_is(client, lessons_dir, app):
+    app.config["LESSON_IMAGE_MAX_PIXELS"] = 100  # the store keeps its own limit
+    app.extensions["coursesite.images"].max_pixels = 100
+    img = step_image(client)
+    assert "srcset" not in img and 'src="/fr/lessons/bonjour/media/porte.png"' in img
+
+
+def test_lessons_build_makes_every_copy_ahead_of_time(app, lessons_dir):
+    typical_screenshot(lessons_dir / "fr" / "bonjour" / "porte.png")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["lessons", "build"])
+    assert result.exit_code == 0, result.output
+    assert "Screenshots" in result.stderr  # the progress bar's label
+    cache = Path(app.instance_path) / "image-cache"
+    names = sorted(p.name for p in cache.iterdir())
+    # fr: the new screenshot at three widths; en: the small porte.png at its own width.
+    assert len(names) == 4 and sum(n.endswith("-320.webp") for n in names) == 1
+    assert "2 screenshots, 4 new copies" in result.stdout
+    again = runner.invoke(args=["lessons", "build"])
+    assert "2 screenshots, 0 new copies" in again.stdout
+
+
+def test_a_replaced_screenshot_shows_without_a_restart(client, lessons_dir):
+    before = re.search(r'srcset="([^"]+)"', step_image(client)).group(1)
+    typical_screenshot(lessons_dir / "fr" / "bonjour" / "porte.png")  # lesson.md untouched
+    after = re.search(r'srcset="([^"]+)"', step_image(client)).group(1)
+    assert before != after and "1440w" in after
+    (lessons_dir / "fr" / "bonjour" / "porte.png").unlink()
+    assert 'class="missing-image">La porte est ouverte<' in client.get(
+        "/fr/lessons/bonjour/1"
+    ).get_data(as_text=True)

@@ -1,0 +1,76 @@
+"""Account tables: no email, hashed passwords, progress keyed by lesson and step ids."""
+
+import pytest
+from peewee import IntegrityError
+
+from coursesite.accounts import AccountError, create_user
+from coursesite.models import LoginFailure, SignInCard, StepProgress, User
+from tests.conftest import app_database
+
+
+def test_a_user_has_no_email_and_a_salted_modern_password_hash(app, make_learner):
+    make_learner(name="Carole", language="fr")
+    with app_database(app):
+        user = User.get(User.username == "carole")
+        assert not any("mail" in name for name in User._meta.fields)
+        assert user.password_hash.startswith("scrypt:") and "piano47" not in user.password_hash
+        assert (user.display_name, user.role, user.language) == ("Carole", "learner", "fr")
+        other = create_user("carole2", password="piano47")[0]
+        assert other.password_hash != user.password_hash  # salted
+
+
+def test_usernames_are_unique_whatever_their_capitals(app, make_learner):
+    make_learner("carole")
+    with app_database(app), pytest.raises(AccountError) as error:
+        create_user("  CAROLE ", password="piano47")
+    assert "déjà pris" in str(error.value)  # the site default language, outside a request
+
+
+def test_each_step_is_stored_once_per_person(app, make_learner):
+    user = make_learner()
+    with app_database(app):
+        StepProgress.create(user=user, lesson_id="bonjour", step_id="open-door")
+        with pytest.raises(IntegrityError):
+            StepProgress.create(user=user, lesson_id="bonjour", step_id="open-door")
+
+
+def test_deleting_a_person_deletes_their_progress_and_cards(app, make_learner):
+    user = make_learner()
+    with app_database(app):
+        StepProgress.create(user=user, lesson_id="bonjour", step_id="open-door")
+        SignInCard.create(user=user, token_hash="0" * 64)
+        User.get_by_id(user.id).delete_instance()
+        assert StepProgress.select().count() == 0 and SignInCard.select().count() == 0
+
+
+def test_roles_are_ranked_learner_helper_staff(app, make_learner, make_helper, make_staff):
+    learner, helper, staff = make_learner(), make_helper(), make_staff()
+    assert learner.has_role("learner") and not learner.has_role("helper")
+    assert helper.has_role("learner") and helper.has_role("helper") and not helper.has_role("staff")
+    assert staff.has_role("helper") and staff.has_role("staff")
+    assert not staff.has_role("admin")
+
+
+def test_display_preferences_fall_back_to_defaults(app, make_learner):
+    user = make_learner()
+    assert user.display_preferences == {"text_size": "normal"}
+    user.preferences = '{"text_size": "larger", "junk": 1}'
+    assert user.display_preferences == {"text_size": "larger"}
+    user.preferences = '{"text_size": "enormous"}'
+    assert user.display_preferences == {"text_size": "normal"}
+    user.preferences = "not json"
+    assert user.display_preferences == {"text_size": "normal"}
+
+
+def test_session_id_names_the_password_version_and_card(app, make_learner):
+    user = make_learner()
+    assert user.get_id() == f"{user.id}:1:0"
+    user.card_id = 7
+    assert user.get_id() == f"{user.id}:1:7"
+
+
+def test_every_table_is_created_on_a_fresh_database(app):
+    with app_database(app):
+        db = app.extensions["coursesite.db"]
+        for model in (User, StepProgress, SignInCard, LoginFailure):
+            assert db.table_exists(model._meta.table_name)

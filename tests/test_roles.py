@@ -1,0 +1,137 @@
+"""Every route, opened by each role, against the roles table of DESIGN.md.
+
+A route added without an entry in MATRIX fails this test: decide who may open it first.
+"""
+
+import re
+
+import pytest
+from flask import url_for
+
+from tests.conftest import PASSWORDS, AuthActions, csrf_token_from
+
+ROLES = ("visitor", "learner", "helper", "staff")
+
+# The least role needed for each endpoint and method (DESIGN.md, "Roles"):
+# visitor  read published lessons, keep progress in this browser, sign in;
+# helper   print sign-in cards ("create learners, … print slips and cards");
+# staff    manage accounts (the group import), drafts and lesson health.
+MATRIX = {
+    ("static", "GET"): "visitor",
+    ("media.variant", "GET"): "visitor",
+    ("site.home", "GET"): "visitor",
+    ("site.healthz", "GET"): "visitor",
+    ("site.poster", "GET"): "visitor",
+    ("site.poster_qr", "GET"): "visitor",
+    ("learn.catalogue", "GET"): "visitor",
+    ("learn.lesson", "GET"): "visitor",
+    ("learn.step", "GET"): "visitor",
+    ("learn.end", "GET"): "visitor",
+    ("learn.print_view", "GET"): "visitor",
+    ("learn.search", "GET"): "visitor",
+    ("learn.media", "GET"): "visitor",
+    ("auth.login", "GET"): "visitor",
+    ("auth.login", "POST"): "visitor",
+    ("auth.logout", "POST"): "visitor",
+    ("auth.card_sign_in", "GET"): "visitor",
+    ("progress.mark", "POST"): "visitor",
+    ("cards.card_form", "GET"): "helper",
+    ("cards.issue", "POST"): "helper",
+    ("cards.revoke", "POST"): "helper",
+    ("staff_import.form", "GET"): "staff",
+    ("staff_import.upload", "POST"): "staff",
+    ("staff.lessons", "GET"): "staff",
+    ("staff.drafts", "GET"): "staff",
+    ("staff.preview", "GET"): "staff",
+}
+
+# Example values for the URL parts, so that every route can be opened.
+VALUES = {
+    "filename": "css/site.css", "name": "nothing.webp", "lang": "fr", "lesson_id": "bonjour",
+    "number": 1, "token": "not-a-card", "step_id": "open-door", "user_id": None,
+}
+FORM = {"done": "1", "username": "", "password": ""}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_an_entry_in_the_matrix(app):
+    missing = [f"{rule.endpoint} {method} {rule.rule}" for rule, method in routes(app)
+               if (rule.endpoint, method) not in MATRIX]
+    assert missing == [], "add these routes to MATRIX in tests/test_roles.py"
+    assert set(MATRIX) <= {(rule.endpoint, method) for rule, method in routes(app)}
+
+
+def may(role: str, needed: str) -> bool:
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_the_matrix_says(app, role, make_learner, make_helper,
+                                                          make_staff):
+    learner = make_learner("carole")
+    accounts = {"helper": make_helper, "staff": make_staff}
+    username = {"learner": "carole", "helper": "richard", "staff": "sophie"}.get(role)
+    if role in accounts:
+        accounts[role]()
+    client = app.test_client()
+    auth = AuthActions(client)
+
+    def sign_in():
+        if username:
+            assert auth.login(username, PASSWORDS[role]).status_code == 303
+
+    sign_in()
+    wrong = []
+    for rule, method in routes(app):
+        values = {**VALUES, "user_id": learner.id}
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments})
+        if method == "POST":
+            token = csrf_token_from(client.get("/fr/lessons/bonjour/1").get_data(as_text=True))
+            response = client.post(url, data={**FORM, "csrf_token": token})
+        else:
+            response = client.get(url)
+        response.close()
+        to_login = response.status_code in (302, 303) and re.match(
+            r"(http://localhost)?/login\?next=", response.headers.get("Location", ""))
+        needed = MATRIX[(rule.endpoint, method)]
+        if may(role, needed):
+            refused = response.status_code in (401, 403) or to_login
+        elif role == "visitor":
+            refused = not to_login  # a visitor is sent to sign in first
+        else:
+            refused = response.status_code != 403
+        if refused:
+            wrong.append(f"{role} {method} {url}: {response.status_code} (needs {needed})")
+        if rule.endpoint == "auth.logout":
+            sign_in()
+    assert wrong == []
+
+
+def test_only_staff_see_draft_lessons(app, client, auth, lessons_dir, make_helper, make_staff):
+    folder = lessons_dir / "fr" / "brouillon"
+    folder.mkdir()
+    (folder / "lesson.md").write_text(
+        "---\ntitle: Brouillon\nsummary: s\nduration: 3\ndraft: true\n---\n## Un {#un}\n\nx\n",
+        encoding="utf-8")
+    assert client.get("/fr/lessons/brouillon/").status_code == 404
+    make_helper()
+    auth.login("richard", PASSWORDS["helper"])
+    assert client.get("/fr/lessons/brouillon/").status_code == 404
+    auth.logout()
+    make_staff()
+    auth.login("sophie", PASSWORDS["staff"])
+    assert client.get("/fr/lessons/brouillon/").status_code == 200
+
+
+def test_a_signed_in_person_without_the_role_gets_a_plain_403(client, auth, make_learner):
+    make_learner()
+    auth.login()
+    response = client.get("/staff/import?lang=fr")
+    assert response.status_code == 403
+    assert "Cette page n’est pas pour votre compte" in response.get_data(as_text=True)
