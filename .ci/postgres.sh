@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start a throw-away PostgreSQL server (Debian's package) on 127.0.0.1 for the test suite.
-# Prints the DATABASE_URL to use on its last line. Usage: eval "$(.ci/postgres.sh)"
+# Prints the export line to eval: eval "$(bash .ci/postgres.sh)"; stop it: bash .ci/postgres.sh --stop
 set -euo pipefail
 PORT=${PGPORT_TEST:-54329}
 DATA=${PGDATA_TEST:-/tmp/coursesite-pg}
@@ -21,7 +21,10 @@ if [ "$(id -u)" = "0" ]; then
   RUN=(runuser -u postgres --)
 fi
 if [ -f "$DATA/postmaster.pid" ]; then
-  "${RUN[@]}" "$BIN/pg_ctl" -D "$DATA" -m immediate stop >&2 || true
+  "${RUN[@]}" "$BIN/pg_ctl" -D "$DATA" -m fast stop >&2 || true
+fi
+if [ "${1:-}" = "--stop" ]; then
+  exit 0
 fi
 rm -rf "$DATA"
 mkdir -p "$DATA"

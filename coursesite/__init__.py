@@ -24,10 +24,14 @@ def create_app(test_config=None):
         cards,
         cli,
         db,
+        display,
         errors,
+        help_requests,
+        helper,
         i18n,
         learn,
         media,
+        phone_codes,
         progress,
         roles,
         search,
@@ -45,7 +49,10 @@ def create_app(test_config=None):
     roles.init_app(app)
     media.init_app(app)
     learn.init_app(app)
+    phone_codes.init_app(app)
+    display.init_app(app)
     staff.init_app(app)
+    helper.init_app(app)
     search.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
@@ -56,4 +63,5 @@ def create_app(test_config=None):
     app.register_blueprint(progress.bp)
     app.register_blueprint(cards.bp)
     app.register_blueprint(staff_import.bp)
+    app.register_blueprint(help_requests.bp)
     return app

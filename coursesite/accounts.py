@@ -14,7 +14,16 @@ from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coursesite.db import database
-from coursesite.models import ROLES, LoginFailure, SignInCard, StepProgress, User, utcnow
+from coursesite.models import (
+    ROLES,
+    Assignment,
+    HelpRequest,
+    LoginFailure,
+    SignInCard,
+    StepProgress,
+    User,
+    utcnow,
+)
 
 USERNAME_MAX = 40
 NAME_MAX = 80
@@ -218,4 +227,20 @@ def export_user(user: User) -> dict:
         ],
         # Kept only for the throttle window (minutes), with the address the try came from.
         "failed_sign_ins": [{"at": iso(f.at), "address": f.address} for f in failures],
+        # Helpers' notes about the person are theirs to read too, the private ones included.
+        "paths": [
+            {"given": iso(a.created), "given_by": a.helper.username if a.helper else None,
+             "path_id": a.path_id, "title": a.title, "lessons": a.lesson_ids,
+             "note_for_learner": a.note_for_learner, "private_note": a.private_note,
+             "next_appointment": a.next_appointment.isoformat(timespec="minutes")
+             if a.next_appointment else None}
+            for a in Assignment.select().where(Assignment.learner == user).order_by(
+                Assignment.created, Assignment.id)
+        ],
+        "help_requests": [
+            {"asked": iso(r.created), "lesson_id": r.lesson_id, "step_id": r.step_id,
+             "message": r.message, "handled": iso(r.handled_at)}
+            for r in HelpRequest.select().where(HelpRequest.learner == user).order_by(
+                HelpRequest.created, HelpRequest.id)
+        ],
     }

@@ -26,6 +26,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from peewee import DatabaseError
 
 from coursesite import cards, throttle
+from coursesite.assignments import next_path_step
 from coursesite.accounts import PASSWORD_MAX, USERNAME_MAX, normalize_username, verify_password
 from coursesite.models import SignInCard, User, utcnow
 from coursesite.progress import current_progress, merge_visitor_progress
@@ -88,11 +89,19 @@ def resume_url(user: User) -> str:
     """Return the exact next step not done, or the lessons in the person's language."""
     lang = user.language if user.language in current_app.config["LANGUAGES"] else None
     lang = lang or current_app.config["BABEL_DEFAULT_LOCALE"]
-    target = current_progress().resume(lang)
+    # The path a helper gave comes first: the slip's QR code opens its next step.
+    target = next_path_step(user, lang) or current_progress().resume(lang)
     if target:
         lesson, number = target
         return url_for("learn.step", lang=lesson.lang, lesson_id=lesson.id, number=number)
     return url_for("learn.catalogue", lang=lang)
+
+
+def home_url(user: User) -> str:
+    """Return where a person lands after signing in: helpers at their desk, others' lessons."""
+    if user.has_role("helper"):
+        return url_for("helper.dashboard")
+    return url_for("learn.catalogue", lang=user.language)
 
 
 def login_problems(username: str, password: str) -> list:
@@ -132,7 +141,7 @@ def login():
                 user = None
             if verify_password(user, password):
                 sign_in(user, remember=remember)
-                return redirect(next_url or url_for("learn.catalogue", lang=user.language), 303)
+                return redirect(next_url or home_url(user), 303)
             throttle.record_failure(username, address)
             until = throttle.blocked_until(username, address)
             if until:

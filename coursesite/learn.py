@@ -7,6 +7,8 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter, ValidationError
 
+from coursesite.assignments import home_state
+from coursesite.help_requests import step_help
 from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
@@ -107,6 +109,7 @@ def catalogue_page(lang):
         missing_lesson=missing_lesson,
         paths=catalogue().paths(),
         progress=catalogue_state(lang, catalogue().lessons(lang, drafts=can_see_drafts())),
+        my_path=home_state(lang),
     )
 
 
@@ -151,6 +154,7 @@ def step(lang, lesson_id, number):
         previous_url=previous_url,
         next_url=next_url,
         progress=step_state(lesson, number),
+        help=step_help(lesson, number),
     )
 
 

@@ -36,7 +36,12 @@ class Setting(BaseModel):
 
 
 ROLES = ("learner", "helper", "staff")  # each role may do what the ones before it may
-DISPLAY_PREFERENCES = {"text_size": ("normal", "large", "larger")}  # first value is the default
+# Each preference's allowed values; the first is the default.
+DISPLAY_PREFERENCES = {
+    "text_size": ("100", "125", "150", "200"),  # percent of the site's already large text
+    "contrast": ("normal", "high"),
+    "motion": ("normal", "reduced"),
+}
 
 
 class User(BaseModel, UserMixin):
@@ -116,7 +121,58 @@ class LoginFailure(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
-MODELS = [Setting, User, StepProgress, SignInCard, LoginFailure]
+class Assignment(BaseModel):
+    """A lesson path a helper left a learner after a session, with notes and the next meeting.
+
+    The ordered lesson ids are copied when the path is assigned (from paths.yml or picked by
+    the helper), so the printed slip and the learner's home page list the same lessons even if
+    paths.yml changes later. Each id is looked up in the catalogue when shown: a lesson that is
+    gone is shown as no longer available.
+    """
+
+    learner = ForeignKeyField(User, backref="assignments", on_delete="CASCADE")
+    # Kept when the helper's account is deleted: the learner's history is theirs.
+    helper = ForeignKeyField(User, null=True, backref="assignments_given", on_delete="SET NULL")
+    created = DateTimeField(default=utcnow)
+    path_id = CharField(max_length=100, null=True)  # the paths.yml path, None for a custom one
+    lessons = TextField(default="[]")  # JSON list of lesson ids, in order
+    title = CharField(max_length=200)  # as shown when assigned, in `language`
+    note_for_learner = TextField(default="")
+    private_note = TextField(default="")  # for helpers only, never shown to the learner
+    next_appointment = DateTimeField(null=True)  # the lab's local time, as the helper typed it
+    language = CharField(max_length=8, default="fr")
+    # The after-session form's one-time key: the same form sent twice saves one assignment.
+    form_key = CharField(max_length=64, null=True, unique=True)
+
+    class Meta:
+        indexes = ((("learner", "created"), False),)
+
+    @property
+    def lesson_ids(self) -> list[str]:
+        """Return the ordered lesson ids; a damaged value reads as an empty path."""
+        try:
+            ids = json.loads(self.lessons or "[]")
+        except ValueError:
+            return []
+        return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+
+class HelpRequest(BaseModel):
+    """A learner pressed "I need help" on a step; open until a helper marks it handled."""
+
+    learner = ForeignKeyField(User, backref="help_requests", on_delete="CASCADE")
+    lesson_id = CharField(max_length=200)
+    step_id = CharField(max_length=80)
+    message = CharField(max_length=500, default="")
+    created = DateTimeField(default=utcnow)
+    handled_at = DateTimeField(null=True, index=True)
+    handled_by = ForeignKeyField(User, null=True, backref="help_handled", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("learner", "lesson_id", "step_id"), False),)
+
+
+MODELS = [Setting, User, StepProgress, SignInCard, LoginFailure, Assignment, HelpRequest]
 
 
 def create_tables(db):

@@ -190,6 +190,12 @@ def preview(lesson_id):
     )
 
 
+@bp.route("/")
+def home():
+    """Show the staff's home: links to every staff tool."""
+    return render_template("staff/home.html")
+
+
 def init_app(app):
     """Check the app's lessons folder for the health page, and serve the staff pages."""
     app.extensions["coursesite.lesson_health"] = HealthReport(

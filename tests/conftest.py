@@ -1,4 +1,8 @@
-"""Shared fixtures: a real app on a temporary SQLite file, its client, and a live server."""
+"""Shared fixtures: a real app on a temporary SQLite file, its client, and a live server.
+
+With COURSESITE_TEST_POSTGRES=postgresql://… (set by .ci/run, which starts a real server),
+every test marked `db` runs a second time against PostgreSQL, on a freshly emptied schema.
+"""
 
 import os
 import re
@@ -34,10 +38,47 @@ def make_app(tmp_path: Path, lessons: Path, **config):
     )
 
 
+POSTGRES_URL = os.environ.get("COURSESITE_TEST_POSTGRES")
+
+
+def pytest_generate_tests(metafunc):
+    """Run database-facing tests (marked `db`) on PostgreSQL too, when a server is given."""
+    if (
+        POSTGRES_URL
+        and "database_backend" in metafunc.fixturenames
+        and metafunc.definition.get_closest_marker("db")
+    ):
+        metafunc.parametrize("database_backend", ["sqlite", "postgresql"])
+
+
 @pytest.fixture
-def app(tmp_path):
+def database_backend(request):
+    return getattr(request, "param", "sqlite")
+
+
+def empty_postgres_database(url: str) -> None:
+    """Drop every table of the test PostgreSQL database: each test starts from nothing."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+
+
+def database_config(backend: str) -> dict:
+    if backend == "postgresql":
+        empty_postgres_database(POSTGRES_URL)
+        return {"DATABASE_URL": POSTGRES_URL}
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, database_backend):
     """An app with the small fixture lessons from tests/data/lessons."""
-    return make_app(tmp_path, FIXTURE_LESSONS)
+    app = make_app(tmp_path, FIXTURE_LESSONS, **database_config(database_backend))
+    yield app
+    if database_backend == "postgresql":
+        app.extensions["coursesite.db"].close()
 
 
 @pytest.fixture
@@ -128,8 +169,12 @@ class AuthActions:
         return csrf_token_from(self.client.get(path).get_data(as_text=True))
 
     def login(self, username="carole", password=None, remember=False, **fields):
-        data = {"csrf_token": self.csrf_token(), "username": username,
-                "password": password or PASSWORDS["learner"], **fields}
+        data = {
+            "csrf_token": self.csrf_token(),
+            "username": username,
+            "password": password or PASSWORDS["learner"],
+            **fields,
+        }
         if remember:
             data["remember"] = "1"
         return self.client.post("/login", data=data)
@@ -145,7 +190,9 @@ def auth(client):
 
 # Browser tests: a real waitress server and Debian's Chromium, driven by Playwright.
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -13,6 +13,8 @@ from coursesite.learner_import import suggest_username
 from coursesite.models import SignInCard, StepProgress, User
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
 
+pytestmark = pytest.mark.db
+
 COURSESITE = [sys.executable, "-m", "coursesite.cli"]
 EASY = re.compile(rf"(?:{'|'.join(accounts.WORDS)}){{2}}[2-9]{{2}}")
 

@@ -10,6 +10,8 @@ from coursesite.accounts import set_password
 from coursesite.models import LoginFailure, SignInCard, StepProgress, User
 from tests.conftest import FIXTURE_LESSONS, app_database, make_app
 
+pytestmark = pytest.mark.db
+
 
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))

@@ -7,6 +7,8 @@ from coursesite.accounts import AccountError, create_user
 from coursesite.models import LoginFailure, SignInCard, StepProgress, User
 from tests.conftest import app_database
 
+pytestmark = pytest.mark.db
+
 
 def test_a_user_has_no_email_and_a_salted_modern_password_hash(app, make_learner):
     make_learner(name="Carole", language="fr")
@@ -53,13 +55,14 @@ def test_roles_are_ranked_learner_helper_staff(app, make_learner, make_helper, m
 
 def test_display_preferences_fall_back_to_defaults(app, make_learner):
     user = make_learner()
-    assert user.display_preferences == {"text_size": "normal"}
-    user.preferences = '{"text_size": "larger", "junk": 1}'
-    assert user.display_preferences == {"text_size": "larger"}
-    user.preferences = '{"text_size": "enormous"}'
-    assert user.display_preferences == {"text_size": "normal"}
+    defaults = {"text_size": "100", "contrast": "normal", "motion": "normal"}
+    assert user.display_preferences == defaults
+    user.preferences = '{"text_size": "200", "contrast": "high", "junk": 1}'
+    assert user.display_preferences == {**defaults, "text_size": "200", "contrast": "high"}
+    user.preferences = '{"text_size": "enormous", "motion": ["x"]}'
+    assert user.display_preferences == defaults
     user.preferences = "not json"
-    assert user.display_preferences == {"text_size": "normal"}
+    assert user.display_preferences == defaults
 
 
 def test_session_id_names_the_password_version_and_card(app, make_learner):

@@ -11,6 +11,8 @@ from coursesite.models import StepProgress, User
 from coursesite.progress import SESSION_BUDGET, SessionStore
 from tests.conftest import FIXTURE_LESSONS, app_database, csrf_token_from, make_app
 
+pytestmark = pytest.mark.db
+
 LESSON_MD = """---
 title: Dire bonjour
 summary: Une petite leçon pour les tests.
@@ -151,7 +153,8 @@ def test_signed_in_progress_survives_a_restart(tmp_path, auth, make_learner, cli
     make_learner()
     auth.login(remember=True)
     mark(client, "saluer")
-    restarted = make_app(tmp_path, FIXTURE_LESSONS)  # same instance folder, new process state
+    # Same instance folder and database, new app state.
+    restarted = make_app(tmp_path, FIXTURE_LESSONS, DATABASE_URL=app.config["DATABASE_URL"])
     assert done_steps(restarted) == {("bonjour", "saluer")}
 
 

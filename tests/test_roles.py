@@ -10,12 +10,16 @@ from flask import url_for
 
 from tests.conftest import PASSWORDS, AuthActions, csrf_token_from
 
+pytestmark = pytest.mark.db
+
 ROLES = ("visitor", "learner", "helper", "staff")
 
 # The least role needed for each endpoint and method (DESIGN.md, "Roles"):
 # visitor  read published lessons, keep progress in this browser, sign in;
-# helper   print sign-in cards ("create learners, … print slips and cards");
-# staff    manage accounts (the group import), drafts and lesson health.
+# learner  ask a helper for help on a step ("keep progress in an account, see own path");
+# helper   print sign-in cards ("create learners, … print slips and cards"), the helper desk:
+#          learners, paths, slips, passwords, phone codes, help requests;
+# staff    manage accounts (the group import), drafts and lesson health, the staff home.
 MATRIX = {
     ("static", "GET"): "visitor",
     ("media.variant", "GET"): "visitor",
@@ -30,6 +34,8 @@ MATRIX = {
     ("learn.print_view", "GET"): "visitor",
     ("learn.search", "GET"): "visitor",
     ("learn.media", "GET"): "visitor",
+    ("display.preferences", "GET"): "visitor",
+    ("display.preferences", "POST"): "visitor",
     ("auth.login", "GET"): "visitor",
     ("auth.login", "POST"): "visitor",
     ("auth.logout", "POST"): "visitor",
@@ -43,12 +49,25 @@ MATRIX = {
     ("staff.lessons", "GET"): "staff",
     ("staff.drafts", "GET"): "staff",
     ("staff.preview", "GET"): "staff",
+    ("staff.home", "GET"): "staff",
+    ("help_requests.ask", "POST"): "learner",
+    ("help_requests.handle", "POST"): "helper",
+    ("help_requests.undo_handled", "POST"): "helper",
+    ("helper.dashboard", "GET"): "helper",
+    ("helper.learner", "GET"): "helper",
+    ("helper.session", "GET"): "helper",
+    ("helper.save_session", "POST"): "helper",
+    ("helper.reprint_slip", "POST"): "helper",
+    ("helper.password", "GET"): "helper",
+    ("helper.reset_password", "POST"): "helper",
+    ("helper.code", "GET"): "helper",
 }
 
 # Example values for the URL parts, so that every route can be opened.
 VALUES = {
     "filename": "css/site.css", "name": "nothing.webp", "lang": "fr", "lesson_id": "bonjour",
     "number": 1, "token": "not-a-card", "step_id": "open-door", "user_id": None,
+    "request_id": 1, "assignment_id": 1,
 }
 FORM = {"done": "1", "username": "", "password": ""}
 

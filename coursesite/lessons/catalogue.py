@@ -107,17 +107,15 @@ class Catalogue:
 
     def refresh(self, force: bool = False) -> None:
         """Re-read added and changed lesson files, forget removed ones."""
-        if not self._lock.acquire(blocking=force):
-            return  # another thread is refreshing; serve the current snapshot meanwhile
-        try:
+        # Wait for a refresh already under way rather than serve what it is replacing: a
+        # page asked for just after a save must show the saved file.
+        with self._lock:
             if not force and time.monotonic() - self._checked_at < self.reload_interval:
                 return
             changed = self._scan_lessons() | self._scan_paths()
             if changed or force:
                 self.snapshot = self._build_snapshot()
             self._checked_at = time.monotonic()
-        finally:
-            self._lock.release()
 
     def _lesson_files(self):
         """Yield (lang, path) for every lesson.md, without reading any."""

@@ -58,10 +58,31 @@
     });
   }
 
+  /* Forms that create things (the after-session form) are sent once, however many clicks.
+     The server also refuses a second copy; this only spares the helper a confusing page. */
+  function setUpSubmitOnce() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches("[data-submit-once]") || event.defaultPrevented) return;
+      if (form.getAttribute("data-sent") === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-sent", "true");
+    });
+    /* Coming back to the page (Back button) must let the form be sent again. */
+    window.addEventListener("pageshow", function () {
+      document.querySelectorAll("[data-submit-once]").forEach(function (form) {
+        form.removeAttribute("data-sent");
+      });
+    });
+  }
+
   function start() {
     setUpPasswordToggles();
     setUpPrintButtons();
     setUpProgressForms();
+    setUpSubmitOnce();
   }
 
   if (document.readyState === "loading") {

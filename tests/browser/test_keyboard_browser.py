@@ -16,7 +16,7 @@ def tab_to(page, predicate_js: str, limit: int = 40) -> dict:
     for _ in range(limit):
         page.keyboard.press("Tab")
         info = page.evaluate(
-            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+            """() => { const e = document.activeElement || document.body; const s = getComputedStyle(e);
                 return {tag: e.tagName, text: (e.innerText || e.value || '').trim(), href: e.getAttribute('href'),
                         rel: e.getAttribute('rel'), outline: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth)}; }"""
         )
