@@ -1,5 +1,6 @@
 """The ceiling: a bare Flask page served by waitress, measured in the same run as coursesite."""
 
+import logging
 import sys
 
 from flask import Flask
@@ -14,4 +15,5 @@ def hello():
 
 
 if __name__ == "__main__":
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # same as coursesite serve
     serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, _quiet=True)

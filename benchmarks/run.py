@@ -65,8 +65,11 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
 
 
 def to_ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if not match:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    value, unit = match.groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
 def wrk(url: str, seconds: int, script: Path | None = None) -> dict:
@@ -75,11 +78,13 @@ def wrk(url: str, seconds: int, script: Path | None = None) -> dict:
     if script:
         command += ["-s", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    if not re.search(r"^\s*99%", output, re.M):
+        raise RuntimeError(f"wrk printed no latency distribution:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(re.search(r"50%\s+(\S+)", output).group(1)),
-        "p99": to_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        "p50": to_ms(re.search(r"^\s*50%\s+(\S+)\s*$", output, re.M).group(1)),
+        "p99": to_ms(re.search(r"^\s*99%\s+(\S+)\s*$", output, re.M).group(1)),
         "errors": int(non_2xx.group(1)) if non_2xx else 0,
     }
 
@@ -138,8 +143,8 @@ def measure_site(lessons: Path, seconds: int, step: str, search: str) -> dict:
             results["catalogue"] = wrk(f"{base}/fr/", seconds)
             results["step"] = wrk(base + step, seconds)
             results["search"] = wrk(f"{base}/fr/search?q={search}", seconds)
-            mark = prepare_mark_done(base, env, Path(instance))
-            if mark:
+            if step == STEP:  # the starter lessons: a real learner marks a real step
+                mark = prepare_mark_done(base, env, Path(instance))
                 results["mark_done"] = wrk(mark["url"], seconds, mark["script"])
             results["loaded_rss_mb"] = rss_mb(process.pid)
             results["peak_rss_mb"] = rss_mb(process.pid, "VmHWM")

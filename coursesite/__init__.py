@@ -23,6 +23,7 @@ def create_app(test_config=None):
         auth,
         cards,
         cli,
+        compression,
         db,
         display,
         errors,
@@ -45,6 +46,7 @@ def create_app(test_config=None):
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     auth.init_app(app)
     roles.init_app(app)
     media.init_app(app)

@@ -195,8 +195,12 @@ def home_state(lang: str) -> dict | None:
     following = paths[0].next
     resume = current_progress().resume(lang) if following else None
     elsewhere = resume and (resume[0].id, resume[1]) != (following.lesson_id, following.next_number)
-    return {"current": paths[0], "earlier": paths[1:], "leads": following is not None,
-            "resume_elsewhere": {"lesson": resume[0], "number": resume[1]} if elsewhere else None}
+    return {
+        "current": paths[0],
+        "earlier": paths[1:],
+        "leads": following is not None,
+        "resume_elsewhere": {"lesson": resume[0], "number": resume[1]} if elsewhere else None,
+    }
 
 
 def next_path_step(learner: User, lang: str) -> tuple[Lesson, int] | None:
@@ -219,10 +223,15 @@ def paths_to_offer(lang: str) -> list[dict]:
     for path in catalogue().paths():
         lessons = [lesson for i in path.lesson_ids if (lesson := find_lesson(i, lang))]
         if lessons:  # a path whose lessons are all gone cannot be given
-            offered.append({
-                "id": path.id, "title": path.title(lang), "description": path.description(lang),
-                "lessons": lessons, "minutes": sum(lesson.duration for lesson in lessons),
-            })
+            offered.append(
+                {
+                    "id": path.id,
+                    "title": path.title(lang),
+                    "description": path.description(lang),
+                    "lessons": lessons,
+                    "minutes": sum(lesson.duration for lesson in lessons),
+                }
+            )
     return offered
 
 

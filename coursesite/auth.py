@@ -26,8 +26,8 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from peewee import DatabaseError
 
 from coursesite import cards, throttle
-from coursesite.assignments import next_path_step
 from coursesite.accounts import PASSWORD_MAX, USERNAME_MAX, normalize_username, verify_password
+from coursesite.assignments import next_path_step
 from coursesite.models import SignInCard, User, utcnow
 from coursesite.progress import current_progress, merge_visitor_progress
 

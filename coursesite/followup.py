@@ -77,9 +77,11 @@ def last_activity(ids: list[int] | None = None) -> dict[int, dt.datetime]:
     """Return each learner's latest sign-in, step done or help request (of `ids` if given)."""
     signed_in = User.select(User.id, User.last_login).where(User.role == "learner")
     stepped = StepProgress.select(StepProgress.user, fn.MAX(StepProgress.done_at)).group_by(
-        StepProgress.user)
+        StepProgress.user
+    )
     asked = HelpRequest.select(HelpRequest.learner, fn.MAX(HelpRequest.created)).group_by(
-        HelpRequest.learner)
+        HelpRequest.learner
+    )
     if ids is not None:
         signed_in = signed_in.where(User.id.in_(ids))
         stepped = stepped.where(StepProgress.user.in_(ids))
@@ -97,7 +99,8 @@ def find_learners(query: str = "") -> tuple[list[tuple[User, dt.datetime | None]
     key = search_key(query[:QUERY_MAX])
     latest = last_activity()
     learners = [
-        u for u in User.select().where((User.role == "learner") & (User.active == True))  # noqa: E712
+        u
+        for u in User.select().where((User.role == "learner") & (User.active == True))  # noqa: E712
         if not key or key in search_key(u.display_name) or key in u.username
     ]
     oldest = dt.datetime.min
@@ -127,8 +130,11 @@ def history(done: dict, lang: str) -> list[LessonHistory]:
             rows.append(LessonHistory(lesson_id, None, 0, 0, None, last[lesson_id]))
             continue
         count, total = progress.counts(lesson)
-        rows.append(LessonHistory(lesson_id, lesson, count, total, progress.next_step(lesson),
-                                  last[lesson_id]))
+        rows.append(
+            LessonHistory(
+                lesson_id, lesson, count, total, progress.next_step(lesson), last[lesson_id]
+            )
+        )
     return rows
 
 
@@ -144,10 +150,14 @@ def summarize(learner: User, latest, done: dict, assignment, requests, lang, now
     summary = LearnerSummary(learner, latest, requests=requests, stalls=stalls(done, lang, now))
     if assignment is not None:
         summary.path = path_state(assignment, lang, Progress(LoadedStore(done)))
-        since_given = [when for (lesson_id, _), when in done.items()
-                       if lesson_id in assignment.lesson_ids and when >= assignment.created]
-        summary.not_started = (not since_given and not summary.path.finished
-                               and now - assignment.created > STUCK_AFTER)
+        since_given = [
+            when
+            for (lesson_id, _), when in done.items()
+            if lesson_id in assignment.lesson_ids and when >= assignment.created
+        ]
+        summary.not_started = (
+            not since_given and not summary.path.finished and now - assignment.created > STUCK_AFTER
+        )
     return summary
 
 
@@ -157,16 +167,26 @@ def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[L
     done = progress_by_learner(ids)
     newest: dict[int, Assignment] = {}
     if ids:
-        for assignment in (Assignment.select().where(Assignment.learner.in_(ids))
-                           .order_by(Assignment.created.desc(), Assignment.id.desc())):
+        for assignment in (
+            Assignment.select()
+            .where(Assignment.learner.in_(ids))
+            .order_by(Assignment.created.desc(), Assignment.id.desc())
+        ):
             newest.setdefault(assignment.learner_id, assignment)
     requests = defaultdict(list)
     for row in shown([r for r in open_requests() if r.learner_id in set(ids)], lang):
         requests[row.request.learner_id].append(row)
     now = utcnow()
     return [
-        summarize(learner, latest, done.get(learner.id, {}), newest.get(learner.id),
-                  requests[learner.id], lang, now)
+        summarize(
+            learner,
+            latest,
+            done.get(learner.id, {}),
+            newest.get(learner.id),
+            requests[learner.id],
+            lang,
+            now,
+        )
         for learner, latest in found
     ]
 
@@ -174,5 +194,8 @@ def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[L
 def learner_history(learner: User, lang: str) -> dict:
     """Return the lessons a learner worked on and where they stopped, for their page."""
     done = progress_by_learner([learner.id]).get(learner.id, {})
-    return {"lessons": history(done, lang), "stalls": stalls(done, lang, utcnow()),
-            "last_activity": last_activity([learner.id]).get(learner.id)}
+    return {
+        "lessons": history(done, lang),
+        "stalls": stalls(done, lang, utcnow()),
+        "last_activity": last_activity([learner.id]).get(learner.id),
+    }

@@ -1,4 +1,4 @@
-""""I need help" on a step: learners ask, helpers see the exact lesson and step and handle it.
+"""Help requests: learners press "I need help" on a step, helpers see that exact step.
 
 A request stays open until a helper marks it handled, which can be undone. Pressing the button
 again on the same step while a request is open adds to that request rather than piling up.
@@ -79,9 +79,7 @@ def open_requests(learner: User | None = None) -> list[HelpRequest]:
         HelpRequest.select(HelpRequest, User)
         .join(User, on=HelpRequest.learner)
         .where(
-            HelpRequest.handled_at.is_null()
-            & (User.role == "learner")
-            & (User.active == True)  # noqa: E712
+            HelpRequest.handled_at.is_null() & (User.role == "learner") & (User.active == True)  # noqa: E712
         )
         .order_by(HelpRequest.created, HelpRequest.id)
     )
@@ -146,14 +144,25 @@ def ask(lesson_id, step_id):
     lang = request.args.get("lang", "")
     lesson = find_lesson(lesson_id, lang if lang in current_app.config["LANGUAGES"] else "")
     lesson = lesson if lesson and lesson.step_index(step_id) else found
-    back = url_for("learn.step", lang=lesson.lang, lesson_id=lesson_id,
-                   number=lesson.step_index(step_id), _anchor="help")
+    back = url_for(
+        "learn.step",
+        lang=lesson.lang,
+        lesson_id=lesson_id,
+        number=lesson.step_index(step_id),
+        _anchor="help",
+    )
     message = request.form.get("message", "")
     if current_user.role != "learner":
         flash(_l("This button is for learners. Helpers see requests on the helper desk."), PROBLEM)
     elif len(message) > MESSAGE_MAX:
-        flash(_l("Your message is too long: at most %(max)d characters. Please shorten it and "
-                 "send it again.", max=MESSAGE_MAX), PROBLEM)
+        flash(
+            _l(
+                "Your message is too long: at most %(max)d characters. Please shorten it and "
+                "send it again.",
+                max=MESSAGE_MAX,
+            ),
+            PROBLEM,
+        )
     else:
         ask_for_help(current_user._get_current_object(), lesson_id, step_id, message)
         flash(_l("Your request is sent. A helper will see it and contact you."), SENT)
@@ -170,8 +179,9 @@ def get_request_or_404(request_id: int) -> HelpRequest:
 def back_to(help_request: HelpRequest, **args) -> str:
     """Return the helper page the form came from: the learner's page or the dashboard."""
     if request.form.get("back") == "learner":
-        return url_for("helper.learner", user_id=help_request.learner_id, _anchor="help-requests",
-                       **args)
+        return url_for(
+            "helper.learner", user_id=help_request.learner_id, _anchor="help-requests", **args
+        )
     return url_for("helper.dashboard", _anchor="help-requests", **args)
 
 

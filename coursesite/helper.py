@@ -65,7 +65,9 @@ def dashboard():
     query = request.args.get("q", "")[: followup.QUERY_MAX].strip()
     found, matched = followup.find_learners(query)
     return render_template(
-        "helper/dashboard.html", query=query, matched=matched,
+        "helper/dashboard.html",
+        query=query,
+        matched=matched,
         learners=followup.summaries(found, lang),
         requests=help_requests.shown(help_requests.open_requests(), lang),
         handled=help_requests.just_handled(request.args.get("handled"), lang),
@@ -78,14 +80,21 @@ def learner(user_id):
     """Show everything about one learner: paths, help requests, lessons, account."""
     learner = get_learner_or_404(user_id)
     lang = page_lang()
-    has_card = SignInCard.select().where(
-        (SignInCard.user == learner) & SignInCard.revoked.is_null()).exists()
+    has_card = (
+        SignInCard.select()
+        .where((SignInCard.user == learner) & SignInCard.revoked.is_null())
+        .exists()
+    )
     requests = help_requests.shown(help_requests.requests_of(learner), lang)
     return render_template(
-        "helper/learner.html", learner=learner, paths=learner_paths(learner, lang),
-        requests=requests, open_requests=[r for r in requests if r.request.handled_at is None],
+        "helper/learner.html",
+        learner=learner,
+        paths=learner_paths(learner, lang),
+        requests=requests,
+        open_requests=[r for r in requests if r.request.handled_at is None],
         handled=help_requests.just_handled(request.args.get("handled"), lang),
-        history=followup.learner_history(learner, lang), has_card=has_card,
+        history=followup.learner_history(learner, lang),
+        has_card=has_card,
         notices=get_flashed_messages(),
     )
 
@@ -93,12 +102,22 @@ def learner(user_id):
 def render_session_form(form: session_form.SessionForm, status: int = 200):
     lang = page_lang()
     return render_template(
-        "helper/session.html", form=form, values=form.values, problems=form.problems,
-        invalid=form.invalid, paths=paths_to_offer(lang), lessons=lessons_to_offer(lang),
-        languages=[(code, LANGUAGE_NAMES.get(code, code))
-                   for code in current_app.config["LANGUAGES"]],
-        limits={"title": TITLE_MAX, "note": NOTE_MAX, "private_note": PRIVATE_NOTE_MAX,
-                "lessons": CUSTOM_MAX_LESSONS},
+        "helper/session.html",
+        form=form,
+        values=form.values,
+        problems=form.problems,
+        invalid=form.invalid,
+        paths=paths_to_offer(lang),
+        lessons=lessons_to_offer(lang),
+        languages=[
+            (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
+        ],
+        limits={
+            "title": TITLE_MAX,
+            "note": NOTE_MAX,
+            "private_note": PRIVATE_NOTE_MAX,
+            "lessons": CUSTOM_MAX_LESSONS,
+        },
     ), status
 
 
@@ -127,17 +146,25 @@ def save_session():
         with database.atomic():
             if learner is None:
                 username = values["username"] or suggest_username(
-                    values["name"], {u.username for u in User.select(User.username)})
-                learner, password = create_user(username, "learner", values["name"], None,
-                                                values["language"])
+                    values["name"], {u.username for u in User.select(User.username)}
+                )
+                learner, password = create_user(
+                    username, "learner", values["name"], None, values["language"]
+                )
             elif values["new_password"]:
                 password = easy_password("learner")
                 set_password(learner, password)
             assignment = assign_path(
-                learner, me(), form.lesson_ids, path_id=form.path_id,
-                title=values["custom_title"], note_for_learner=values["note"],
-                private_note=values["private_note"], next_appointment=form.appointment,
-                form_key=key or None)
+                learner,
+                me(),
+                form.lesson_ids,
+                path_id=form.path_id,
+                title=values["custom_title"],
+                note_for_learner=values["note"],
+                private_note=values["private_note"],
+                next_appointment=form.appointment,
+                form_key=key or None,
+            )
             # The new-learner form always prints a QR code, even when the helper then chose
             # an existing account of the same name; an existing learner's form asks.
             with_qr = not values["learner_id"] or values["new_card"]
@@ -155,8 +182,12 @@ def save_session():
 
 def already_saved(assignment: Assignment):
     """Answer a form sent a second time: it was saved once; the slip can be printed again."""
-    flash(_l("This form was already sent and saved. To print the slip again, use “Print the slip "
-             "again” below."))
+    flash(
+        _l(
+            "This form was already sent and saved. To print the slip again, use “Print the slip "
+            "again” below."
+        )
+    )
     return redirect(url_for("helper.learner", user_id=assignment.learner_id), 303)
 
 
@@ -188,8 +219,9 @@ def reset_password(user_id):
     learner = get_learner_or_404(user_id)
     new_password = easy_password("learner")
     set_password(learner, new_password)
-    response = current_app.make_response(render_template(
-        "helper/password_done.html", learner=learner, password=new_password))
+    response = current_app.make_response(
+        render_template("helper/password_done.html", learner=learner, password=new_password)
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -208,23 +240,29 @@ def code():
         for lesson_id, step_id in phone_codes().near(typed):
             other = find_lesson(lesson_id, page_lang())
             if other and other.step_index(step_id):
-                near.append((phone_codes().code_for(lesson_id, step_id), other,
-                             other.step_index(step_id)))
+                near.append(
+                    (phone_codes().code_for(lesson_id, step_id), other, other.step_index(step_id))
+                )
         status = 404 if typed.strip() else 200
-        return render_template("helper/code.html", typed=typed[:20], near=near,
-                               learner=learner), status
+        return render_template(
+            "helper/code.html", typed=typed[:20], near=near, learner=learner
+        ), status
     number = lesson.step_index(step[1])
     if learner is None:
-        return redirect(url_for("learn.step", lang=lesson.lang, lesson_id=lesson.id,
-                                number=number))
+        return redirect(url_for("learn.step", lang=lesson.lang, lesson_id=lesson.id, number=number))
     progress = Progress(AccountStore(learner))
     renderer = current_app.extensions["coursesite.renderer"]
     return render_template(
-        "helper/code_step.html", learner=learner, lesson=lesson, number=number,
+        "helper/code_step.html",
+        learner=learner,
+        lesson=lesson,
+        number=number,
         code=phone_codes().code_for(lesson.id, step[1]),
-        title=renderer.step_title(lesson, number), body=renderer.step(lesson, number),
+        title=renderer.step_title(lesson, number),
+        body=renderer.step(lesson, number),
         titles=[renderer.step_title(lesson, n) for n in range(1, len(lesson.steps) + 1)],
-        done_numbers=set(progress.done_numbers(lesson)), next_number=progress.next_step(lesson),
+        done_numbers=set(progress.done_numbers(lesson)),
+        next_number=progress.next_step(lesson),
     )
 
 

@@ -19,6 +19,10 @@ from coursesite.search import MAX_QUERY_CHARS
 
 bp = Blueprint("learn", __name__)
 
+# A topic with more lessons than this shows only these on the catalogue, and a link to
+# its own page: a long catalogue is hard to read, and heavy on a prepaid phone plan.
+TOPIC_PREVIEW = 6
+
 CALLOUT_TITLES = {
     "note": _l("Note"),
     "tip": _l("Tip"),
@@ -93,11 +97,12 @@ def set_alternates(lesson: Lesson, endpoint: str, step_number: int | None = None
 
 @bp.route("/<lang:lang>/", endpoint="catalogue")
 def catalogue_page(lang):
-    """Show every lesson, grouped by topic."""
-    groups = defaultdict(list)
-    for lesson in catalogue().lessons(lang, drafts=can_see_drafts()):
-        groups[lesson.topics[0] if lesson.topics else ""].append(lesson)
-    topics = sorted(groups.items(), key=lambda item: (item[0] == "", item[0].casefold()))
+    """Show the lessons grouped by topic (the first few of a large topic)."""
+    lessons = catalogue().lessons(lang, drafts=can_see_drafts())
+    topics = [
+        (topic, group[:TOPIC_PREVIEW] if len(group) > TOPIC_PREVIEW + 2 else group, len(group))
+        for topic, group in group_by_topic(lessons)
+    ]
     missing = request.args.get("missing", "")[:100]
     missing_lesson = None
     if missing:
@@ -108,9 +113,29 @@ def catalogue_page(lang):
         topics=topics,
         missing_lesson=missing_lesson,
         paths=catalogue().paths(),
-        progress=catalogue_state(lang, catalogue().lessons(lang, drafts=can_see_drafts())),
+        progress=catalogue_state(lang, lessons),
         my_path=home_state(lang),
     )
+
+
+@bp.route("/<lang:lang>/topics/<topic>")
+def topic(lang, topic):
+    """Show every lesson of one topic."""
+    lessons = catalogue().lessons(lang, drafts=can_see_drafts())
+    for name, group in group_by_topic(lessons):
+        if name.casefold() == topic.casefold() and name:
+            return render_template(
+                "learn/topic.html", topic=name, lessons=group, progress=catalogue_state(lang, group)
+            )
+    abort(404)
+
+
+def group_by_topic(lessons) -> list[tuple[str, list]]:
+    """Return [(topic, lessons)] by each lesson's first topic, alphabetical, untopical last."""
+    groups = defaultdict(list)
+    for lesson in lessons:
+        groups[lesson.topics[0] if lesson.topics else ""].append(lesson)
+    return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].casefold()))
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/")
@@ -120,7 +145,10 @@ def lesson(lang, lesson_id):
     set_alternates(lesson, "learn.lesson")
     titles = [renderer().step_title(lesson, n) for n in range(1, len(lesson.steps) + 1)]
     return render_template(
-        "learn/lesson.html", lesson=lesson, intro=renderer().intro(lesson), step_titles=titles,
+        "learn/lesson.html",
+        lesson=lesson,
+        intro=renderer().intro(lesson),
+        step_titles=titles,
         progress=lesson_state(lesson),
     )
 

@@ -60,7 +60,9 @@ class PhoneCodes:
         if cached is None or cached[0] is not snapshot:
             # Drafts included: publishing a lesson must not move the codes of the others.
             by_code = build_table(
-                (lesson.id, step.id) for lesson in snapshot.lessons.values() for step in lesson.steps
+                (lesson.id, step.id)
+                for lesson in snapshot.lessons.values()
+                for step in lesson.steps
             )
             cached = (snapshot, by_code, {pair: code for code, pair in by_code.items()})
             self._cached = cached

@@ -95,8 +95,15 @@ def read_learner(form, result: SessionForm) -> None:
     if values["learner_id"]:
         result.learner = learner_by_id(values["learner_id"])
         if result.learner is None:
-            problem(("learner", _l("This learner’s account was not found. Go back to the "
-                                   "helper desk and search for them again.")))
+            problem(
+                (
+                    "learner",
+                    _l(
+                        "This learner’s account was not found. Go back to the "
+                        "helper desk and search for them again."
+                    ),
+                )
+            )
         return
     for message in name_problems(values["name"]):
         problem(("name", message))
@@ -105,8 +112,13 @@ def read_learner(form, result: SessionForm) -> None:
         messages = username_problems(username)
         if not messages and username_taken(username):
             free = suggest_username(username, {u.username for u in User.select(User.username)})
-            messages = [_l("The username “%(username)s” is already taken. “%(free)s” is free.",
-                           username=username, free=free)]
+            messages = [
+                _l(
+                    "The username “%(username)s” is already taken. “%(free)s” is free.",
+                    username=username,
+                    free=free,
+                )
+            ]
         for message in messages:
             problem(("username", message))
     for message in language_problems(values["language"]):
@@ -118,9 +130,16 @@ def read_learner(form, result: SessionForm) -> None:
         if chosen is not None:
             result.learner = chosen
         elif values["same_as"] != "new":
-            problem(("same_as", _l("There is already a learner named “%(name)s”. Is it the same "
-                                   "person? Choose below, then send the form again.",
-                                   name=values["name"].strip())))
+            problem(
+                (
+                    "same_as",
+                    _l(
+                        "There is already a learner named “%(name)s”. Is it the same "
+                        "person? Choose below, then send the form again.",
+                        name=values["name"].strip(),
+                    ),
+                )
+            )
 
 
 def read_lessons(form, result: SessionForm, lang: str) -> None:
@@ -136,18 +155,43 @@ def read_lessons(form, result: SessionForm, lang: str) -> None:
             elif typed:
                 bad = True
         if bad:
-            problem(("lessons", _l("Beside each lesson to follow, type its position: 1, 2, "
-                                   "3… (a number from 1 to 99).")))
+            problem(
+                (
+                    "lessons",
+                    _l(
+                        "Beside each lesson to follow, type its position: 1, 2, "
+                        "3… (a number from 1 to 99)."
+                    ),
+                )
+            )
         elif not picked:
-            problem(("lessons", _l("Choose at least one lesson: type 1 beside the first lesson "
-                                   "to follow, 2 beside the next, and so on.")))
+            problem(
+                (
+                    "lessons",
+                    _l(
+                        "Choose at least one lesson: type 1 beside the first lesson "
+                        "to follow, 2 beside the next, and so on."
+                    ),
+                )
+            )
         elif len(picked) > CUSTOM_MAX_LESSONS:
-            problem(("lessons", _l("Choose at most %(max)d lessons, so that the slip fits on "
-                                   "one page.", max=CUSTOM_MAX_LESSONS)))
+            problem(
+                (
+                    "lessons",
+                    _l(
+                        "Choose at most %(max)d lessons, so that the slip fits on one page.",
+                        max=CUSTOM_MAX_LESSONS,
+                    ),
+                )
+            )
         result.lesson_ids = [lesson_id for _, _, lesson_id in sorted(picked)]
         if len(result.values["custom_title"]) > TITLE_MAX:
-            problem(("custom_title", _l("The title can have at most %(max)d characters.",
-                                        max=TITLE_MAX)))
+            problem(
+                (
+                    "custom_title",
+                    _l("The title can have at most %(max)d characters.", max=TITLE_MAX),
+                )
+            )
         return
     offered = {path["id"]: path for path in paths_to_offer(lang)}
     if choice in offered:
@@ -161,25 +205,51 @@ def read_notes(result: SessionForm) -> None:
     """Check the notes' lengths and read the appointment strictly."""
     values, problem = result.values, result.problems.append
     if len(values["note"]) > NOTE_MAX:
-        problem(("note", _l("The note for the learner can have at most %(max)d characters: "
-                            "it is printed in large type.", max=NOTE_MAX)))
+        problem(
+            (
+                "note",
+                _l(
+                    "The note for the learner can have at most %(max)d characters: "
+                    "it is printed in large type.",
+                    max=NOTE_MAX,
+                ),
+            )
+        )
     if len(values["private_note"]) > PRIVATE_NOTE_MAX:
-        problem(("private_note", _l("The note for helpers can have at most %(max)d characters.",
-                                    max=PRIVATE_NOTE_MAX)))
+        problem(
+            (
+                "private_note",
+                _l(
+                    "The note for helpers can have at most %(max)d characters.",
+                    max=PRIVATE_NOTE_MAX,
+                ),
+            )
+        )
     if not values["appointment"]:
         return
     try:
         when = parse_appointment(values["appointment"])
     except ValueError:
-        problem(("appointment", _l("The next appointment is not a date and time we understand. "
-                                   "Example: 2026-12-03 14:00.")))
+        problem(
+            (
+                "appointment",
+                _l(
+                    "The next appointment is not a date and time we understand. "
+                    "Example: 2026-12-03 14:00."
+                ),
+            )
+        )
         return
     today = dt.date.today()
     if when.date() < today:
         problem(("appointment", _l("The next appointment is in the past. Please check the date.")))
     elif when.date() > today + dt.timedelta(days=APPOINTMENT_MAX_DAYS):
-        problem(("appointment", _l("The next appointment is more than two years away. Please "
-                                   "check the year.")))
+        problem(
+            (
+                "appointment",
+                _l("The next appointment is more than two years away. Please check the year."),
+            )
+        )
     else:
         result.appointment = when
 
@@ -187,9 +257,20 @@ def read_notes(result: SessionForm) -> None:
 def blank_form(form_key: str, lang: str) -> SessionForm:
     """Return the form as first shown: a QR code on the slip, the helper's language."""
     values = {
-        "form_key": form_key, "learner_id": "", "name": "", "username": "", "language": lang,
-        "same_as": "", "path": "", "positions": {}, "custom_title": "", "note": "",
-        "private_note": "", "appointment": "", "new_card": True, "new_password": False,
+        "form_key": form_key,
+        "learner_id": "",
+        "name": "",
+        "username": "",
+        "language": lang,
+        "same_as": "",
+        "path": "",
+        "positions": {},
+        "custom_title": "",
+        "note": "",
+        "private_note": "",
+        "appointment": "",
+        "new_card": True,
+        "new_password": False,
     }
     return SessionForm(values)
 

@@ -20,12 +20,18 @@ from coursesite.models import Assignment, User
 def appointment_text(when: dt.datetime) -> str:
     """Return an appointment (the lab's local time) in words, in the current language."""
     # Stored as the helper typed it, in the lab's time: not converted from UTC.
-    return str(_l("%(date)s at %(time)s", date=format_date(when, "full", rebase=False),
-                  time=format_time(when, "short", rebase=False)))
+    return str(
+        _l(
+            "%(date)s at %(time)s",
+            date=format_date(when, "full", rebase=False),
+            time=format_time(when, "short", rebase=False),
+        )
+    )
 
 
-def render_slip(assignment: Assignment, learner: User, token: str | None,
-                password: str | None = None) -> Markup:
+def render_slip(
+    assignment: Assignment, learner: User, token: str | None, password: str | None = None
+) -> Markup:
     """Return the printable slip, in the learner's language."""
     languages = current_app.config["LANGUAGES"]
     lang = learner.language if learner.language in languages else languages[0]
@@ -35,21 +41,41 @@ def render_slip(assignment: Assignment, learner: User, token: str | None,
         if token:
             label = str(_l("Personal sign-in link of %(name)s", name=learner.display_name))
             qr = qr_svg(card_url(token), label)
-        return Markup(render_template(
-            "helper/_slip.html", learner=learner, assignment=assignment, path=path, lang=lang,
-            qr=qr, password=password, address=public_url(),
-            appointment=appointment_text(assignment.next_appointment)
-            if assignment.next_appointment else None,
-        ))
+        return Markup(
+            render_template(
+                "helper/_slip.html",
+                learner=learner,
+                assignment=assignment,
+                path=path,
+                lang=lang,
+                qr=qr,
+                password=password,
+                address=public_url(),
+                appointment=appointment_text(assignment.next_appointment)
+                if assignment.next_appointment
+                else None,
+            )
+        )
 
 
-def slip_page(assignment: Assignment, learner: User, token: str | None,
-              password: str | None = None, created: bool = False):
+def slip_page(
+    assignment: Assignment,
+    learner: User,
+    token: str | None,
+    password: str | None = None,
+    created: bool = False,
+):
     """Return the helper's page holding the slip, never cached: it may show a password."""
-    response = current_app.make_response(render_template(
-        "helper/slip.html", learner=learner, assignment=assignment, created=created,
-        password=password, with_qr=bool(token),
-        slip=render_slip(assignment, learner, token, password),
-    ))
+    response = current_app.make_response(
+        render_template(
+            "helper/slip.html",
+            learner=learner,
+            assignment=assignment,
+            created=created,
+            password=password,
+            with_qr=bool(token),
+            slip=render_slip(assignment, learner, token, password),
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

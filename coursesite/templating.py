@@ -5,7 +5,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 
 from coursesite.i18n import LANGUAGE_NAMES
 
@@ -43,8 +43,34 @@ def switch_language_links() -> list[dict]:
     return links
 
 
+def page_translations():
+    """Return this request's translations, looked up once per locale (a page has dozens)."""
+    # Flask-Babel keeps the page's Locale in g._flask_babel; force_locale (a learner's card
+    # printed in their own language) swaps it for another object: the cache follows it.
+    cached = g.get("page_translations")
+    if cached is None or cached[0] is not babel_locale():
+        translations = get_translations()
+        cached = g.page_translations = (babel_locale(), translations)
+    return cached[1]
+
+
+def babel_locale():
+    return getattr(g.get("_flask_babel"), "babel_locale", None)
+
+
+def template_gettext(string: str) -> str:
+    return page_translations().ugettext(string)
+
+
+def template_ngettext(singular: str, plural: str, num: int) -> str:
+    return page_translations().ungettext(singular, plural, num)
+
+
 def init_app(app):
     """Give templates the helpers they need."""
+    # Same as Flask-Babel's template functions (Jinja fills in and escapes the variables),
+    # without looking the translations up again for every string of the page.
+    app.jinja_env.install_gettext_callables(template_gettext, template_ngettext, newstyle=True)
 
     @app.context_processor
     def template_helpers():

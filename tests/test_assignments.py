@@ -12,6 +12,8 @@ from coursesite.models import Assignment, HelpRequest, StepProgress, User
 from coursesite.progress import AccountStore, Progress
 from tests.conftest import PASSWORDS, app_database
 
+pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set
+
 PATHS_YML = """\
 - id: salutations
   title: {fr: Les salutations, en: Greetings}
@@ -20,9 +22,9 @@ PATHS_YML = """\
 """
 AU_REVOIR = {
     "fr": "---\ntitle: Dire au revoir\nsummary: s\nduration: 7\n---\n## Saluer {#wave}\n\nx\n\n"
-          "## Partir {#go}\n\ny\n",
+    "## Partir {#go}\n\ny\n",
     "en": "---\ntitle: Say goodbye\nsummary: s\nduration: 7\n---\n## Wave {#wave}\n\nx\n\n"
-          "## Go {#go}\n\ny\n",
+    "## Go {#go}\n\ny\n",
 }
 
 
@@ -30,9 +32,8 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
-@pytest.fixture
-def paths(lessons_dir):
-    """A second lesson and a paths.yml naming both lessons and one not written yet."""
+def add_path_lessons(lessons_dir):
+    """Add a second lesson and a paths.yml naming both lessons and one not written yet."""
     for lang, text in AU_REVOIR.items():
         (lessons_dir / lang / "au-revoir").mkdir()
         (lessons_dir / lang / "au-revoir" / "lesson.md").write_text(text, encoding="utf-8")
@@ -40,21 +41,29 @@ def paths(lessons_dir):
     return lessons_dir
 
 
+@pytest.fixture
+def paths(lessons_dir):
+    return add_path_lessons(lessons_dir)
+
+
 def assign(app, learner, lesson_ids=("bonjour", "au-revoir"), helper=None, **fields):
     with app.test_request_context("/fr/"), app_database(app):
-        return assignments.assign_path(User.get_by_id(learner.id), helper, list(lesson_ids),
-                                       **fields)
+        return assignments.assign_path(
+            User.get_by_id(learner.id), helper, list(lesson_ids), **fields
+        )
 
 
 def state(app, assignment, lang="fr"):
     with app.test_request_context(f"/{lang}/"), app_database(app):
         learner = User.get_by_id(assignment.learner_id)
-        return assignments.path_state(Assignment.get_by_id(assignment.id), lang,
-                                      Progress(AccountStore(learner)))
+        return assignments.path_state(
+            Assignment.get_by_id(assignment.id), lang, Progress(AccountStore(learner))
+        )
 
 
 def test_assigning_a_named_path_keeps_its_lessons_and_its_title_in_the_learners_language(
-        app, paths, make_learner):
+    app, paths, make_learner
+):
     learner = make_learner(language="en")
     saved = assign(app, learner, ["bonjour", "au-revoir"], path_id="salutations")
     assert saved.lesson_ids == ["bonjour", "au-revoir"] and saved.title == "Greetings"
@@ -63,8 +72,7 @@ def test_assigning_a_named_path_keeps_its_lessons_and_its_title_in_the_learners_
     assert state(app, saved, "en").minutes == 5 + 7
 
 
-def test_a_custom_assignment_keeps_the_helpers_order_and_a_default_title(app, paths,
-                                                                         make_learner):
+def test_a_custom_assignment_keeps_the_helpers_order_and_a_default_title(app, paths, make_learner):
     saved = assign(app, make_learner(), ["au-revoir", "bonjour"])
     assert saved.path_id is None and saved.title == ""
     shown = state(app, saved)
@@ -72,8 +80,7 @@ def test_a_custom_assignment_keeps_the_helpers_order_and_a_default_title(app, pa
     assert [item.lesson.title for item in shown.lessons] == ["Dire au revoir", "Dire bonjour"]
 
 
-def test_paths_are_assigned_to_learners_only_and_never_empty(app, paths, make_learner,
-                                                             make_helper):
+def test_paths_are_assigned_to_learners_only_and_never_empty(app, paths, make_learner, make_helper):
     with pytest.raises(ValueError):
         assign(app, make_helper())
     with pytest.raises(ValueError):
@@ -87,8 +94,11 @@ def test_assigned_progress_counts_steps_by_id_and_finds_the_next_one(app, paths,
     saved = assign(app, learner)
     with app_database(app):
         for step_id in ("open-door", "saluer", "leave", "wave"):
-            StepProgress.create(user=learner, lesson_id="bonjour" if step_id != "wave"
-                                else "au-revoir", step_id=step_id)
+            StepProgress.create(
+                user=learner,
+                lesson_id="bonjour" if step_id != "wave" else "au-revoir",
+                step_id=step_id,
+            )
     shown = state(app, saved)
     assert (shown.done, shown.total) == (4, 5)
     assert shown.lessons[0].finished and not shown.lessons[1].finished
@@ -96,8 +106,9 @@ def test_assigned_progress_counts_steps_by_id_and_finds_the_next_one(app, paths,
     assert not shown.finished
 
 
-def test_an_assignment_survives_lessons_and_paths_that_are_gone(app, client, auth, paths,
-                                                                make_learner):
+def test_an_assignment_survives_lessons_and_paths_that_are_gone(
+    app, client, auth, paths, make_learner
+):
     learner = make_learner()
     saved = assign(app, learner, ["au-revoir", "bonjour"], path_id="salutations")
     shutil.rmtree(paths / "fr" / "au-revoir")
@@ -112,8 +123,9 @@ def test_an_assignment_survives_lessons_and_paths_that_are_gone(app, client, aut
     assert "Une leçon qui n’est plus offerte" in page and "Dire bonjour" in page
 
 
-def test_a_lesson_missing_in_the_readers_language_is_found_in_another(app, paths, make_learner,
-                                                                      lessons_dir):
+def test_a_lesson_missing_in_the_readers_language_is_found_in_another(
+    app, paths, make_learner, lessons_dir
+):
     shutil.rmtree(lessons_dir / "en" / "au-revoir")
     saved = assign(app, make_learner(language="en"))
     assert state(app, saved, "en").lessons[1].lesson.lang == "fr"
@@ -126,7 +138,8 @@ def test_a_damaged_assignment_lesson_list_reads_as_empty():
 
 
 def test_deleting_a_learner_deletes_their_assignments_but_a_helpers_deletion_keeps_them(
-        app, paths, make_learner, make_helper):
+    app, paths, make_learner, make_helper
+):
     learner, other, helper = make_learner(), make_learner("anne"), make_helper()
     assign(app, learner, helper=helper)
     kept = assign(app, other, helper=helper)
@@ -139,22 +152,32 @@ def test_deleting_a_learner_deletes_their_assignments_but_a_helpers_deletion_kee
         assert Assignment.get_by_id(kept.id).helper is None
 
 
-def test_my_path_on_the_learners_home_shows_the_newest_assignment_first(app, client, auth, paths,
-                                                                        make_learner):
+def test_my_path_on_the_learners_home_shows_the_newest_assignment_first(
+    app, client, auth, paths, make_learner
+):
     learner = make_learner()
     assign(app, learner, ["au-revoir"], note_for_learner="Ancien mot")
-    newest = assign(app, learner, ["bonjour", "au-revoir"], path_id="salutations",
-                    note_for_learner="Bravo Carole!\nÀ mardi.", private_note="Notes privées",
-                    next_appointment=dt.datetime(2027, 1, 5, 14, 0))
+    newest = assign(
+        app,
+        learner,
+        ["bonjour", "au-revoir"],
+        path_id="salutations",
+        note_for_learner="Bravo Carole!\nÀ mardi.",
+        private_note="Notes privées",
+        next_appointment=dt.datetime(2027, 1, 5, 14, 0),
+    )
     with app_database(app):
         Assignment.update(created=newest.created + dt.timedelta(seconds=1)).where(
-            Assignment.id == newest.id).execute()
+            Assignment.id == newest.id
+        ).execute()
         StepProgress.create(user=learner, lesson_id="bonjour", step_id="open-door")
     auth.login()
     page = text_of(client.get("/fr/"))
-    mine = page[page.index("Mon parcours"):page.index("Choisissez une leçon")]
+    mine = page[page.index("Mon parcours") : page.index("Choisissez une leçon")]
     assert mine.index("Les salutations") < mine.index("1 parcours précédent")
-    assert 'Étapes faites dans ce parcours : 1 sur 5' in mine and '<progress max="5" value="1"' in mine
+    assert (
+        "Étapes faites dans ce parcours : 1 sur 5" in mine and '<progress max="5" value="1"' in mine
+    )
     assert 'href="/fr/lessons/bonjour/2">Continuer' in mine
     assert "Bravo Carole!\nÀ mardi." in client.get("/fr/").get_data(as_text=True)
     assert "Prochain rendez-vous : mardi 5 janvier 2027 à 14:00" in mine
@@ -164,7 +187,8 @@ def test_my_path_on_the_learners_home_shows_the_newest_assignment_first(app, cli
 
 
 def test_a_finished_assignment_congratulates_and_continue_where_you_left_off_returns(
-        app, client, auth, paths, make_learner):
+    app, client, auth, paths, make_learner
+):
     learner = make_learner()
     assign(app, learner, ["au-revoir"])
     with app_database(app):
@@ -177,8 +201,9 @@ def test_a_finished_assignment_congratulates_and_continue_where_you_left_off_ret
     assert "Continuer là où vous étiez" in page
 
 
-def test_the_slip_qr_of_an_assigned_path_opens_its_next_step_not_done(app, client, paths,
-                                                                      make_learner):
+def test_the_slip_qr_of_an_assigned_path_opens_its_next_step_not_done(
+    app, client, paths, make_learner
+):
     learner = make_learner(language="en")
     assign(app, learner, ["au-revoir", "bonjour"])
     with app_database(app):
@@ -188,19 +213,24 @@ def test_the_slip_qr_of_an_assigned_path_opens_its_next_step_not_done(app, clien
     assert client.get(f"/s/{token}").headers["Location"] == "/en/lessons/au-revoir/2"
 
 
-def test_visitors_and_helpers_have_no_assigned_path_on_their_home(client, auth, paths,
-                                                                  make_helper):
+def test_visitors_and_helpers_have_no_assigned_path_on_their_home(client, auth, paths, make_helper):
     assert "Mon parcours" not in text_of(client.get("/fr/"))
     make_helper()
     auth.login("richard", PASSWORDS["helper"])
     assert "Mon parcours" not in text_of(client.get("/fr/"))
 
 
-def test_the_learners_export_holds_their_assignments_and_help_requests(app, runner, paths,
-                                                                       make_learner, make_helper):
+def test_the_learners_export_holds_their_assignments_and_help_requests(
+    app, runner, paths, make_learner, make_helper
+):
     learner = make_learner()
-    assign(app, learner, helper=make_helper(), private_note="Lunettes",
-           next_appointment=dt.datetime(2027, 1, 5, 14, 0))
+    assign(
+        app,
+        learner,
+        helper=make_helper(),
+        private_note="Lunettes",
+        next_appointment=dt.datetime(2027, 1, 5, 14, 0),
+    )
     with app_database(app):
         HelpRequest.create(learner=learner, lesson_id="bonjour", step_id="saluer", message="Aide")
     exported = json.loads(runner.invoke(args=["export-learner", "carole"]).output)

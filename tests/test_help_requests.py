@@ -1,9 +1,13 @@
-""""I need help" on a step: learners ask, helpers see the exact step and mark it handled."""
+"""Help requests: learners ask on a step, helpers see that exact step and mark it handled."""
 
 import re
 
+import pytest
+
 from coursesite.models import HelpRequest
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
+
+pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set
 
 
 def text_of(response) -> str:
@@ -32,13 +36,15 @@ def test_a_learner_asks_a_helper_for_help_without_javascript(app, client, auth, 
     assert "Votre demande est envoyée. Une personne aidante va la voir" in page
     assert "Vous avez demandé de l’aide pour cette étape." in page
     [saved] = requests(app)
-    assert (saved.lesson_id, saved.step_id, saved.message) == ("bonjour", "saluer",
-                                                                "Je ne trouve pas le bouton.")
+    assert (saved.lesson_id, saved.step_id, saved.message) == (
+        "bonjour",
+        "saluer",
+        "Je ne trouve pas le bouton.",
+    )
     assert saved.handled_at is None
 
 
-def test_asking_twice_on_one_step_keeps_one_request_for_the_helper(app, client, auth,
-                                                                   make_learner):
+def test_asking_twice_on_one_step_keeps_one_request_for_the_helper(app, client, auth, make_learner):
     make_learner()
     auth.login()
     ask(client, message="Premier message")
@@ -50,8 +56,9 @@ def test_asking_twice_on_one_step_keeps_one_request_for_the_helper(app, client, 
     assert len(requests(app)) == 2
 
 
-def test_a_too_long_message_is_refused_plainly_and_nothing_reaches_the_helper(app, client, auth,
-                                                                               make_learner):
+def test_a_too_long_message_is_refused_plainly_and_nothing_reaches_the_helper(
+    app, client, auth, make_learner
+):
     make_learner()
     auth.login()
     assert ask(client, message="x" * 501).status_code == 303
@@ -84,8 +91,9 @@ def test_asking_a_helper_needs_a_real_step_and_a_csrf_token(app, client, auth, m
     assert requests(app) == []
 
 
-def test_the_helper_sees_the_exact_step_marks_it_handled_and_can_undo(app, client, auth,
-                                                                      make_learner, make_helper):
+def test_the_helper_sees_the_exact_step_marks_it_handled_and_can_undo(
+    app, client, auth, make_learner, make_helper
+):
     learner = make_learner(name="Carole")
     auth.login()
     ask(client, message="Où est le bouton?")
@@ -105,19 +113,23 @@ def test_the_helper_sees_the_exact_step_marks_it_handled_and_can_undo(app, clien
     assert "Personne n’attend d’aide en ce moment." in page
     assert requests(app)[0].handled_by_id is not None
     # Undo, from the notice: open again, and back on the list.
-    response = client.post(f"/helper/requests/{saved.id}/reopen",
-                           data={"csrf_token": token, "back": "learner"}, follow_redirects=True)
+    response = client.post(
+        f"/helper/requests/{saved.id}/reopen",
+        data={"csrf_token": token, "back": "learner"},
+        follow_redirects=True,
+    )
     page = text_of(response)
     assert "La demande est de nouveau ouverte." in page and "Arrêt" not in page
     assert f"/helper/learners/{learner.id}" in response.request.path
     assert requests(app)[0].handled_at is None
-    assert client.post("/helper/requests/999/handled",
-                       data={"csrf_token": token}).status_code == 404
+    assert (
+        client.post("/helper/requests/999/handled", data={"csrf_token": token}).status_code == 404
+    )
 
 
-def test_a_request_on_a_removed_step_is_shown_plainly_to_the_helper(app, client, auth,
-                                                                    make_learner, make_helper,
-                                                                    lessons_dir):
+def test_a_request_on_a_removed_step_is_shown_plainly_to_the_helper(
+    app, client, auth, make_learner, make_helper, lessons_dir
+):
     learner = make_learner()
     with app_database(app):
         HelpRequest.create(learner=learner, lesson_id="bonjour", step_id="gone-step")

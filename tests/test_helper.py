@@ -8,8 +8,10 @@ import pytest
 from coursesite import cards
 from coursesite.models import Assignment, HelpRequest, SignInCard, StepProgress, User
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
-from tests.test_assignments import paths  # noqa: F401 (a fixture: a paths.yml and a lesson)
+from tests.test_assignments import add_path_lessons
 from tests.test_html_valid import save_pages, validate
+
+pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set
 
 FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
 
@@ -39,8 +41,16 @@ def saved(app, model=Assignment) -> list:
 
 def live_cards(app, user) -> int:
     with app_database(app):
-        return SignInCard.select().where(
-            (SignInCard.user == user.id) & SignInCard.revoked.is_null()).count()
+        return (
+            SignInCard.select()
+            .where((SignInCard.user == user.id) & SignInCard.revoked.is_null())
+            .count()
+        )
+
+
+@pytest.fixture
+def paths(lessons_dir):
+    return add_path_lessons(lessons_dir)
 
 
 @pytest.fixture
@@ -60,68 +70,108 @@ def test_a_helper_signs_in_and_lands_on_the_desk(client, auth, make_helper):
 
 
 def test_after_the_session_a_new_learner_gets_an_account_a_path_and_a_slip_to_assign(
-        app, client, helper, paths):
-    response = send(client, name="Carole Tremblay", language="en", path="salutations",
-                    note="Bravo!\nSee you Tuesday.", private_note="Needs large print",
-                    appointment="2027-01-05T14:00")
+    app, client, helper, paths
+):
+    response = send(
+        client,
+        name="Carole Tremblay",
+        language="en",
+        path="salutations",
+        note="Bravo!\nSee you Tuesday.",
+        private_note="Needs large print",
+        appointment="2027-01-05T14:00",
+    )
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     page = text_of(response)
     password = re.search(r"Mot de passe : (\w+)", page).group(1)
     assert "Le compte de Carole Tremblay est prêt. Nom d’utilisateur : carole.tremblay" in page
     # The page speaks the helper's language, the slip the learner's.
     assert "Fiche de Carole Tremblay" in page and '<article class="slip" lang="en"' in page
-    slip = page[page.index('<article class="slip"'):]
+    slip = page[page.index('<article class="slip"') :]
     assert "Your path" in slip and "Greetings" in slip
-    assert "Say hello</span> <span class=\"slip-duration\">5 min" in slip
-    assert "Say goodbye</span> <span class=\"slip-duration\">7 min" in slip
+    assert 'Say hello</span> <span class="slip-duration">5 min' in slip
+    assert 'Say goodbye</span> <span class="slip-duration">7 min' in slip
     assert "Tuesday, January 5, 2027 at 2:00" in slip and "Bravo!" in slip
     assert "Needs large print" not in slip
-    assert 'class="card-qr"' in slip and "http://localhost/" in slip
+    assert 'class="card-qr"' in slip and "http://<wbr>localhost/" in slip
     assert f'<dd class="slip-value">{password}</dd>' in slip
     [assignment] = saved(app)
     with app_database(app):
         learner = User.get_by_id(assignment.learner_id)
     assert (learner.username, learner.display_name, learner.language, learner.role) == (
-        "carole.tremblay", "Carole Tremblay", "en", "learner")
+        "carole.tremblay",
+        "Carole Tremblay",
+        "en",
+        "learner",
+    )
     assert assignment.lesson_ids == ["bonjour", "au-revoir"]  # the unknown lesson is left out
     assert assignment.helper_id == helper.id and assignment.private_note == "Needs large print"
     assert assignment.note_for_learner == "Bravo!\nSee you Tuesday."
     assert assignment.next_appointment == dt.datetime(2027, 1, 5, 14, 0)
     assert live_cards(app, learner) == 1
     other = app.test_client()
-    login = other.post("/login", data={
-        "csrf_token": csrf_token_from(other.get("/login").get_data(as_text=True)),
-        "username": "carole.tremblay", "password": password})
+    login = other.post(
+        "/login",
+        data={
+            "csrf_token": csrf_token_from(other.get("/login").get_data(as_text=True)),
+            "username": "carole.tremblay",
+            "password": password,
+        },
+    )
     assert login.status_code == 303
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"name": "Carole"}, "Veuillez choisir un parcours, ou choisir les leçons une par une."),
-    ({"name": "", "path": "salutations"}, "Veuillez taper un nom."),
-    ({"name": "Carole", "path": "nope"}, "Veuillez choisir un parcours"),
-    ({"name": "Carole", "path": "custom"}, "Choisissez au moins une leçon"),
-    ({"name": "Carole", "path": "custom", "position-bonjour": "un"}, "tapez sa position : 1, 2, 3"),
-    ({"name": "Carole", "path": "custom", "position-bonjour": "1", "custom_title": "t" * 81},
-     "Le titre peut avoir au plus 80 caractères."),
-    ({"name": "Carole", "path": "salutations", "appointment": "demain"},
-     "Exemple : 2026-12-03 14:00."),
-    ({"name": "Carole", "path": "salutations", "appointment": "2026-02-30T10:00"},
-     "n’est pas une date et une heure"),
-    ({"name": "Carole", "path": "salutations", "appointment": "2001-01-01T10:00"},
-     "Le prochain rendez-vous est dans le passé."),
-    ({"name": "Carole", "path": "salutations", "appointment": "2999-01-01T10:00"},
-     "dans plus de deux ans"),
-    ({"name": "Carole", "path": "salutations", "note": "n" * 601},
-     "au plus 600 caractères : il est imprimé en gros caractères."),
-    ({"name": "Carole", "path": "salutations", "private_note": "p" * 1001}, "au plus 1000"),
-    ({"name": "Carole", "path": "salutations", "username": "Éric!"}, "lettres sans accents"),
-    ({"name": "Carole", "path": "salutations", "username": "richard"},
-     "Le nom d’utilisateur « richard » est déjà pris. « richard2 » est libre."),
-    ({"name": "Carole", "path": "salutations", "language": "xx"}, "La langue doit être"),
-    ({"learner_id": "999", "path": "salutations"}, "Le compte de cette personne apprenante est"),
-])
-def test_assign_form_problems_are_plain_and_nothing_is_saved(app, client, helper, paths, fields,
-                                                            message):
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "Carole"}, "Veuillez choisir un parcours, ou choisir les leçons une par une."),
+        ({"name": "", "path": "salutations"}, "Veuillez taper un nom."),
+        ({"name": "Carole", "path": "nope"}, "Veuillez choisir un parcours"),
+        ({"name": "Carole", "path": "custom"}, "Choisissez au moins une leçon"),
+        (
+            {"name": "Carole", "path": "custom", "position-bonjour": "un"},
+            "tapez sa position : 1, 2, 3",
+        ),
+        (
+            {"name": "Carole", "path": "custom", "position-bonjour": "1", "custom_title": "t" * 81},
+            "Le titre peut avoir au plus 80 caractères.",
+        ),
+        (
+            {"name": "Carole", "path": "salutations", "appointment": "demain"},
+            "Exemple : 2026-12-03 14:00.",
+        ),
+        (
+            {"name": "Carole", "path": "salutations", "appointment": "2026-02-30T10:00"},
+            "n’est pas une date et une heure",
+        ),
+        (
+            {"name": "Carole", "path": "salutations", "appointment": "2001-01-01T10:00"},
+            "Le prochain rendez-vous est dans le passé.",
+        ),
+        (
+            {"name": "Carole", "path": "salutations", "appointment": "2999-01-01T10:00"},
+            "dans plus de deux ans",
+        ),
+        (
+            {"name": "Carole", "path": "salutations", "note": "n" * 601},
+            "au plus 600 caractères : il est imprimé en gros caractères.",
+        ),
+        ({"name": "Carole", "path": "salutations", "private_note": "p" * 1001}, "au plus 1000"),
+        ({"name": "Carole", "path": "salutations", "username": "Éric!"}, "lettres sans accents"),
+        (
+            {"name": "Carole", "path": "salutations", "username": "richard"},
+            "Le nom d’utilisateur « richard » est déjà pris. « richard2 » est libre.",
+        ),
+        ({"name": "Carole", "path": "salutations", "language": "xx"}, "La langue doit être"),
+        (
+            {"learner_id": "999", "path": "salutations"},
+            "Le compte de cette personne apprenante est",
+        ),
+    ],
+)
+def test_assign_form_problems_are_plain_and_nothing_is_saved(
+    app, client, helper, paths, fields, message
+):
     response = send(client, **{"language": "fr", **fields})
     page = text_of(response)
     assert response.status_code == 400
@@ -130,27 +180,37 @@ def test_assign_form_problems_are_plain_and_nothing_is_saved(app, client, helper
 
 
 def test_hostile_input_to_the_assign_form_never_breaks_it(app, client, helper, paths):
-    for fields in ({"learner_id": "x" * 5000}, {"learner_id": "99999999999999999999"},
-                   {"name": "Bob\x00", "path": "salutations\x00"},
-                   {"path": "custom", "position-bonjour": "9" * 1000},
-                   {"form_key": "k" * 1000, "same_as": "y" * 1000, "language": "é" * 100}):
+    for fields in (
+        {"learner_id": "x" * 5000},
+        {"learner_id": "99999999999999999999"},
+        {"name": "Bob\x00", "path": "salutations\x00"},
+        {"path": "custom", "position-bonjour": "9" * 1000},
+        {"form_key": "k" * 1000, "same_as": "y" * 1000, "language": "é" * 100},
+    ):
         response = send(client, **fields)
         assert response.status_code == 400, fields
     assert saved(app) == []
 
 
-def test_a_custom_assignment_follows_the_positions_the_helper_typed(app, client, helper, paths,
-                                                                    make_learner):
+def test_a_custom_assignment_follows_the_positions_the_helper_typed(
+    app, client, helper, paths, make_learner
+):
     learner = make_learner(name="Carole")
-    send(client, learner.id, path="custom", **{"position-au-revoir": " 1", "position-bonjour": "2"},
-         custom_title="Pour Carole")
+    send(
+        client,
+        learner.id,
+        path="custom",
+        **{"position-au-revoir": " 1", "position-bonjour": "2"},
+        custom_title="Pour Carole",
+    )
     [assignment] = saved(app)
     assert assignment.lesson_ids == ["au-revoir", "bonjour"] and assignment.title == "Pour Carole"
     assert assignment.path_id is None
 
 
-def test_a_same_name_asks_the_helper_whether_it_is_the_same_person(app, client, helper, paths,
-                                                                    make_learner):
+def test_a_same_name_asks_the_helper_whether_it_is_the_same_person(
+    app, client, helper, paths, make_learner
+):
     carole = make_learner(name="Carole Tremblay")
     with app_database(app):
         cards.issue_card(User.get_by_id(carole.id))
@@ -174,12 +234,14 @@ def test_the_same_assign_form_sent_twice_saves_once(app, client, helper, paths):
     assert again.status_code == 303
     assert again.headers["Location"] == f"/helper/learners/{assignment.learner_id}"
     assert "Ce formulaire a déjà été envoyé et enregistré." in text_of(
-        client.get(again.headers["Location"]))
+        client.get(again.headers["Location"])
+    )
     assert len(saved(app, User)) == 2
 
 
 def test_an_existing_learner_keeps_their_card_unless_the_slip_gets_a_qr_code(
-        app, client, helper, paths, make_learner):
+    app, client, helper, paths, make_learner
+):
     learner = make_learner(name="Carole")
     with app_database(app):
         cards.issue_card(User.get_by_id(learner.id))
@@ -210,11 +272,14 @@ def test_a_slip_is_printed_again_with_a_new_qr_code(app, client, helper, paths, 
     with app_database(app):
         assert SignInCard.select().where(SignInCard.user == learner.id).count() == 2
     assert live_cards(app, learner) == 1
-    assert client.post("/helper/assignments/999/slip", data={"csrf_token": token}).status_code == 404
+    assert (
+        client.post("/helper/assignments/999/slip", data={"csrf_token": token}).status_code == 404
+    )
 
 
 def test_the_desk_finds_learners_by_name_and_shows_where_each_is_stuck(
-        app, client, helper, paths, make_learner):
+    app, client, helper, paths, make_learner
+):
     eve = make_learner("eve", name="Ève Gagnon")
     make_learner("marc", name="Marc")
     send(client, eve.id, path="salutations")
@@ -231,8 +296,9 @@ def test_the_desk_finds_learners_by_name_and_shows_where_each_is_stuck(
     assert "Aucune personne apprenante n’a ce nom" in text_of(client.get("/helper/?q=zzz"))
 
 
-def test_a_path_not_started_after_a_week_shows_on_the_helper_desk(app, client, helper, paths,
-                                                                  make_learner):
+def test_a_path_not_started_after_a_week_shows_on_the_helper_desk(
+    app, client, helper, paths, make_learner
+):
     learner = make_learner(name="Carole")
     send(client, learner.id, path="salutations")
     with app_database(app):
@@ -242,58 +308,102 @@ def test_a_path_not_started_after_a_week_shows_on_the_helper_desk(app, client, h
     assert "N’a pas commencé le parcours donné il y a 8 jours" in text_of(client.get("/helper/"))
 
 
-def test_a_learners_page_holds_their_whole_history_for_the_helper(app, client, helper, paths,
-                                                                  make_learner):
+def test_a_learners_page_holds_their_whole_history_for_the_helper(
+    app, client, helper, paths, make_learner
+):
     learner = make_learner(name="Carole")
-    send(client, learner.id, path="salutations", note="Pour Carole", private_note="Entre nous",
-         appointment="2027-01-05T14:00")
+    send(
+        client,
+        learner.id,
+        path="salutations",
+        note="Pour Carole",
+        private_note="Entre nous",
+        appointment="2027-01-05T14:00",
+    )
     with app_database(app):
         StepProgress.create(user=learner, lesson_id="bonjour", step_id="open-door")
-        HelpRequest.create(learner=learner, lesson_id="bonjour", step_id="saluer", message="Aide",
-                           handled_at=dt.datetime(2026, 1, 1), handled_by=helper.id)
+        HelpRequest.create(
+            learner=learner,
+            lesson_id="bonjour",
+            step_id="saluer",
+            message="Aide",
+            handled_at=dt.datetime(2026, 1, 1),
+            handled_by=helper.id,
+        )
     page = text_of(client.get(f"/helper/learners/{learner.id}"))
-    for expected in ("Les salutations", "Parcours actuel", "Donné le", "par Richard",
-                     "Mot pour Carole", "Pour Carole", "Note pour les personnes aidantes seulement",
-                     "Entre nous", "Prochain rendez-vous : mardi 5 janvier 2027 à 14:00",
-                     "Étapes faites : 1 sur 5", "Imprimer cette fiche de nouveau",
-                     "Demandes d’aide", "réglée", "par Richard", "La rouvrir",
-                     "Leçons travaillées", "étapes faites : 1 sur 3, la suivante est l’étape 2",
-                     "Carte de connexion : en imprimer une nouvelle",
-                     "Mot de passe oublié : en donner un nouveau"):
+    for expected in (
+        "Les salutations",
+        "Parcours actuel",
+        "Donné le",
+        "par Richard",
+        "Mot pour Carole",
+        "Pour Carole",
+        "Note pour les personnes aidantes seulement",
+        "Entre nous",
+        "Prochain rendez-vous : mardi 5 janvier 2027 à 14:00",
+        "Étapes faites : 1 sur 5",
+        "Imprimer cette fiche de nouveau",
+        "Demandes d’aide",
+        "réglée",
+        "par Richard",
+        "La rouvrir",
+        "Leçons travaillées",
+        "étapes faites : 1 sur 3, la suivante est l’étape 2",
+        "Carte de connexion : en imprimer une nouvelle",
+        "Mot de passe oublié : en donner un nouveau",
+    ):
         assert expected in page, expected
 
 
 def test_helper_pages_of_a_non_learner_answer_404(client, helper, make_staff):
     staff = make_staff()
-    for url in (f"/helper/learners/{staff.id}", f"/helper/learners/{helper.id}", "/helper/learners/999",
-                f"/helper/learners/{staff.id}/password", f"/helper/session?learner={staff.id}",
-                "/helper/session?learner=abc"):
+    for url in (
+        f"/helper/learners/{staff.id}",
+        f"/helper/learners/{helper.id}",
+        "/helper/learners/999",
+        f"/helper/learners/{staff.id}/password",
+        f"/helper/session?learner={staff.id}",
+        "/helper/session?learner=abc",
+    ):
         assert client.get(url).status_code == 404, url
 
 
-def test_a_helper_resets_a_forgotten_password_after_confirming(app, client, auth, helper,
-                                                               make_learner):
+def test_a_helper_resets_a_forgotten_password_after_confirming(
+    app, client, auth, helper, make_learner
+):
     learner = make_learner(name="Carole")
     page = client.get(f"/helper/learners/{learner.id}/password").get_data(as_text=True)
     assert "Un nouveau mot de passe pour Carole" in page and "Annuler" in page
     assert auth.login("carole", PASSWORDS["learner"]).status_code == 303  # unchanged by the GET
     auth.login("richard", PASSWORDS["helper"])
     page = client.get(f"/helper/learners/{learner.id}/password").get_data(as_text=True)
-    response = client.post(f"/helper/learners/{learner.id}/password",
-                           data={"csrf_token": csrf_token_from(page)})
+    response = client.post(
+        f"/helper/learners/{learner.id}/password", data={"csrf_token": csrf_token_from(page)}
+    )
     assert response.headers["Cache-Control"] == "no-store"
-    password = re.search(r'<dd class="slip-value">(\w+[2-9]{2})</dd>', response.get_data(
-        as_text=True)).group(1)
+    password = re.search(
+        r'<dd class="slip-value">(\w+[2-9]{2})</dd>', response.get_data(as_text=True)
+    ).group(1)
     other = app.test_client()
     token = csrf_token_from(other.get("/login").get_data(as_text=True))
-    assert other.post("/login", data={"csrf_token": token, "username": "carole",
-                                      "password": PASSWORDS["learner"]}).status_code == 200
-    assert other.post("/login", data={"csrf_token": token, "username": "carole",
-                                      "password": password}).status_code == 303
+    assert (
+        other.post(
+            "/login",
+            data={"csrf_token": token, "username": "carole", "password": PASSWORDS["learner"]},
+        ).status_code
+        == 200
+    )
+    assert (
+        other.post(
+            "/login", data={"csrf_token": token, "username": "carole", "password": password}
+        ).status_code
+        == 303
+    )
 
 
-def test_the_helper_desk_is_for_helpers_and_staff_and_staff_have_a_home(client, auth,
-                                                                         make_learner, make_staff):
+def test_the_helper_desk_is_for_helpers_and_staff_and_staff_have_a_home(
+    client, auth, make_learner, make_staff
+):
     response = client.get("/helper/")
     assert response.status_code == 302 and response.headers["Location"] == "/login?next=/helper/"
     make_learner()
@@ -321,22 +431,40 @@ def test_every_helper_page_is_valid_html(app, client, helper, paths, make_learne
     with app_database(app):
         StepProgress.create(user=learner, lesson_id="bonjour", step_id="open-door")
         HelpRequest.create(learner=learner, lesson_id="bonjour", step_id="saluer", message="?")
-    code = re.search(r'<span aria-hidden="true">([A-Z0-9]{4})</span>',
-                     client.get("/fr/lessons/bonjour/2").get_data(as_text=True)).group(1)
+    code = re.search(
+        r'<span aria-hidden="true">([A-Z0-9]{4})</span>',
+        client.get("/fr/lessons/bonjour/2").get_data(as_text=True),
+    ).group(1)
     send(client, learner.id, path="salutations", note="Bravo", appointment="2027-01-05T14:00")
-    files = save_pages(client, {
-        "desk": "/helper/", "desk-search": "/helper/?q=car", "desk-none": "/helper/?q=zzz",
-        "session": "/helper/session", "session-learner": f"/helper/session?learner={learner.id}",
-        "learner": f"/helper/learners/{learner.id}", "code": "/helper/code?code=ZZZZ",
-        "code-step": f"/helper/code?code={code}&learner={learner.id}",
-        "password": f"/helper/learners/{learner.id}/password",
-    }, tmp_path)
+    files = save_pages(
+        client,
+        {
+            "desk": "/helper/",
+            "desk-search": "/helper/?q=car",
+            "desk-none": "/helper/?q=zzz",
+            "session": "/helper/session",
+            "session-learner": f"/helper/session?learner={learner.id}",
+            "learner": f"/helper/learners/{learner.id}",
+            "code": "/helper/code?code=ZZZZ",
+            "code-step": f"/helper/code?code={code}&learner={learner.id}",
+            "password": f"/helper/learners/{learner.id}/password",
+        },
+        tmp_path,
+    )
     posted = {
-        "slip": send(client, name="Marie", path="salutations", note="Bravo", language="fr",
-                     appointment="2027-01-05T14:00"),
+        "slip": send(
+            client,
+            name="Marie",
+            path="salutations",
+            note="Bravo",
+            language="fr",
+            appointment="2027-01-05T14:00",
+        ),
         "session-errors": send(client, name="Carole", path="custom", **{"position-bonjour": "x"}),
-        "reset": client.post(f"/helper/learners/{learner.id}/password",
-                             data={"csrf_token": fresh_form(client)["csrf_token"]}),
+        "reset": client.post(
+            f"/helper/learners/{learner.id}/password",
+            data={"csrf_token": fresh_form(client)["csrf_token"]},
+        ),
     }
     for name, response in posted.items():
         (tmp_path / f"{name}.html").write_bytes(response.data)
@@ -344,14 +472,19 @@ def test_every_helper_page_is_valid_html(app, client, helper, paths, make_learne
     assert validate(files) == []
 
 
-def test_a_learners_pages_with_an_assigned_path_are_valid_html(app, client, auth, paths,
-                                                               make_learner, make_helper,
-                                                               make_staff, tmp_path):
+def test_a_learners_pages_with_an_assigned_path_are_valid_html(
+    app, client, auth, paths, make_learner, make_helper, make_staff, tmp_path
+):
     learner = make_learner(name="Carole")
     make_helper()
     auth.login("richard", PASSWORDS["helper"])
-    send(client, learner.id, path="salutations", note="Bravo\nÀ mardi",
-         appointment="2027-01-05T14:00")
+    send(
+        client,
+        learner.id,
+        path="salutations",
+        note="Bravo\nÀ mardi",
+        appointment="2027-01-05T14:00",
+    )
     send(client, learner.id, path="custom", **{"position-au-revoir": "1"})
     auth.login()
     token = csrf_token_from(client.get("/fr/lessons/bonjour/2").get_data(as_text=True))

@@ -13,6 +13,7 @@ PAGES = {
     "choose-language": "/",
     "catalogue": "/fr/",
     "catalogue-en": "/en/",
+    "topic": "/fr/topics/essai",
     "lesson": "/fr/lessons/bonjour/",
     "step": "/fr/lessons/bonjour/2",
     "step-image": "/en/lessons/bonjour/1",

@@ -126,3 +126,25 @@ def test_static_files_are_fingerprinted_and_cached_long(client):
     with client.get(css_url) as response:
         assert response.status_code == 200
         assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_a_large_topic_shows_its_first_lessons_and_links_to_all_of_them(client, lessons_dir):
+    for number in range(12):
+        folder = lessons_dir / "fr" / f"extra-{number:02d}"
+        folder.mkdir()
+        (folder / "lesson.md").write_text(
+            f"---\ntitle: Leçon {number:02d}\nsummary: s\nduration: 3\ntopics: [essai]\n---\n## Un\n\nx\n",
+            encoding="utf-8",
+        )
+    page = text_of(client.get("/fr/"))
+    assert page.count('class="card"') == 6
+    assert 'href="/fr/topics/essai">Voir les 13 leçons sur « essai »' in page
+    topic = text_of(client.get("/fr/topics/essai"))
+    assert topic.count('class="card"') == 13 and "<h1>Essai</h1>" in topic and "13 leçons" in topic
+    assert client.get("/fr/topics/ESSAI").status_code == 200
+    assert client.get("/fr/topics/nothing-here").status_code == 404
+
+
+def test_a_small_topic_shows_all_its_lessons_on_the_catalogue(client):
+    page = text_of(client.get("/fr/"))
+    assert page.count('class="card"') == 1 and "/fr/topics/" not in page

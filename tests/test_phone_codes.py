@@ -3,9 +3,13 @@
 import itertools
 import re
 
+import pytest
+
 from coursesite.models import StepProgress
 from coursesite.phone_codes import ALPHABET, build_table, hashed_code, normalize
 from tests.conftest import PASSWORDS, app_database
+
+pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set
 
 CODE = re.compile(r'<span aria-hidden="true">([A-Z0-9]{4})</span><span class="visually-hidden">')
 
@@ -50,11 +54,14 @@ def test_every_step_shows_its_code_the_same_in_both_languages_for_the_helper(cli
     assert french != code_on(client, "/fr/lessons/bonjour/2")
     page = client.get("/fr/lessons/bonjour/1").get_data(as_text=True)
     assert "Code pour l’aide au téléphone :" in page
-    assert f'<span class="visually-hidden">{" ".join(french)}</span>' in page  # read letter by letter
+    assert (
+        f'<span class="visually-hidden">{" ".join(french)}</span>' in page
+    )  # read letter by letter
 
 
 def test_a_helper_types_the_code_and_opens_that_step_in_the_helpers_language(
-        client, auth, make_helper):
+    client, auth, make_helper
+):
     code = code_on(client, "/fr/lessons/bonjour/3")  # "leave": step 3 in French, 2 in English
     make_helper(language="en")
     auth.login("richard", PASSWORDS["helper"])
@@ -63,11 +70,13 @@ def test_a_helper_types_the_code_and_opens_that_step_in_the_helpers_language(
     # A step that only the French lesson has opens in French.
     only_french = code_on(client, "/fr/lessons/bonjour/2")
     assert client.get(f"/helper/code?code={only_french}").headers["Location"] == (
-        "/fr/lessons/bonjour/2")
+        "/fr/lessons/bonjour/2"
+    )
 
 
-def test_with_a_learner_the_helper_sees_the_step_beside_their_progress(app, client, auth,
-                                                                       make_helper, make_learner):
+def test_with_a_learner_the_helper_sees_the_step_beside_their_progress(
+    app, client, auth, make_helper, make_learner
+):
     learner = make_learner(name="Carole")
     with app_database(app):
         StepProgress.create(user=learner, lesson_id="bonjour", step_id="open-door")
@@ -82,8 +91,9 @@ def test_with_a_learner_the_helper_sees_the_step_beside_their_progress(app, clie
     assert client.get(f"/helper/code?code={code}&learner=999").status_code == 404
 
 
-def test_a_misheard_code_gets_a_plain_answer_and_close_guesses_for_the_helper(client, auth,
-                                                                              make_helper):
+def test_a_misheard_code_gets_a_plain_answer_and_close_guesses_for_the_helper(
+    client, auth, make_helper
+):
     code = code_on(client, "/fr/lessons/bonjour/1")
     misheard = ("B" if code[0] != "B" else "C") + code[1:]
     make_helper()

@@ -28,6 +28,7 @@ MATRIX = {
     ("site.poster", "GET"): "visitor",
     ("site.poster_qr", "GET"): "visitor",
     ("learn.catalogue", "GET"): "visitor",
+    ("learn.topic", "GET"): "visitor",
     ("learn.lesson", "GET"): "visitor",
     ("learn.step", "GET"): "visitor",
     ("learn.end", "GET"): "visitor",
@@ -67,7 +68,7 @@ MATRIX = {
 VALUES = {
     "filename": "css/site.css", "name": "nothing.webp", "lang": "fr", "lesson_id": "bonjour",
     "number": 1, "token": "not-a-card", "step_id": "open-door", "user_id": None,
-    "request_id": 1, "assignment_id": 1,
+    "request_id": 1, "assignment_id": 1, "topic": "essai",
 }
 FORM = {"done": "1", "username": "", "password": ""}
 

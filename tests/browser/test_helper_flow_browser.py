@@ -43,7 +43,8 @@ def read_qr_code(page) -> str:
 
 
 def test_a_helper_assigns_a_path_prints_the_slip_and_the_learner_continues_at_home(
-        live_server, desktop, phone):
+    live_server, desktop, phone
+):
     page = helper_at_the_desk(live_server, desktop, "richard.flow")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bureau d’aide")
     assert axe_violations(page) == []
@@ -52,7 +53,8 @@ def test_a_helper_assigns_a_path_prints_the_slip_and_the_learner_continues_at_ho
     page.get_by_label("Prénom, ou le nom que la personne aime utiliser").fill("Carole Lavoie")
     page.get_by_label("Premiers pas").check()
     page.get_by_label("Mot pour la personne apprenante (facultatif)").fill(
-        "Bravo Carole! Commencez par votre adresse courriel.")
+        "Bravo Carole! Commencez par votre adresse courriel."
+    )
     page.get_by_label("Prochain rendez-vous (facultatif)").fill("2027-01-05T14:00")
     page.get_by_role("button", name="Enregistrer et afficher la fiche à imprimer").click()
 
@@ -101,7 +103,8 @@ def test_a_helper_assigns_a_path_prints_the_slip_and_the_learner_continues_at_ho
     expect(mine.get_by_role("heading", name="Mon parcours")).to_be_visible()
     expect(mine).to_contain_text("Bravo Carole!")
     expect(mine.get_by_role("link", name="Continuer")).to_have_attribute(
-        "href", f"/fr/lessons/{LESSON}/2")
+        "href", f"/fr/lessons/{LESSON}/2"
+    )
     assert axe_violations(learner) == []
 
     # Back at the desk, the helper sees the step done and the request for help.
@@ -125,7 +128,9 @@ def test_a_helper_assigns_a_path_prints_the_slip_and_the_learner_continues_at_ho
     # The helper marks the request handled, and could undo it.
     page.goto("/helper/")
     page.locator("#help-requests").get_by_role("button", name="Marquer comme réglée").first.click()
-    expect(page.get_by_role("button", name="Annuler : elle n’est pas encore réglée")).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Annuler : elle n’est pas encore réglée")
+    ).to_be_visible()
     assert axe_violations(page) == []
 
     # And the password shown once works on a lab computer.
@@ -141,10 +146,12 @@ def test_a_slip_with_the_longest_note_still_prints_on_one_page(live_server, desk
     page = helper_at_the_desk(live_server, desktop, "richard.long")
     page.goto("/helper/session")
     page.get_by_label("Prénom, ou le nom que la personne aime utiliser").fill(
-        "Marie-Ève Longuenom-Tremblay")
+        "Marie-Ève Longuenom-Tremblay"
+    )
     page.get_by_label("Premiers pas").check()
     page.get_by_label("Mot pour la personne apprenante (facultatif)").fill(
-        ("Refaites l’étape du mot de passe avec calme. " * 20)[:600])
+        ("Refaites l’étape du mot de passe avec calme. " * 20)[:600]
+    )
     page.get_by_label("Prochain rendez-vous (facultatif)").fill("2027-01-05T14:00")
     page.get_by_role("button", name="Enregistrer et afficher la fiche à imprimer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fiche de")
@@ -154,9 +161,12 @@ def test_a_slip_with_the_longest_note_still_prints_on_one_page(live_server, desk
 
 
 def test_the_helper_desk_fits_a_phone_and_works_without_javascript(live_server, browser):
-    context = browser.new_context(base_url=live_server.url, locale="fr-CA",
-                                  viewport={"width": 360, "height": 640},
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="fr-CA",
+        viewport={"width": 360, "height": 640},
+        java_script_enabled=False,
+    )
     page = helper_at_the_desk(live_server, context, "richard.small")
     for path in ("/helper/", "/helper/session"):
         page.goto(path)
