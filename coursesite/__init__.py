@@ -31,6 +31,7 @@ def create_app(test_config=None):
         helper,
         i18n,
         learn,
+        privacy,
         media,
         phone_codes,
         progress,
@@ -61,6 +62,7 @@ def create_app(test_config=None):
     cli.init_app(app)
     app.register_blueprint(site.bp)
     app.register_blueprint(learn.bp)
+    app.register_blueprint(privacy.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(progress.bp)
     app.register_blueprint(cards.bp)

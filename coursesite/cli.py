@@ -1,5 +1,6 @@
 """The `coursesite` command: serve, init, and the commands staff and helpers run."""
 
+import re
 import signal
 
 import click
@@ -22,11 +23,21 @@ def main():
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Create the instance folder, its secret key and the database."""
-    # create_app has already made all three; say where they are.
+    """Create the instance folder, its secret key and the database, or upgrade the database."""
+    # create_app has already made all three and applied any pending migration; say so.
+    from coursesite.migrations import stored_version
+
+    db = current_app.extensions["coursesite.db"]
+    with db.connection_context():
+        version = stored_version(db)
     click.echo(f"Instance folder: {current_app.instance_path}")
-    click.echo(f"Database: {current_app.config['DATABASE_URL']}")
+    click.echo(f"Database: {redact_password(current_app.config['DATABASE_URL'])} (schema version {version})")
     click.echo(f"Lessons: {current_app.config['LESSONS']}")
+
+
+def redact_password(url: str) -> str:
+    """Return a database URL without its password, fit to print."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
 @click.command("serve")

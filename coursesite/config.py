@@ -26,6 +26,8 @@ DEFAULTS = {
     # Sign-in pauses after this many failures per username or address within the window.
     "LOGIN_MAX_FAILURES": 10,
     "LOGIN_FAILURE_WINDOW": 15 * 60,  # seconds
+    # Learners not seen for this long are anonymised by `coursesite purge` (Law 25).
+    "PURGE_AFTER_MONTHS": 24,
     # `coursesite lessons check`: screenshots above these sizes are reported, and lessons
     # whose `updated` date is older than this many months get a "screenshots may be stale".
     "LESSON_IMAGE_MAX_BYTES": 500_000,
@@ -45,6 +47,7 @@ ENVIRONMENT = {
     "SHARED_COMPUTER": lambda v: v.lower() in ("1", "true", "yes"),
     "LOGIN_MAX_FAILURES": int,
     "LOGIN_FAILURE_WINDOW": int,
+    "PURGE_AFTER_MONTHS": int,
     "LESSON_IMAGE_MAX_BYTES": int,
     "LESSON_IMAGE_MAX_PIXELS": int,
     "LESSON_STALE_MONTHS": int,

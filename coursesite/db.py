@@ -31,10 +31,11 @@ def init_app(app):
     # so each server thread keeps its own; other databases give theirs back after a request.
     keep_open = isinstance(db, SqliteDatabase)
 
-    from coursesite import models
+    from coursesite import migrations
 
     with db.connection_context():
-        models.create_tables(db)
+        for applied in migrations.upgrade(db):
+            app.logger.warning("database upgraded: %s", applied)
 
     @app.before_request
     def bind_db():

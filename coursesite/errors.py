@@ -1,6 +1,7 @@
 """Error pages in the person's language: a clear message, never a stack trace."""
 
 import logging
+import re
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
@@ -8,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+SIGN_IN_TOKEN = re.compile(r"/s/[^/]+")
 
 MESSAGES = {
     400: (
@@ -36,6 +38,11 @@ MESSAGES = {
         _l("It is not your fault. Try again in a moment, or ask a helper."),
     ),
 }
+
+
+def loggable_path(path: str) -> str:
+    """Return the path with personal sign-in tokens hidden: logs must hold no credential."""
+    return SIGN_IN_TOKEN.sub("/s/…", path)
 
 
 def render_error(code: int, detail: str | None = None):
@@ -70,5 +77,5 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def unexpected_error(exc):
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s %s", request.method, loggable_path(request.path))
         return render_error(500)

@@ -58,6 +58,8 @@ class User(BaseModel, UserMixin):
     active = BooleanField(default=True)
     created = DateTimeField(default=utcnow)
     last_login = DateTimeField(null=True)
+    # Set when `coursesite purge` or staff anonymised the account: personal data is gone.
+    anonymised_at = DateTimeField(null=True)
 
     # Set on sign-in with a card, so that revoking the card ends that session too.
     card_id = None
@@ -98,7 +100,7 @@ class StepProgress(BaseModel):
     user = ForeignKeyField(User, backref="progress", on_delete="CASCADE")
     lesson_id = CharField(max_length=200)
     step_id = CharField(max_length=80)
-    done_at = DateTimeField(default=utcnow)
+    done_at = DateTimeField(default=utcnow, index=True)  # reports count by period
 
     class Meta:
         indexes = ((("user", "lesson_id", "step_id"), True),)

@@ -29,6 +29,7 @@ MATRIX = {
     ("site.poster_qr", "GET"): "visitor",
     ("learn.catalogue", "GET"): "visitor",
     ("learn.topic", "GET"): "visitor",
+    ("privacy.policy", "GET"): "visitor",
     ("learn.lesson", "GET"): "visitor",
     ("learn.step", "GET"): "visitor",
     ("learn.end", "GET"): "visitor",

@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
+from tests.browser.test_display_browser import choose
 from tests.browser.test_signin_browser import sign_in_with_the_form
 from tests.conftest import PASSWORDS, add_user
 
@@ -182,4 +183,21 @@ def test_the_helper_desk_fits_a_phone_and_works_without_javascript(live_server, 
     expect(slip.locator(".slip-lesson").first).to_contain_text("Find music online")
     expect(slip.locator(".slip-path-title")).to_have_text("Lessons chosen for you")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    learner_page = page.get_by_role("link", name=re.compile("Aller à la page de")).get_attribute(
+        "href"
+    )
+    # Twice the text size, still no sideways scrolling on any page of the desk.
+    choose(page, "200")
+    for path in (
+        "/helper/",
+        "/helper/session",
+        learner_page,
+        f"{learner_page}/password",
+        "/helper/code?code=ZZZZ",
+    ):
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 200 % text"
     context.close()

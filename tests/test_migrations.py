@@ -1,0 +1,116 @@
+"""A lab's existing database upgrades in place, on SQLite and on PostgreSQL, losing nothing."""
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coursesite import migrations
+from tests.conftest import FIXTURE_LESSONS, app_database, database_config, make_app
+
+pytestmark = pytest.mark.db
+
+V1_SCHEMA = Path(__file__).parent / "data" / "schema_v1.sql"
+V1_DATA = """
+INSERT INTO "user" VALUES (1, 'carole', 'Carole', 'learner', 'fr', 'scrypt:x', '{}', 1, 1,
+                           '2026-01-05 10:00:00', '2026-02-01 09:30:00');
+INSERT INTO "user" VALUES (2, 'richard', 'Richard', 'helper', 'fr', 'scrypt:y', '{}', 1, 1,
+                           '2026-01-02 10:00:00', NULL);
+INSERT INTO "stepprogress" VALUES (1, 1, 'bonjour', 'open-door', '2026-02-01 09:40:00');
+INSERT INTO "stepprogress" VALUES (2, 1, 'bonjour', 'leave', '2026-02-01 09:45:00');
+INSERT INTO "assignment" VALUES (1, 1, 2, '2026-01-05 10:05:00', NULL, '["bonjour"]', 'Premiers pas',
+                                 'Bravo Carole!', '', NULL, 'fr', NULL);
+"""
+
+
+def v1_database(instance: Path) -> Path:
+    """Write a database as the first release made it, with some learners' data in it."""
+    instance.mkdir(parents=True)
+    path = instance / "coursesite.db"
+    connection = sqlite3.connect(path)
+    connection.executescript(V1_SCHEMA.read_text() + V1_DATA)
+    connection.commit()
+    connection.close()
+    return path
+
+
+def columns(path: Path, table: str) -> list[str]:
+    connection = sqlite3.connect(path)
+    names = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
+    connection.close()
+    return names
+
+
+def test_a_first_release_database_is_upgraded_at_start_up_and_keeps_its_data(tmp_path):
+    path = v1_database(tmp_path / "instance")
+    assert "anonymised_at" not in columns(path, "user")
+    app = make_app(tmp_path, FIXTURE_LESSONS)
+    assert "anonymised_at" in columns(path, "user")
+    from coursesite.models import Assignment, StepProgress, User
+
+    with app_database(app):
+        assert migrations.stored_version(None) == migrations.LATEST
+        carole = User.get(User.username == "carole")
+        assert carole.display_name == "Carole" and carole.anonymised_at is None
+        assert sorted(p.step_id for p in StepProgress.select()) == ["leave", "open-door"]
+        assert Assignment.get().note_for_learner == "Bravo Carole!"
+    # The upgraded lab keeps working: Carole's progress shows on her lesson page.
+    client = app.test_client()
+    assert client.get("/fr/lessons/bonjour/").status_code == 200
+
+
+def test_upgrading_twice_changes_nothing(tmp_path):
+    v1_database(tmp_path / "instance")
+    make_app(tmp_path, FIXTURE_LESSONS)
+    app = make_app(tmp_path, FIXTURE_LESSONS)
+    db = app.extensions["coursesite.db"]
+    with app_database(app):
+        assert migrations.upgrade(db) == []
+
+
+def test_coursesite_init_upgrades_and_says_the_version(tmp_path):
+    v1_database(tmp_path / "instance")
+    env = {"COURSESITE_INSTANCE": str(tmp_path / "instance"), "COURSESITE_LESSONS": str(FIXTURE_LESSONS),
+           "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "coursesite.cli", "init"], env=env,
+                            capture_output=True, text=True, check=True)
+    assert f"(schema version {migrations.LATEST})" in result.stdout
+    assert "database upgraded: 2:" in result.stderr
+
+
+def test_a_database_newer_than_the_code_is_refused_clearly(tmp_path):
+    app = make_app(tmp_path / "first", FIXTURE_LESSONS)
+    with app_database(app):
+        migrations.set_version(migrations.LATEST + 1)
+    with pytest.raises(RuntimeError, match="newer than this coursesite"):
+        make_app(tmp_path / "first", FIXTURE_LESSONS)
+
+
+def test_a_new_database_starts_at_the_latest_version(app):
+    with app_database(app):
+        assert migrations.stored_version(None) == migrations.LATEST
+
+
+def test_an_older_database_upgrades_on_either_database(tmp_path, database_backend):
+    """Made at the latest version, taken back to version 1, then upgraded (SQLite and PostgreSQL)."""
+    config = database_config(database_backend)
+    app = make_app(tmp_path, FIXTURE_LESSONS, **config)
+    db = app.extensions["coursesite.db"]
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from coursesite.models import Setting, User
+
+    with app_database(app):
+        User.create(username="lea", display_name="Léa", password_hash="x")
+        migrator = SchemaMigrator.from_database(db)
+        migrate(migrator.drop_index("stepprogress", "stepprogress_done_at"),
+                migrator.drop_column("user", "anonymised_at"))
+        Setting.delete().where(Setting.key == migrations.VERSION_KEY).execute()
+        assert "anonymised_at" not in [c.name for c in db.get_columns("user")]
+        assert migrations.upgrade(db) == [f"2: {migrations.MIGRATIONS[0].description}"]
+        assert "anonymised_at" in [c.name for c in db.get_columns("user")]
+        assert User.get(User.username == "lea").display_name == "Léa"
+    if database_backend == "postgresql":
+        db.close()
