@@ -55,7 +55,16 @@ def serve_command(host, port, threads):
     urls = site_urls(host, port)
     if not app.config.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = urls[0]
-    server = create_server(app, host=host, port=port, threads=threads, ident="coursesite")
+    proxy = {}
+    if app.config.get("TRUSTED_PROXY"):
+        # Behind a reverse proxy: believe its X-Forwarded-* headers (and only its), so the
+        # sign-in throttle sees each learner's address and HTTPS requests get Secure cookies.
+        proxy = {
+            "trusted_proxy": app.config["TRUSTED_PROXY"],
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+            "clear_untrusted_proxy_headers": True,
+        }
+    server = create_server(app, host=host, port=port, threads=threads, ident="coursesite", **proxy)
     click.echo("coursesite is running. Open one of these addresses:")
     for url in urls:
         click.echo(f"  {url}")

@@ -42,6 +42,7 @@ ENVIRONMENT = {
     "LESSONS": str,
     "LESSONS_RELOAD_INTERVAL": float,
     "PUBLIC_URL": str,
+    "TRUSTED_PROXY": str,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
     "REMEMBER_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
     "SHARED_COMPUTER": lambda v: v.lower() in ("1", "true", "yes"),

@@ -114,3 +114,33 @@ def test_lessons_check_reports_file_and_line_and_exit_code(tmp_path):
         in bad.stdout
     )
     assert "Traceback" not in bad.stdout + bad.stderr
+
+
+def serve_and_get_cookie(tmp_path, extra_env: dict) -> str:
+    port = free_port()
+    env = {**environment(tmp_path), **extra_env}
+    process = subprocess.Popen(
+        [*COURSESITE, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/login", headers={"X-Forwarded-Proto": "https"}
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    return response.headers.get("Set-Cookie", "")
+            except OSError:
+                assert time.monotonic() < deadline, "server did not answer within 20 s"
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_behind_a_trusted_proxy_https_requests_get_secure_cookies(tmp_path):
+    assert "Secure" in serve_and_get_cookie(tmp_path / "a", {"COURSESITE_TRUSTED_PROXY": "127.0.0.1"})
+    # Without the setting, anybody could claim HTTPS with a header: it is not believed.
+    assert "Secure" not in serve_and_get_cookie(tmp_path / "b", {})
