@@ -31,7 +31,8 @@ def init_command():
     with db.connection_context():
         version = stored_version(db)
     click.echo(f"Instance folder: {current_app.instance_path}")
-    click.echo(f"Database: {redact_password(current_app.config['DATABASE_URL'])} (schema version {version})")
+    database_url = redact_password(current_app.config["DATABASE_URL"])
+    click.echo(f"Database: {database_url} (schema version {version})")
     click.echo(f"Lessons: {current_app.config['LESSONS']}")
 
 

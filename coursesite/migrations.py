@@ -35,8 +35,11 @@ def add_anonymised_at_and_progress_time_index(migrator: SchemaMigrator) -> None:
 
 
 MIGRATIONS = [
-    Migration(2, "when a learner was made anonymous; progress indexed by time",
-              add_anonymised_at_and_progress_time_index),
+    Migration(
+        2,
+        "when a learner was made anonymous; progress indexed by time",
+        add_anonymised_at_and_progress_time_index,
+    ),
 ]
 LATEST = MIGRATIONS[-1].version if MIGRATIONS else 1
 
@@ -74,7 +77,9 @@ def upgrade(db) -> list[str]:
         with db.atomic():
             migration.apply(migrator)
             set_version(migration.version)
-        log.info("database upgraded to schema version %d: %s", migration.version, migration.description)
+        log.info(
+            "database upgraded to schema version %d: %s", migration.version, migration.description
+        )
         applied.append(f"{migration.version}: {migration.description}")
     models.create_tables(db)  # tables added since the database was made
     return applied

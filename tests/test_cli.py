@@ -121,7 +121,9 @@ def serve_and_get_cookie(tmp_path, extra_env: dict) -> str:
     env = {**environment(tmp_path), **extra_env}
     process = subprocess.Popen(
         [*COURSESITE, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 20
@@ -141,6 +143,8 @@ def serve_and_get_cookie(tmp_path, extra_env: dict) -> str:
 
 
 def test_behind_a_trusted_proxy_https_requests_get_secure_cookies(tmp_path):
-    assert "Secure" in serve_and_get_cookie(tmp_path / "a", {"COURSESITE_TRUSTED_PROXY": "127.0.0.1"})
+    assert "Secure" in serve_and_get_cookie(
+        tmp_path / "a", {"COURSESITE_TRUSTED_PROXY": "127.0.0.1"}
+    )
     # Without the setting, anybody could claim HTTPS with a header: it is not believed.
     assert "Secure" not in serve_and_get_cookie(tmp_path / "b", {})

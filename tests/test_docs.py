@@ -20,7 +20,11 @@ def test_every_command_is_in_the_readme(app):
         sub = getattr(command, "commands", None)
         commands += [f"{name} {child}" for child in sub] if sub else [name]
     documented = set(re.findall(r"^\| `([a-z-]+(?: [a-z-]+)?)", README, re.M))
-    missing = [c for c in commands if not any(d == c or d.startswith(c + " ") or d.split(" ")[0] == c for d in documented)]
+    missing = [
+        c
+        for c in commands
+        if not any(d == c or d.startswith(c + " ") or d.split(" ")[0] == c for d in documented)
+    ]
     assert missing == [], f"document these commands in README.md: {missing}"
 
 

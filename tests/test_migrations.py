@@ -72,10 +72,18 @@ def test_upgrading_twice_changes_nothing(tmp_path):
 
 def test_coursesite_init_upgrades_and_says_the_version(tmp_path):
     v1_database(tmp_path / "instance")
-    env = {"COURSESITE_INSTANCE": str(tmp_path / "instance"), "COURSESITE_LESSONS": str(FIXTURE_LESSONS),
-           "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "coursesite.cli", "init"], env=env,
-                            capture_output=True, text=True, check=True)
+    env = {
+        "COURSESITE_INSTANCE": str(tmp_path / "instance"),
+        "COURSESITE_LESSONS": str(FIXTURE_LESSONS),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "coursesite.cli", "init"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert f"(schema version {migrations.LATEST})" in result.stdout
     assert "database upgraded: 2:" in result.stderr
 
@@ -105,8 +113,10 @@ def test_an_older_database_upgrades_on_either_database(tmp_path, database_backen
     with app_database(app):
         User.create(username="lea", display_name="Léa", password_hash="x")
         migrator = SchemaMigrator.from_database(db)
-        migrate(migrator.drop_index("stepprogress", "stepprogress_done_at"),
-                migrator.drop_column("user", "anonymised_at"))
+        migrate(
+            migrator.drop_index("stepprogress", "stepprogress_done_at"),
+            migrator.drop_column("user", "anonymised_at"),
+        )
         Setting.delete().where(Setting.key == migrations.VERSION_KEY).execute()
         assert "anonymised_at" not in [c.name for c in db.get_columns("user")]
         assert migrations.upgrade(db) == [f"2: {migrations.MIGRATIONS[0].description}"]

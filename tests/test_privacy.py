@@ -37,8 +37,11 @@ def test_the_policy_retention_matches_the_settings(app):
 
 def test_failed_sign_ins_keep_no_ip_address(app, client, auth):
     client.get("/login")
-    client.post("/login", data={"csrf_token": auth.csrf_token(), "username": "nobody", "password": "x"},
-                environ_base={"REMOTE_ADDR": "198.51.100.23"})
+    client.post(
+        "/login",
+        data={"csrf_token": auth.csrf_token(), "username": "nobody", "password": "x"},
+        environ_base={"REMOTE_ADDR": "198.51.100.23"},
+    )
     from coursesite.models import LoginFailure
 
     with app_database(app):
