@@ -42,11 +42,14 @@
     return found;
   }
 
+  // Only "Listen" shows until reading starts: the row keeps its height, so nothing on the
+  // page moves when the controls appear (no layout shift).
   function setPlaying(playing) {
-    playButton.disabled = playing;
-    pauseButton.disabled = !playing;
-    stopButton.disabled = !playing;
+    playButton.hidden = playing;
+    pauseButton.hidden = !playing;
+    stopButton.hidden = !playing;
     controls.classList.toggle("is-reading", playing);
+    (playing ? pauseButton : playButton).focus();
   }
 
   function unmark() {
