@@ -501,3 +501,8 @@ def test_strip_to_text(source, text):
 def test_strip_to_text_has_no_tags_or_entities():
     text = strip_to_text("| a | b |\n|---|---|\n| <em>x</em> | &eacute; |\n\n### Titre")
     assert text == "a\nb\nx\né\nTitre"
+
+
+def test_french_guillemets_stay_with_their_words():
+    html = str(render_markdown("Cliquez sur « Créer un compte »."))
+    assert "«\u00a0Créer un compte\u00a0»" in html

@@ -177,6 +177,11 @@ def _too_deep(tokens: list[Token]) -> bool:
     return any(t.nesting == 1 and t.level >= limit for t in tokens)
 
 
+def keep_guillemets_together(text: str) -> str:
+    """Bind French guillemets to their words, so « Suivant » never breaks across lines."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
 def render_markdown(
     source: str,
     *,
@@ -187,7 +192,7 @@ def render_markdown(
     full_size_label: str = "Open full size",
 ) -> Markup:
     """Render lesson Markdown to sanitised HTML that is safe to put in a page."""
-    source = clean_chars(source)
+    source = keep_guillemets_together(clean_chars(source))
     state = _RenderState(resolve_image, resolve_lesson, full_size_label)
     env = {"coursesite_render": state}
     try:
