@@ -179,7 +179,7 @@ class SearchIndex:
                 for start in range(0, len(changed), BATCH):
                     with self.database.atomic():
                         for lesson, digest in changed[start : start + BATCH]:
-                            self._write(lesson, digest)
+                            self._write(lesson, digest, replace=(lesson.lang, lesson.id) in stored)
                 with self.database.atomic():
                     for key in set(stored) - set(snapshot.lessons):
                         self._delete(*key)
@@ -198,8 +198,11 @@ class SearchIndex:
         Text.delete().where((Text.lang == lang) & (Text.lesson_id == lesson_id)).execute()
         Indexed.delete().where((Indexed.lang == lang) & (Indexed.lesson_id == lesson_id)).execute()
 
-    def _write(self, lesson: Lesson, digest: str) -> None:
-        self._delete(lesson.lang, lesson.id)
+    def _write(self, lesson: Lesson, digest: str, replace: bool = True) -> None:
+        # Deleting scans the whole FTS table (lang and lesson_id are not indexed there):
+        # skip it for lessons never indexed, or building a fresh index is quadratic.
+        if replace:
+            self._delete(lesson.lang, lesson.id)
         self.Text.insert_many(lesson_rows(lesson)).execute()
         self.Indexed.insert(lang=lesson.lang, lesson_id=lesson.id, digest=digest).execute()
 

@@ -75,7 +75,7 @@ def test_index_survives_a_restart_without_reindexing_unchanged_lessons(tmp_path)
     second = make_app(tmp_path, FIXTURE_LESSONS)
     index = second.extensions["coursesite.search"]
     written = []
-    index._write = lambda lesson, digest: written.append(lesson.id)
+    index._write = lambda lesson, digest, replace=True: written.append(lesson.id)
     index.sync()
     assert written == []
     assert result_links(second.test_client(), "fr", "souriez") == ["/fr/lessons/bonjour/2"]
