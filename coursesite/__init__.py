@@ -41,9 +41,13 @@ def create_app(test_config=None):
         site,
         staff,
         staff_import,
+        staff_learners,
+        staff_reports,
         templating,
+        urls,
     )
 
+    urls.init_app(app)  # first: it changes how routes read ids
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -68,4 +72,6 @@ def create_app(test_config=None):
     app.register_blueprint(cards.bp)
     app.register_blueprint(staff_import.bp)
     app.register_blueprint(help_requests.bp)
+    app.register_blueprint(staff_reports.bp)
+    app.register_blueprint(staff_learners.bp)
     return app

@@ -166,7 +166,8 @@ def assign_path(
         helper=helper,
         path_id=path_id,
         lessons=json.dumps(list(lesson_ids)),
-        title=(path.title(language) if path else clean_text(title))[:200],
+        # A title is one line: newlines and tabs typed or pasted into it become spaces.
+        title=(path.title(language) if path else " ".join(clean_text(title).split()))[:200],
         note_for_learner=clean_text(note_for_learner),
         private_note=clean_text(private_note),
         next_appointment=next_appointment,

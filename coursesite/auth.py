@@ -26,7 +26,13 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from peewee import DatabaseError
 
 from coursesite import cards, throttle
-from coursesite.accounts import PASSWORD_MAX, USERNAME_MAX, normalize_username, verify_password
+from coursesite.accounts import (
+    PASSWORD_MAX,
+    USERNAME_MAX,
+    normalize_username,
+    username_problems,
+    verify_password,
+)
 from coursesite.assignments import next_path_step
 from coursesite.models import SignInCard, User, utcnow
 from coursesite.progress import current_progress, merge_visitor_progress
@@ -81,6 +87,10 @@ def safe_next(target: str | None) -> str | None:
     """Return `target` if it is a path on this site, else None (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return None
+    # No control characters: a CR or LF split the Location header (a 500), and browsers drop a
+    # tab, so "/<tab>/evil.example" would have become "//evil.example", another site.
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
 
@@ -133,17 +143,21 @@ def login():
         problems = login_problems(username, password)
         if not problems:
             address = throttle.client_address()
-            until = throttle.blocked_until(username, address)
+            # A username no account can have (control characters, spaces…) is neither looked
+            # up nor kept among the failures: a NUL in a PostgreSQL query was a 500, and the
+            # failures table is no place for junk. Its tries still count for the address.
+            counted = None if username_problems(username) else username
+            until = throttle.blocked_until(counted, address)
             if until:
                 return throttle.too_many_tries(until)
-            user = User.get_or_none(User.username == username)
+            user = User.get_or_none(User.username == counted) if counted else None
             if user is not None and not user.active:
                 user = None
             if verify_password(user, password):
                 sign_in(user, remember=remember)
                 return redirect(next_url or home_url(user), 303)
-            throttle.record_failure(username, address)
-            until = throttle.blocked_until(username, address)
+            throttle.record_failure(counted, address)
+            until = throttle.blocked_until(counted, address)
             if until:
                 return throttle.too_many_tries(until)
             problems = [("form", _l("The username or the password is not right. Check them and "

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from coursesite.accounts import easy_password, set_password
 from coursesite.db import database
 from coursesite.models import SignInCard, User, utcnow
+from coursesite.urls import is_id
 
 bp = Blueprint("cards", __name__)
 
@@ -101,6 +102,8 @@ def render_card(user: User, token: str, password: str | None = None) -> Markup:
 
 
 def get_learner_or_404(user_id: int) -> User:
+    if not is_id(user_id):  # e.g. ?learner=999…9 (40 digits) overflowed SQLite: a 500
+        abort(404)
     user = User.get_or_none((User.id == user_id) & (User.active == True))  # noqa: E712
     if user is None or user.role != "learner":
         abort(404)

@@ -91,8 +91,9 @@ def init_app(app):
     from coursesite.backup import COMMANDS as BACKUP_COMMANDS
     from coursesite.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
     from coursesite.cli_lessons import COMMANDS as LESSON_COMMANDS
+    from coursesite.cli_privacy import COMMANDS as PRIVACY_COMMANDS
 
-    commands = (*ACCOUNT_COMMANDS, *BACKUP_COMMANDS, *LESSON_COMMANDS)
+    commands = (*ACCOUNT_COMMANDS, *BACKUP_COMMANDS, *LESSON_COMMANDS, *PRIVACY_COMMANDS)
     for command in (init_command, serve_command, *commands):
         app.cli.add_command(command)
 

@@ -1,5 +1,7 @@
 """The peewee database: SQLite in the instance folder by default, DATABASE_URL otherwise."""
 
+import logging
+
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect
 
@@ -24,6 +26,9 @@ def open_database(url: str):
 
 def init_app(app):
     """Bind the database, create missing tables, and manage connections per request."""
+    # peewee logs every query with its values (names, notes, messages) at DEBUG: turning on
+    # debug logging must never write personal data (Law 25), so its logger stops at INFO.
+    logging.getLogger("peewee").setLevel(logging.INFO)
     db = open_database(app.config["DATABASE_URL"])
     database.initialize(db)
     app.extensions["coursesite.db"] = db

@@ -6,6 +6,7 @@ deleted by one click, and what changes an account asks to confirm on a page of i
 """
 
 import datetime as dt
+import re
 import secrets
 
 from flask import (
@@ -48,6 +49,7 @@ from coursesite.roles import has_role
 from coursesite.slips import appointment_text, slip_page
 
 bp = Blueprint("helper", __name__, url_prefix="/helper")
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def page_lang() -> str:
@@ -134,7 +136,10 @@ def session():
 @bp.route("/session", methods=["POST"])
 def save_session():
     """Create the learner if new, give them the path, and show the slip to print."""
-    key = (request.form.get("form_key") or "")[:64]
+    key = request.form.get("form_key") or ""
+    # Only a key this form could have been given (secrets.token_urlsafe) is kept: a forged one
+    # with control characters was stored as is (and a NUL was a 500 on PostgreSQL).
+    key = key if FORM_KEY.fullmatch(key) else ""
     already = Assignment.get_or_none(Assignment.form_key == key) if key else None
     if already is not None:
         return already_saved(already)

@@ -174,7 +174,44 @@ class HelpRequest(BaseModel):
         indexes = ((("learner", "lesson_id", "step_id"), False),)
 
 
-MODELS = [Setting, User, StepProgress, SignInCard, LoginFailure, Assignment, HelpRequest]
+# What is left of a learner whose data was erased (by staff, or `coursesite purge`): only what
+# the reports count. Each erased learner gets one random `learner_key`, stored nowhere else,
+# so that distinct learners can still be counted but nobody can tell whose rows these were.
+# Their User row stays as a tombstone (anonymised_at set, no name, no password) for the
+# "new learners" counts.
+
+
+class AnonymousProgress(BaseModel):
+    """A step done by a learner since erased."""
+
+    learner_key = CharField(max_length=32, index=True)
+    lesson_id = CharField(max_length=200)
+    step_id = CharField(max_length=80)
+    done_at = DateTimeField(index=True)
+
+
+class AnonymousSession(BaseModel):
+    """A help session (an assignment) given to a learner since erased: by whom, and when."""
+
+    learner_key = CharField(max_length=32, index=True)
+    helper = ForeignKeyField(User, null=True, backref="anonymous_sessions", on_delete="SET NULL")
+    created = DateTimeField(index=True)
+
+
+class AnonymousHelpRequest(BaseModel):
+    """A help request of a learner since erased, without its message."""
+
+    learner_key = CharField(max_length=32, index=True)
+    lesson_id = CharField(max_length=200)
+    step_id = CharField(max_length=80)
+    created = DateTimeField(index=True)
+    handled_at = DateTimeField(null=True, index=True)
+
+
+MODELS = [
+    Setting, User, StepProgress, SignInCard, LoginFailure, Assignment, HelpRequest,
+    AnonymousProgress, AnonymousSession, AnonymousHelpRequest,
+]
 
 
 def create_tables(db):

@@ -86,7 +86,8 @@ def test_the_syntax_reaches_the_resolver_and_the_label_joins_the_alt_text():
         resolve_image=spy,
     )
     assert seen == [("accueil.png", (Box(80, 2, 18, 7),))]
-    assert 'alt="La page d’accueil. Le bouton « Se connecter » est encadré."' in html
+    # French guillemets are bound to their words by non-breaking spaces.
+    assert "alt=\"La page d’accueil. Le bouton «\u00a0Se connecter\u00a0» est encadré.\"" in html
     assert 'src="/m/accueil.png-1"' in html
 
 

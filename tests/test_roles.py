@@ -19,7 +19,8 @@ ROLES = ("visitor", "learner", "helper", "staff")
 # learner  ask a helper for help on a step ("keep progress in an account, see own path");
 # helper   print sign-in cards ("create learners, … print slips and cards"), the helper desk:
 #          learners, paths, slips, passwords, phone codes, help requests;
-# staff    manage accounts (the group import), drafts and lesson health, the staff home.
+# staff    manage accounts (the group import), drafts and lesson health, the staff home,
+#          reports, and learners' data (export and delete: privacy requests).
 MATRIX = {
     ("static", "GET"): "visitor",
     ("media.variant", "GET"): "visitor",
@@ -52,6 +53,14 @@ MATRIX = {
     ("staff.drafts", "GET"): "staff",
     ("staff.preview", "GET"): "staff",
     ("staff.home", "GET"): "staff",
+    ("staff_reports.page", "GET"): "staff",
+    ("staff_reports.summary_csv", "GET"): "staff",
+    ("staff_reports.steps_csv", "GET"): "staff",
+    ("staff_learners.search", "GET"): "staff",
+    ("staff_learners.learner", "GET"): "staff",
+    ("staff_learners.export", "GET"): "staff",
+    ("staff_learners.delete_form", "GET"): "staff",
+    ("staff_learners.delete", "POST"): "staff",
     ("help_requests.ask", "POST"): "learner",
     ("help_requests.handle", "POST"): "helper",
     ("help_requests.undo_handled", "POST"): "helper",

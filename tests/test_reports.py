@@ -1,0 +1,176 @@
+"""The report's numbers: periods in the lab's time, learners only, and unchanged by erasure."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coursesite.anonymise import anonymise_learner
+from coursesite.models import Assignment, HelpRequest, StepProgress, User
+from coursesite.reports import Period, bar_widths, build_report, presets
+from tests.conftest import app_database
+
+pytestmark = pytest.mark.db
+
+QUEBEC = ZoneInfo("America/Toronto")  # Quebec City keeps Eastern time
+OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+
+
+def utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def test_a_period_is_whole_local_days_turned_into_utc_bounds():
+    # October 1st starts at 04:00 UTC (daylight time); November 1st still does, the clocks
+    # going back at 2:00 that night. In December, midnight is 05:00 UTC.
+    assert OCTOBER.bounds(QUEBEC) == (utc("2026-10-01 04:00"), utc("2026-11-01 04:00"))
+    december = Period(dt.date(2026, 12, 1), dt.date(2026, 12, 1))
+    assert december.bounds(QUEBEC) == (utc("2026-12-01 05:00"), utc("2026-12-02 05:00"))
+
+
+def test_the_preset_periods():
+    found = presets(dt.date(2026, 3, 15))
+    assert found["last-30-days"] == Period(dt.date(2026, 2, 14), dt.date(2026, 3, 15))
+    assert found["this-month"] == Period(dt.date(2026, 3, 1), dt.date(2026, 3, 15))
+    assert found["last-month"] == Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert found["this-year"] == Period(dt.date(2026, 1, 1), dt.date(2026, 3, 15))
+    assert presets(dt.date(2026, 1, 10))["last-month"] == Period(
+        dt.date(2025, 12, 1), dt.date(2025, 12, 31)
+    )
+
+
+def test_bar_widths_are_shares_of_the_largest():
+    assert bar_widths([4, 2, 0]) == [100.0, 50.0, 0.0]
+    assert bar_widths([0, 0]) == [0, 0]
+    assert bar_widths([]) == []
+
+
+@pytest.fixture
+def october(app, make_learner, make_helper, make_staff):
+    """Two learners' October at the lab, with a helper and staff trying lessons out."""
+    carole, eve = make_learner("carole"), make_learner("eve")
+    richard, sophie = make_helper("richard"), make_staff("sophie")
+    with app_database(app):
+        User.update(created=utc("2026-10-03 15:00")).where(User.id == carole.id).execute()
+        User.update(created=utc("2026-08-01 15:00")).where(User.id != carole.id).execute()
+        for user, step, when in [
+            (carole, "open-door", "2026-10-05 12:00"),
+            (carole, "saluer", "2026-10-05 12:05"),
+            (carole, "leave", "2026-10-06 12:00"),  # Carole finishes the French lesson
+            (eve, "open-door", "2026-09-20 12:00"),  # started before October
+            (eve, "saluer", "2026-10-31 03:30"),  # October 30th, 23:30 in Quebec
+            (eve, "leave", "2026-11-01 03:59"),  # October 31st, 23:59: finishes the English one
+            (richard, "open-door", "2026-10-10 12:00"),  # helpers and staff do not count
+            (sophie, "open-door", "2026-10-10 12:00"),
+        ]:
+            StepProgress.create(user=user.id, lesson_id="bonjour", step_id=step, done_at=utc(when))
+        StepProgress.create(
+            user=carole.id, lesson_id="bonjour", step_id="extra", done_at=utc("2026-11-01 04:00")
+        )  # November 1st: after the period
+        for learner, helper, when in [
+            (carole, richard, "2026-10-03 15:10"),
+            (carole, richard, "2026-10-20 15:10"),
+            (eve, sophie, "2026-10-21 15:10"),
+            (eve, richard, "2026-09-21 15:10"),  # before the period
+        ]:
+            Assignment.create(
+                learner=learner.id,
+                helper=helper.id,
+                lessons='["bonjour"]',
+                title="Premiers pas",
+                created=utc(when),
+                private_note="Elle vit seule",
+            )
+        HelpRequest.create(
+            learner=carole.id,
+            lesson_id="bonjour",
+            step_id="saluer",
+            message="Je ne trouve pas",
+            created=utc("2026-10-05 12:10"),
+            handled_at=utc("2026-10-05 13:00"),
+        )
+        HelpRequest.create(
+            learner=eve.id,
+            lesson_id="bonjour",
+            step_id="saluer",
+            message="Aide",
+            created=utc("2026-09-25 12:00"),
+            handled_at=utc("2026-10-02 13:00"),
+        )
+    return {"carole": carole, "eve": eve, "richard": richard, "sophie": sophie}
+
+
+def report_of(app, period=OCTOBER):
+    with app_database(app):
+        return build_report(
+            period, app.extensions["coursesite.catalogue"], app.config["LANGUAGES"], QUEBEC
+        )
+
+
+def numbers(report) -> dict:
+    """Return everything a report says, as plain values to compare."""
+    return {
+        "figures": (
+            report.active_learners,
+            report.new_learners,
+            report.sessions,
+            report.lessons_started,
+            report.lessons_finished,
+            report.requests_opened,
+            report.requests_handled,
+        ),
+        "helpers": [
+            (row.helper.username if row.helper else None, row.sessions) for row in report.helpers
+        ],
+        "steps": {
+            lesson.lesson_id: (
+                lesson.learners,
+                [(s.step_id, s.numbers, s.learners) for s in lesson.steps],
+            )
+            for lesson in report.lessons
+        },
+    }
+
+
+def test_the_october_report_counts_learners_only_in_whole_local_days(app, october):
+    found = numbers(report_of(app))
+    # Active: Carole and Ève. New: Carole. Sessions: three. Started: Carole's (Ève began in
+    # September). Finished: Carole (French) and Ève (English: its two steps). Requests: one
+    # opened (Carole's), two handled (Carole's and Ève's September one).
+    assert found["figures"] == (2, 1, 3, 1, 2, 1, 2)
+    assert found["helpers"] == [("richard", 2), ("sophie", 1)]
+    assert found["steps"]["bonjour"] == (
+        2,
+        [
+            ("open-door", {"fr": 1, "en": 1}, 1),
+            ("saluer", {"fr": 2}, 2),
+            ("leave", {"fr": 3, "en": 2}, 2),
+        ],
+    )
+
+
+def test_an_empty_period_has_zeroes_and_every_lesson(app, october):
+    found = numbers(report_of(app, Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))))
+    assert found["figures"] == (0, 0, 0, 0, 0, 0, 0)
+    assert found["helpers"] == []
+    assert found["steps"]["bonjour"][0] == 0
+
+
+def test_erasing_a_learner_changes_no_number_of_any_period(app, october):
+    periods = [
+        OCTOBER,
+        Period(dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+        Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+    ]
+    before = [numbers(report_of(app, period)) for period in periods]
+    with app_database(app):
+        anonymise_learner(User.get(User.username == "carole"))
+        anonymise_learner(User.get(User.username == "eve"))
+        assert StepProgress.select().join(User).where(User.role == "learner").count() == 0
+    assert [numbers(report_of(app, period)) for period in periods] == before
+
+
+def test_a_deleted_helpers_sessions_still_count_as_a_former_helpers(app, october):
+    with app_database(app):
+        User.get(User.username == "sophie").delete_instance()
+    assert numbers(report_of(app))["helpers"] == [("richard", 2), (None, 1)]
