@@ -25,7 +25,9 @@ def choose(page, text_size="200", contrast="normal"):
     page.goto("/fr/display")
     page.locator(f"input[name=text_size][value='{text_size}']").check()
     page.locator(f"input[name=contrast][value='{contrast}']").check()
-    page.get_by_role("button", name="Enregistrer").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").click()
+    assert "/display" not in page.url  # saved, and sent back where the person was
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
