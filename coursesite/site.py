@@ -3,7 +3,16 @@
 import io
 
 import segno
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from coursesite.db import database
 from coursesite.i18n import LANGUAGE_NAMES, browser_language, saved_language
@@ -13,8 +22,6 @@ bp = Blueprint("site", __name__)
 
 def public_url() -> str:
     """Return the address people should type or scan to reach this site."""
-    from flask import request
-
     return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/") + "/"
 
 
