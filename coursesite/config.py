@@ -4,12 +4,18 @@ import json
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE.parent
+# In a checkout, static/ and lessons/ sit beside the package; an installed wheel carries them
+# inside it (pyproject.toml maps them to coursesite/static and coursesite/starter_lessons).
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "static").is_dir()
+STATIC_FOLDER = PROJECT_ROOT / "static" if IN_CHECKOUT else PACKAGE / "static"
+STARTER_LESSONS = PROJECT_ROOT / "lessons" if IN_CHECKOUT else PACKAGE / "starter_lessons"
 
 DEFAULTS = {
     "LANGUAGES": ("fr", "en"),
     "BABEL_DEFAULT_LOCALE": "fr",
-    "LESSONS": str(PROJECT_ROOT / "lessons"),
+    "LESSONS": str(STARTER_LESSONS),
     # A catalogue refresh stats every lesson folder; once a second is plenty for staff
     # who save a file and reload the page.
     "LESSONS_RELOAD_INTERVAL": 1.0,
@@ -35,17 +41,31 @@ DEFAULTS = {
     "LESSON_STALE_MONTHS": 12,
     # Widths (pixels) of the WebP copies made of each screenshot for small screens.
     "LESSON_IMAGE_WIDTHS": (480, 960, 1440),
+    # What `coursesite serve` writes to the terminal (`--log-level` changes it).
+    "LOG_LEVEL": "INFO",
 }
 
-# Settings that COURSESITE_<NAME> may override, with how to read the text.
-ENVIRONMENT = {
-    "LESSONS": str,
+# The settings the README documents as COURSESITE_<NAME> (any setting can be set that way).
+ENVIRONMENT = (
+    "LESSONS",
+    "LESSONS_RELOAD_INTERVAL",
+    "PUBLIC_URL",
+    "TRUSTED_PROXY",
+    "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE",
+    "SHARED_COMPUTER",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_FAILURE_WINDOW",
+    "PURGE_AFTER_MONTHS",
+    "LESSON_IMAGE_MAX_BYTES",
+    "LESSON_IMAGE_MAX_PIXELS",
+    "LESSON_STALE_MONTHS",
+    "LOG_LEVEL",
+)
+# Settings that are yes/no: the environment says "true"/"false" (also 1/0, yes/no).
+YES_NO = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "SHARED_COMPUTER")
+NUMBERS = {
     "LESSONS_RELOAD_INTERVAL": float,
-    "PUBLIC_URL": str,
-    "TRUSTED_PROXY": str,
-    "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
-    "REMEMBER_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
-    "SHARED_COMPUTER": lambda v: v.lower() in ("1", "true", "yes"),
     "LOGIN_MAX_FAILURES": int,
     "LOGIN_FAILURE_WINDOW": int,
     "PURGE_AFTER_MONTHS": int,
@@ -55,27 +75,49 @@ ENVIRONMENT = {
 }
 
 
+class SettingError(ValueError):
+    """A setting whose value cannot be used, said in a sentence."""
+
+
 def instance_path() -> Path:
-    """Return the instance folder: COURSESITE_INSTANCE, else ./instance beside the project."""
-    return Path(os.environ.get("COURSESITE_INSTANCE") or PROJECT_ROOT / "instance").resolve()
+    """Return the instance folder: COURSESITE_INSTANCE, else ./instance (beside the checkout)."""
+    default = PROJECT_ROOT / "instance" if IN_CHECKOUT else Path.cwd() / "instance"
+    return Path(os.environ.get("COURSESITE_INSTANCE") or default).resolve()
 
 
 def load_config(app, test_config=None):
     """Fill app.config from defaults, the instance config file, the environment and tests."""
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
-    for name, parse in ENVIRONMENT.items():
-        value = os.environ.get(f"COURSESITE_{name}")
-        if value is not None:
-            app.config[name] = parse(value)
+    # COURSESITE_LESSONS=… sets LESSONS; values that read as JSON (numbers, true) are taken so.
+    app.config.from_prefixed_env("COURSESITE")
     if os.environ.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     if test_config:
         app.config.from_mapping(test_config)
+    read_types(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret_key(Path(app.instance_path))
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "coursesite.db")
+
+
+def read_types(config) -> None:
+    """Turn the text of yes/no and number settings into values, or say which one is wrong."""
+    for name in YES_NO:
+        value = config.get(name)
+        if isinstance(value, str):
+            config[name] = value.strip().lower() in ("1", "true", "yes", "on")
+        elif isinstance(value, int):
+            config[name] = bool(value)
+    for name, kind in NUMBERS.items():
+        value = config.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise SettingError(f"{name} must be a number, not {value!r}")
+        try:
+            config[name] = kind(value)
+        except ValueError:
+            raise SettingError(f"{name} must be a number, not {value!r}") from None
 
 
 def read_or_create_secret_key(folder: Path) -> str:

@@ -12,9 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskCliRunner
 from waitress import create_server
 
-from coursesite import create_app
+from coursesite import create_app, services
+from coursesite.cli import main as coursesite_command
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -27,7 +29,7 @@ def make_app(tmp_path: Path, lessons: Path, **config):
     lesson_copy = tmp_path / "lessons"
     if not lesson_copy.exists():
         shutil.copytree(lessons, lesson_copy)
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -36,6 +38,8 @@ def make_app(tmp_path: Path, lessons: Path, **config):
             **config,
         }
     )
+    app.test_cli_runner_class = CommandRunner
+    return app
 
 
 POSTGRES_URL = os.environ.get("COURSESITE_TEST_POSTGRES")
@@ -78,7 +82,7 @@ def app(tmp_path, database_backend):
     app = make_app(tmp_path, FIXTURE_LESSONS, **database_config(database_backend))
     yield app
     if database_backend == "postgresql":
-        app.extensions["coursesite.db"].close()
+        services.database(app).close()
 
 
 @pytest.fixture
@@ -90,6 +94,13 @@ def starter_app(tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class CommandRunner(FlaskCliRunner):
+    """Run the `coursesite` command (the real group) against the test app."""
+
+    def invoke(self, cli=None, args=None, **kwargs):
+        return super().invoke(cli or coursesite_command, args, **kwargs)
 
 
 @pytest.fixture
@@ -119,17 +130,17 @@ def csrf_token_from(html: str) -> str:
 @contextmanager
 def app_database(app):
     """Run database code for `app` outside a request (its app context, its database)."""
-    from coursesite.db import database
+    from coursesite.data.database import database
 
     with app.app_context():
-        database.initialize(app.extensions["coursesite.db"])
+        database.initialize(services.database(app))
         with database.connection_context():
             yield
 
 
 def add_user(app, username, role="learner", password=None, **fields):
     """Create an account in the app's database and return it (password: PASSWORDS[role])."""
-    from coursesite.accounts import create_user
+    from coursesite.accounts.users import create_user
 
     with app_database(app):
         user, _ = create_user(

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from coursesite import accounts
-from coursesite.learner_import import suggest_username
-from coursesite.models import SignInCard, StepProgress, User
+from coursesite.accounts import users as accounts
+from coursesite.accounts.learner_import import suggest_username
+from coursesite.data.models import SignInCard, StepProgress, User
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
 
 pytestmark = pytest.mark.db
@@ -38,14 +38,17 @@ def test_easy_passwords_are_words_and_unambiguous_digits():
     assert all(len(accounts.easy_password("staff")) >= 10 for _ in range(50))
 
 
-@pytest.mark.parametrize(("value", "check", "expected"), [
-    ("c" * 41, accounts.username_problems, "at most 40 characters"),
-    ("carole tremblay", accounts.username_problems, "can only use letters without accents"),
-    ("éric", accounts.username_problems, "can only use letters without accents"),
-    ("", accounts.username_problems, "Please type a username."),
-    ("x" * 81, accounts.name_problems, "at most 80 characters"),
-    ("Bob\u202e", accounts.name_problems, "invisible or control characters"),
-])
+@pytest.mark.parametrize(
+    ("value", "check", "expected"),
+    [
+        ("c" * 41, accounts.username_problems, "at most 40 characters"),
+        ("carole tremblay", accounts.username_problems, "can only use letters without accents"),
+        ("éric", accounts.username_problems, "can only use letters without accents"),
+        ("", accounts.username_problems, "Please type a username."),
+        ("x" * 81, accounts.name_problems, "at most 80 characters"),
+        ("Bob\u202e", accounts.name_problems, "invisible or control characters"),
+    ],
+)
 def test_bad_names_get_plain_messages(app, value, check, expected):
     with app.test_request_context("/?lang=en"):
         assert expected in str(check(value)[0])
@@ -71,8 +74,9 @@ def test_usernames_are_made_from_names_without_collisions():
 
 
 def test_create_user_generates_an_easy_password_printed_once(app, runner, client, auth):
-    result = runner.invoke(args=["create-user", "Carole", "--role", "learner", "--name",
-                                 "Carole T."])
+    result = runner.invoke(
+        args=["create-user", "Carole", "--role", "learner", "--name", "Carole T."]
+    )
     assert result.exit_code == 0, result.output
     password = re.search(r"Password: (\S+)", result.output).group(1)
     assert EASY.fullmatch(password)
@@ -82,12 +86,14 @@ def test_create_user_generates_an_easy_password_printed_once(app, runner, client
 
 
 def test_create_user_with_a_password_and_its_errors(app, runner):
-    result = runner.invoke(args=["create-user", "richard", "--role", "helper", "--password",
-                                 "short"])
+    result = runner.invoke(
+        args=["create-user", "richard", "--role", "helper", "--password", "short"]
+    )
     assert result.exit_code == 1 and "at least 10 characters" in result.output
     assert users(app) == []
-    ok = runner.invoke(args=["create-user", "richard", "--role", "helper", "--password",
-                             "a long helper password"])
+    ok = runner.invoke(
+        args=["create-user", "richard", "--role", "helper", "--password", "a long helper password"]
+    )
     assert ok.exit_code == 0 and "Password:" not in ok.output
     again = runner.invoke(args=["create-user", "RICHARD", "--role", "staff"])
     assert again.exit_code == 1 and "already taken" in again.output
@@ -97,8 +103,12 @@ def test_create_user_with_a_password_and_its_errors(app, runner):
 
 def test_create_user_in_a_real_process(tmp_path):
     env = {**os.environ, "COURSESITE_INSTANCE": str(tmp_path / "instance")}
-    result = subprocess.run([*COURSESITE, "create-user", "ahmed", "--role", "learner",
-                             "--language", "en"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [*COURSESITE, "create-user", "ahmed", "--role", "learner", "--language", "en"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "Created learner “ahmed” (ahmed)." in result.stdout and "Traceback" not in result.stderr
 
@@ -106,16 +116,19 @@ def test_create_user_in_a_real_process(tmp_path):
 CSV_OK = "name,username,language\nCarole,,fr\nAhmed Benali,ahmed.b,en\n\nMarie-Ève Roy\n"
 
 
-def test_import_learners_creates_everyone_and_writes_a_private_printable_sheet(app, runner,
-                                                                               tmp_path):
+def test_import_learners_creates_everyone_and_writes_a_private_printable_sheet(
+    app, runner, tmp_path
+):
     source = tmp_path / "group.csv"
     source.write_text(CSV_OK, encoding="utf-8")
     sheet = tmp_path / "cards.html"
     result = runner.invoke(args=["import-learners", str(source), "--sheet", str(sheet)])
     assert result.exit_code == 0, result.output
     assert [(u.username, u.display_name, u.language) for u in users(app)] == [
-        ("carole", "Carole", "fr"), ("ahmed.b", "Ahmed Benali", "en"),
-        ("marie-eve.roy", "Marie-Ève Roy", "fr")]
+        ("carole", "Carole", "fr"),
+        ("ahmed.b", "Ahmed Benali", "en"),
+        ("marie-eve.roy", "Marie-Ève Roy", "fr"),
+    ]
     assert "line 5: Marie-Ève Roy — username marie-eve.roy, password " in result.output
     html = sheet.read_text(encoding="utf-8")
     assert sheet.stat().st_mode & 0o077 == 0
@@ -126,28 +139,34 @@ def test_import_learners_creates_everyone_and_writes_a_private_printable_sheet(a
         assert SignInCard.select().count() == 3
 
 
-def test_a_spreadsheet_saved_with_semicolons_in_windows_encoding_is_understood(app, runner,
-                                                                              tmp_path):
+def test_a_spreadsheet_saved_with_semicolons_in_windows_encoding_is_understood(
+    app, runner, tmp_path
+):
     source = tmp_path / "group.csv"
     source.write_bytes("nom;nom d'utilisateur;langue\r\nHélène;;fr\r\n".encode("cp1252"))
-    result = runner.invoke(args=["import-learners", str(source), "--sheet",
-                                 str(tmp_path / "s.html")])
+    result = runner.invoke(
+        args=["import-learners", str(source), "--sheet", str(tmp_path / "s.html")]
+    )
     assert result.exit_code == 0, result.output
     assert [(u.username, u.display_name) for u in users(app)] == [("helene", "Hélène")]
 
 
-def test_a_bad_row_is_reported_by_line_and_nothing_is_imported(app, runner, tmp_path,
-                                                               make_learner):
+def test_a_bad_row_is_reported_by_line_and_nothing_is_imported(app, runner, tmp_path, make_learner):
     make_learner("taken")
     source = tmp_path / "group.csv"
-    source.write_text("Carole,carole\n,nobody\nBob,taken\nEve,carole\nZoé,,de\n"
-                      f"{'x' * 81}\n", encoding="utf-8")
+    source.write_text(
+        f"Carole,carole\n,nobody\nBob,taken\nEve,carole\nZoé,,de\n{'x' * 81}\n", encoding="utf-8"
+    )
     result = runner.invoke(args=["import-learners", str(source)])
     assert result.exit_code == 1
-    for expected in ("Line 2: Please type a name.", "Line 3: the username “taken” is already",
-                     "Line 4: the username “carole” is also on line 1.",
-                     "Line 5: The language must be one of: fr, en.",
-                     "Line 6: A name can have at most 80 characters.", "Nothing was imported"):
+    for expected in (
+        "Line 2: Please type a name.",
+        "Line 3: the username “taken” is already",
+        "Line 4: the username “carole” is also on line 1.",
+        "Line 5: The language must be one of: fr, en.",
+        "Line 6: A name can have at most 80 characters.",
+        "Nothing was imported",
+    ):
         assert expected in result.output
     assert [u.username for u in users(app)] == ["taken"]
 
@@ -186,9 +205,11 @@ def upload(client, data: bytes, filename="group.csv"):
     import io
 
     token = csrf_token_from(client.get("/staff/import").get_data(as_text=True))
-    return client.post("/staff/import", data={"csrf_token": token,
-                                              "learners": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/staff/import",
+        data={"csrf_token": token, "learners": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_staff_upload_a_group_and_get_their_cards_to_print(app, client, auth, make_staff):
@@ -215,34 +236,47 @@ def test_staff_upload_with_errors_changes_nothing(app, client, auth, make_staff)
     assert len(users(app)) == 1
 
 
-def test_a_helper_prints_a_card_with_a_new_password_and_the_old_card_stops(app, client, auth,
-                                                                          make_helper,
-                                                                          make_learner):
+def test_a_helper_prints_a_card_with_a_new_password_and_the_old_card_stops(
+    app, client, auth, make_helper, make_learner
+):
     learner = make_learner(name="Carole", language="en")
     make_helper()
     auth.login("richard", PASSWORDS["helper"])
     page = text_of(client.get(f"/helper/learners/{learner.id}/card"))
     assert "Carte de connexion de Carole" in page
-    token = csrf_token_from(client.get(f"/helper/learners/{learner.id}/card").get_data(
-        as_text=True))
-    response = client.post(f"/helper/learners/{learner.id}/card",
-                           data={"csrf_token": token, "new_password": "1"})
+    token = csrf_token_from(
+        client.get(f"/helper/learners/{learner.id}/card").get_data(as_text=True)
+    )
+    response = client.post(
+        f"/helper/learners/{learner.id}/card", data={"csrf_token": token, "new_password": "1"}
+    )
     card = text_of(response)
     assert response.headers["Cache-Control"] == "no-store"
     # The page is in the helper's language, the card in the learner's.
     assert "Nouvelle carte de connexion de Carole" in card and 'lang="en"' in card
-    assert "Your sign-in card" in card and "<dd class=\"signin-card-value\">carole</dd>" in card
+    assert "Your sign-in card" in card and '<dd class="signin-card-value">carole</dd>' in card
     password = re.findall(r'<dd class="signin-card-value">([^<]+)</dd>', card)[1]
     assert "http://localhost/" in card
     old_login = app.test_client()
-    assert old_login.post("/login", data={
-        "csrf_token": csrf_token_from(old_login.get("/login").get_data(as_text=True)),
-        "username": "carole", "password": password}).status_code == 303
+    assert (
+        old_login.post(
+            "/login",
+            data={
+                "csrf_token": csrf_token_from(old_login.get("/login").get_data(as_text=True)),
+                "username": "carole",
+                "password": password,
+            },
+        ).status_code
+        == 303
+    )
     with app_database(app):
         assert SignInCard.select().where(SignInCard.revoked.is_null()).count() == 1
     # Revoke: the card stops working; the page says so.
-    response = client.post(f"/helper/learners/{learner.id}/card/revoke",
-                           data={"csrf_token": token}, follow_redirects=True)
+    response = client.post(
+        f"/helper/learners/{learner.id}/card/revoke",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
     assert "L’ancienne carte ne fonctionne plus." in text_of(response)
     with app_database(app):
         assert SignInCard.select().where(SignInCard.revoked.is_null()).count() == 0

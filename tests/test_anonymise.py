@@ -5,23 +5,24 @@ import json
 
 import pytest
 
-from coursesite.accounts import export_user
-from coursesite.anonymise import anonymise_learner, inactive_learners, months_before, purge
-from coursesite.assignments import assign_path
-from coursesite.cards import issue_card
-from coursesite.help_requests import ask_for_help
-from coursesite.models import (
+from coursesite import services
+from coursesite.accounts.cards import issue_card
+from coursesite.accounts.users import export_user
+from coursesite.data.anonymise import anonymise_learner, inactive_learners, months_before, purge
+from coursesite.data.models import (
     AnonymousHelpRequest,
     AnonymousProgress,
     AnonymousSession,
-    Assignment,
     HelpRequest,
+    HelpSession,
     LoginFailure,
     SignInCard,
     StepProgress,
     User,
     utcnow,
 )
+from coursesite.desk.help_requests import ask_for_help
+from coursesite.desk.paths import assign_path
 from tests.conftest import (
     FIXTURE_LESSONS,
     PASSWORDS,
@@ -72,7 +73,7 @@ def test_erasing_keeps_no_personal_data_but_the_anonymous_counts(app, carole):
         assert "$" not in tombstone.password_hash  # no password can ever match it
         for model, field in (
             (StepProgress, StepProgress.user),
-            (Assignment, Assignment.learner),
+            (HelpSession, HelpSession.learner),
             (HelpRequest, HelpRequest.learner),
             (SignInCard, SignInCard.user),
         ):
@@ -185,7 +186,7 @@ def people(app, make_learner, make_helper, make_staff):
             step_id="leave",
             created=ago(days=5),
         )
-        Assignment.create(
+        HelpSession.create(
             learner=users["recent-path"].id,
             helper=users["helper"].id,
             title="t",
@@ -255,7 +256,7 @@ def test_an_upgraded_first_release_database_gets_the_anonymous_tables(tmp_path):
 
     v1_database(tmp_path / "instance")
     app = make_app(tmp_path, FIXTURE_LESSONS)
-    db = app.extensions["coursesite.db"]
+    db = services.database(app)
     with app_database(app):
         assert {"anonymousprogress", "anonymoussession", "anonymoushelprequest"} <= set(
             db.get_tables()

@@ -7,9 +7,10 @@ import shutil
 
 import pytest
 
-from coursesite import assignments, cards
-from coursesite.models import Assignment, HelpRequest, StepProgress, User
-from coursesite.progress import AccountStore, Progress
+from coursesite.accounts import cards
+from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User
+from coursesite.desk import paths as help_sessions
+from coursesite.learn.progress import AccountStore, Progress
 from tests.conftest import PASSWORDS, app_database
 
 pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set
@@ -48,16 +49,16 @@ def paths(lessons_dir):
 
 def assign(app, learner, lesson_ids=("bonjour", "au-revoir"), helper=None, **fields):
     with app.test_request_context("/fr/"), app_database(app):
-        return assignments.assign_path(
+        return help_sessions.assign_path(
             User.get_by_id(learner.id), helper, list(lesson_ids), **fields
         )
 
 
-def state(app, assignment, lang="fr"):
+def state(app, help_session, lang="fr"):
     with app.test_request_context(f"/{lang}/"), app_database(app):
-        learner = User.get_by_id(assignment.learner_id)
-        return assignments.path_state(
-            Assignment.get_by_id(assignment.id), lang, Progress(AccountStore(learner))
+        learner = User.get_by_id(help_session.learner_id)
+        return help_sessions.path_state(
+            HelpSession.get_by_id(help_session.id), lang, Progress(AccountStore(learner))
         )
 
 
@@ -132,9 +133,9 @@ def test_a_lesson_missing_in_the_readers_language_is_found_in_another(
 
 
 def test_a_damaged_assignment_lesson_list_reads_as_empty():
-    assert Assignment(lessons="not json").lesson_ids == []
-    assert Assignment(lessons='{"a": 1}').lesson_ids == []
-    assert Assignment(lessons='["a", 2, "b"]').lesson_ids == ["a", "b"]
+    assert HelpSession(lessons="not json").lesson_ids == []
+    assert HelpSession(lessons='{"a": 1}').lesson_ids == []
+    assert HelpSession(lessons='["a", 2, "b"]').lesson_ids == ["a", "b"]
 
 
 def test_deleting_a_learner_deletes_their_assignments_but_a_helpers_deletion_keeps_them(
@@ -148,8 +149,8 @@ def test_deleting_a_learner_deletes_their_assignments_but_a_helpers_deletion_kee
         User.get_by_id(learner.id).delete_instance()
         User.get_by_id(helper.id).delete_instance()
         assert HelpRequest.select().count() == 0
-        assert [a.id for a in Assignment.select()] == [kept.id]
-        assert Assignment.get_by_id(kept.id).helper is None
+        assert [a.id for a in HelpSession.select()] == [kept.id]
+        assert HelpSession.get_by_id(kept.id).helper is None
 
 
 def test_my_path_on_the_learners_home_shows_the_newest_assignment_first(
@@ -167,8 +168,8 @@ def test_my_path_on_the_learners_home_shows_the_newest_assignment_first(
         next_appointment=dt.datetime(2027, 1, 5, 14, 0),
     )
     with app_database(app):
-        Assignment.update(created=newest.created + dt.timedelta(seconds=1)).where(
-            Assignment.id == newest.id
+        HelpSession.update(created=newest.created + dt.timedelta(seconds=1)).where(
+            HelpSession.id == newest.id
         ).execute()
         StepProgress.create(user=learner, lesson_id="bonjour", step_id="open-door")
     auth.login()

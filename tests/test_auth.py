@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from coursesite import cards
-from coursesite.accounts import set_password
-from coursesite.models import LoginFailure, SignInCard, StepProgress, User
+from coursesite.accounts import cards
+from coursesite.accounts.users import set_password
+from coursesite.data.models import LoginFailure, SignInCard, StepProgress, User
 from tests.conftest import FIXTURE_LESSONS, app_database, make_app
 
 pytestmark = pytest.mark.db
@@ -42,8 +42,9 @@ def test_login_form_has_large_labelled_fields_and_a_show_password_button(client)
 def test_stay_signed_in_is_unticked_on_shared_computers_and_ticked_otherwise(tmp_path, client):
     assert re.search(r'<input id="remember"[^>]*value="1" aria', text_of(client.get("/login")))
     personal = make_app(tmp_path / "home", FIXTURE_LESSONS, SHARED_COMPUTER=False)
-    assert re.search(r'<input id="remember"[^>]*value="1" checked', text_of(
-        personal.test_client().get("/login")))
+    assert re.search(
+        r'<input id="remember"[^>]*value="1" checked', text_of(personal.test_client().get("/login"))
+    )
 
 
 def test_a_learner_signs_in_and_lands_on_the_lessons_in_their_language(client, auth, make_learner):
@@ -54,8 +55,9 @@ def test_a_learner_signs_in_and_lands_on_the_lessons_in_their_language(client, a
     assert "Signed in: Carole" in page and "Sign out" in page
 
 
-def test_session_cookie_is_httponly_and_samesite_lax_and_not_remembered_by_default(auth,
-                                                                                  make_learner):
+def test_session_cookie_is_httponly_and_samesite_lax_and_not_remembered_by_default(
+    auth, make_learner
+):
     make_learner()
     cookies = set_cookies(auth.login())
     session = next(c for c in cookies if c.startswith("session="))
@@ -75,8 +77,11 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(app, make_learner
     client = app.test_client()
     page = client.get("/login", base_url="https://lab.example").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/login", base_url="https://lab.example", data={
-        "csrf_token": token, "username": "carole", "password": "piano47", "remember": "1"})
+    response = client.post(
+        "/login",
+        base_url="https://lab.example",
+        data={"csrf_token": token, "username": "carole", "password": "piano47", "remember": "1"},
+    )
     cookies = set_cookies(response)
     assert cookies and all("; Secure" in c for c in cookies)
     assert not any("Secure" in c for c in set_cookies(app.test_client().get("/fr/")))
@@ -84,26 +89,32 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(app, make_learner
 
 @pytest.mark.parametrize(
     ("username", "password", "message"),
-    [("", "piano47", "Veuillez taper votre nom d’utilisateur."),
-     ("carole", "", "Veuillez taper votre mot de passe."),
-     ("c" * 41, "piano47", "Un nom d’utilisateur a au plus 40 caractères."),
-     ("carole", "p" * 201, "Un mot de passe a au plus 200 caractères."),
-     ("carole", "Piano47", "Le nom d’utilisateur ou le mot de passe n’est pas bon."),
-     ("nobody", "piano47", "Le nom d’utilisateur ou le mot de passe n’est pas bon.")],
+    [
+        ("", "piano47", "Veuillez taper votre nom d’utilisateur."),
+        ("carole", "", "Veuillez taper votre mot de passe."),
+        ("c" * 41, "piano47", "Un nom d’utilisateur a au plus 40 caractères."),
+        ("carole", "p" * 201, "Un mot de passe a au plus 200 caractères."),
+        ("carole", "Piano47", "Le nom d’utilisateur ou le mot de passe n’est pas bon."),
+        ("nobody", "piano47", "Le nom d’utilisateur ou le mot de passe n’est pas bon."),
+    ],
 )
-def test_form_errors_are_plain_words_in_the_page_language(client, auth, make_learner, username,
-                                                          password, message):
+def test_form_errors_are_plain_words_in_the_page_language(
+    client, auth, make_learner, username, password, message
+):
     make_learner()
-    response = client.post("/login?lang=fr", data={
-        "csrf_token": auth.csrf_token(), "username": username, "password": password})
+    response = client.post(
+        "/login?lang=fr",
+        data={"csrf_token": auth.csrf_token(), "username": username, "password": password},
+    )
     assert response.status_code == 200
     page = text_of(response)
     assert message in page and 'role="alert"' in page and "Session de" not in page
 
 
 def test_english_page_gives_english_errors(client, auth):
-    response = client.post("/login?lang=en", data={
-        "csrf_token": auth.csrf_token(), "username": "x", "password": "y"})
+    response = client.post(
+        "/login?lang=en", data={"csrf_token": auth.csrf_token(), "username": "x", "password": "y"}
+    )
     assert "The username or the password is not right." in text_of(response)
 
 
@@ -147,8 +158,16 @@ def test_choosing_a_language_is_kept_in_the_account(app, client, auth, make_lear
 # CSRF and throttling
 
 
-@pytest.mark.parametrize("path", ["/login", "/logout", "/progress/bonjour/open-door",
-                                  "/helper/learners/1/card", "/staff/import"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/login",
+        "/logout",
+        "/progress/bonjour/open-door",
+        "/helper/learners/1/card",
+        "/staff/import",
+    ],
+)
 def test_a_post_without_a_valid_csrf_token_answers_400(client, path):
     for data in ({}, {"csrf_token": "forged"}):
         response = client.post(path, data={**data, "username": "a", "password": "b", "done": "1"})
@@ -158,14 +177,15 @@ def test_a_post_without_a_valid_csrf_token_answers_400(client, path):
 
 def fail_to_sign_in(client, auth, username, times, address="192.0.2.1"):
     for _ in range(times):
-        response = client.post("/login", data={
-            "csrf_token": auth.csrf_token(), "username": username, "password": "wrong"},
-            environ_base={"REMOTE_ADDR": address})
+        response = client.post(
+            "/login",
+            data={"csrf_token": auth.csrf_token(), "username": username, "password": "wrong"},
+            environ_base={"REMOTE_ADDR": address},
+        )
     return response
 
 
-def test_ten_failures_for_a_username_pause_sign_in_with_a_friendly_429(client, auth,
-                                                                       make_learner):
+def test_ten_failures_for_a_username_pause_sign_in_with_a_friendly_429(client, auth, make_learner):
     make_learner()
     assert fail_to_sign_in(client, auth, "carole", 9).status_code == 200
     response = fail_to_sign_in(client, auth, "carole", 1, address="192.0.2.2")
@@ -174,9 +194,11 @@ def test_ten_failures_for_a_username_pause_sign_in_with_a_friendly_429(client, a
     page = text_of(response)
     assert "Trop d’essais" in page and "Essayez de nouveau dans 15 minutes." in page
     # Even the right password waits: guessing gains nothing.
-    response = client.post("/login", data={
-        "csrf_token": auth.csrf_token(), "username": "carole", "password": "piano47"},
-        environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    response = client.post(
+        "/login",
+        data={"csrf_token": auth.csrf_token(), "username": "carole", "password": "piano47"},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
     assert response.status_code == 429
 
 
@@ -211,14 +233,17 @@ def test_the_throttle_is_shared_by_every_process_using_the_database(tmp_path, au
     second_app = make_app(tmp_path, FIXTURE_LESSONS)
     fail_to_sign_in(first, type(auth)(first), "carole", 10)
     second = second_app.test_client()
-    assert fail_to_sign_in(second, type(auth)(second), "carole", 1, "203.0.113.5").status_code == 429
+    assert (
+        fail_to_sign_in(second, type(auth)(second), "carole", 1, "203.0.113.5").status_code == 429
+    )
 
 
 # Personal sign-in cards
 
 
-def test_a_card_link_signs_in_for_long_and_goes_to_the_next_step_not_done(app, client,
-                                                                         make_learner):
+def test_a_card_link_signs_in_for_long_and_goes_to_the_next_step_not_done(
+    app, client, make_learner
+):
     user = make_learner(language="fr")
     with app_database(app):
         StepProgress.create(user=user, lesson_id="bonjour", step_id="open-door")
@@ -230,8 +255,9 @@ def test_a_card_link_signs_in_for_long_and_goes_to_the_next_step_not_done(app, c
     assert "Session de" in text_of(client.get("/fr/"))
 
 
-def test_a_card_without_progress_goes_to_the_lessons_in_the_learners_language(app, client,
-                                                                              make_learner):
+def test_a_card_without_progress_goes_to_the_lessons_in_the_learners_language(
+    app, client, make_learner
+):
     token = issue_card_for(app, make_learner(language="en"))
     assert client.get(f"/s/{token}").headers["Location"] == "/en/"
 
@@ -286,7 +312,8 @@ def test_a_card_session_ends_if_the_learner_becomes_a_helper(app, make_learner):
 
 
 def test_a_card_opened_on_a_browser_signed_in_as_someone_else_switches_account(
-        app, client, auth, make_learner, make_helper):
+    app, client, auth, make_learner, make_helper
+):
     learner = make_learner(name="Carole")
     make_helper(name="Richard")
     auth.login("richard", "helper-pass-47")

@@ -4,7 +4,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from coursesite.models import Setting
+from coursesite import services
+from coursesite.data.models import Setting
 
 
 def rows(path: Path) -> list:
@@ -19,7 +20,7 @@ def database_file(app) -> Path:
 
 
 def put(app, key, value):
-    with app.app_context(), app.extensions["coursesite.db"].connection_context():
+    with app.app_context(), services.database(app).connection_context():
         Setting.replace(key=key, value=value).execute()
 
 

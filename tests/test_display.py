@@ -45,7 +45,7 @@ def test_a_signed_in_persons_choice_is_kept_in_the_account(app, client, auth, ma
     save(client, text_size="125", contrast="high")
     assert 'class="text-125 contrast-high"' in html_tag(client)
     with app_database(app):
-        from coursesite.models import User
+        from coursesite.data.models import User
 
         stored = json.loads(User.get_by_id(user.id).preferences)
     assert stored == {"text_size": "125", "contrast": "high", "motion": "normal"}

@@ -22,6 +22,7 @@ from collections import Counter
 
 import pytest
 
+from coursesite import services
 from tests.conftest import (
     PASSWORDS,
     STARTER_LESSONS,
@@ -146,7 +147,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def stored_marks(app) -> Counter:
-    from coursesite.models import StepProgress, User
+    from coursesite.data.models import StepProgress, User
 
     with app_database(app):
         rows = StepProgress.select(
@@ -163,7 +164,7 @@ def test_killing_the_server_mid_load_loses_no_acknowledged_mark(tmp_path, backen
     app = make_app(tmp_path, STARTER_LESSONS, **config)
     for number in range(LEARNERS):
         add_user(app, f"learner{number:02d}")
-    catalogue = app.extensions["coursesite.catalogue"]
+    catalogue = services.catalogue(app)
     steps = [(lesson.id, step.id) for lesson in catalogue.lessons("fr") for step in lesson.steps]
     env = {
         **os.environ,

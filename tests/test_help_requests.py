@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from coursesite.models import HelpRequest
+from coursesite.data.models import HelpRequest
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
 
 pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set

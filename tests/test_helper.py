@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from coursesite import cards
-from coursesite.models import Assignment, HelpRequest, SignInCard, StepProgress, User
+from coursesite.accounts import cards
+from coursesite.data.models import HelpRequest, HelpSession, SignInCard, StepProgress, User
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
 from tests.test_assignments import add_path_lessons
 from tests.test_html_valid import save_pages, validate
@@ -34,7 +34,7 @@ def send(client, learner=None, **fields):
     return client.post("/helper/session", data=data)
 
 
-def saved(app, model=Assignment) -> list:
+def saved(app, model=HelpSession) -> list:
     with app_database(app):
         return list(model.select().order_by(model.id))
 
@@ -95,19 +95,19 @@ def test_after_the_session_a_new_learner_gets_an_account_a_path_and_a_slip_to_as
     assert "Needs large print" not in slip
     assert 'class="card-qr"' in slip and "http://<wbr>localhost/" in slip
     assert f'<dd class="slip-value">{password}</dd>' in slip
-    [assignment] = saved(app)
+    [help_session] = saved(app)
     with app_database(app):
-        learner = User.get_by_id(assignment.learner_id)
+        learner = User.get_by_id(help_session.learner_id)
     assert (learner.username, learner.display_name, learner.language, learner.role) == (
         "carole.tremblay",
         "Carole Tremblay",
         "en",
         "learner",
     )
-    assert assignment.lesson_ids == ["bonjour", "au-revoir"]  # the unknown lesson is left out
-    assert assignment.helper_id == helper.id and assignment.private_note == "Needs large print"
-    assert assignment.note_for_learner == "Bravo!\nSee you Tuesday."
-    assert assignment.next_appointment == dt.datetime(2027, 1, 5, 14, 0)
+    assert help_session.lesson_ids == ["bonjour", "au-revoir"]  # the unknown lesson is left out
+    assert help_session.helper_id == helper.id and help_session.private_note == "Needs large print"
+    assert help_session.note_for_learner == "Bravo!\nSee you Tuesday."
+    assert help_session.next_appointment == dt.datetime(2027, 1, 5, 14, 0)
     assert live_cards(app, learner) == 1
     other = app.test_client()
     login = other.post(
@@ -203,9 +203,11 @@ def test_a_custom_assignment_follows_the_positions_the_helper_typed(
         **{"position-au-revoir": " 1", "position-bonjour": "2"},
         custom_title="Pour Carole",
     )
-    [assignment] = saved(app)
-    assert assignment.lesson_ids == ["au-revoir", "bonjour"] and assignment.title == "Pour Carole"
-    assert assignment.path_id is None
+    [help_session] = saved(app)
+    assert (
+        help_session.lesson_ids == ["au-revoir", "bonjour"] and help_session.title == "Pour Carole"
+    )
+    assert help_session.path_id is None
 
 
 def test_a_same_name_asks_the_helper_whether_it_is_the_same_person(
@@ -230,9 +232,9 @@ def test_the_same_assign_form_sent_twice_saves_once(app, client, helper, paths):
     form = {**fresh_form(client), "name": "Carole", "path": "salutations", "language": "fr"}
     assert client.post("/helper/session", data=form).status_code == 200
     again = client.post("/helper/session", data=form)
-    [assignment] = saved(app)
+    [help_session] = saved(app)
     assert again.status_code == 303
-    assert again.headers["Location"] == f"/helper/learners/{assignment.learner_id}"
+    assert again.headers["Location"] == f"/helper/learners/{help_session.learner_id}"
     assert "Ce formulaire a déjà été envoyé et enregistré." in text_of(
         client.get(again.headers["Location"])
     )
@@ -264,9 +266,11 @@ def test_an_existing_learner_keeps_their_card_unless_the_slip_gets_a_qr_code(
 def test_a_slip_is_printed_again_with_a_new_qr_code(app, client, helper, paths, make_learner):
     learner = make_learner(name="Carole")
     send(client, learner.id, path="salutations", new_card="1")
-    [assignment] = saved(app)
+    [help_session] = saved(app)
     token = csrf_token_from(client.get(f"/helper/learners/{learner.id}").get_data(as_text=True))
-    response = client.post(f"/helper/assignments/{assignment.id}/slip", data={"csrf_token": token})
+    response = client.post(
+        f"/helper/assignments/{help_session.id}/slip", data={"csrf_token": token}
+    )
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert 'class="card-qr"' in response.get_data(as_text=True)
     with app_database(app):
@@ -302,9 +306,9 @@ def test_a_path_not_started_after_a_week_shows_on_the_helper_desk(
     learner = make_learner(name="Carole")
     send(client, learner.id, path="salutations")
     with app_database(app):
-        for assignment in Assignment.select():
-            assignment.created -= dt.timedelta(days=8)
-            assignment.save()
+        for help_session in HelpSession.select():
+            help_session.created -= dt.timedelta(days=8)
+            help_session.save()
     assert "N’a pas commencé le parcours donné il y a 8 jours" in text_of(client.get("/helper/"))
 
 

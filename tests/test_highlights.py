@@ -87,7 +87,7 @@ def test_the_syntax_reaches_the_resolver_and_the_label_joins_the_alt_text():
     )
     assert seen == [("accueil.png", (Box(80, 2, 18, 7),))]
     # French guillemets are bound to their words by non-breaking spaces.
-    assert "alt=\"La page d’accueil. Le bouton «\u00a0Se connecter\u00a0» est encadré.\"" in html
+    assert 'alt="La page d’accueil. Le bouton «\u00a0Se connecter\u00a0» est encadré."' in html
     assert 'src="/m/accueil.png-1"' in html
 
 

@@ -17,8 +17,10 @@ import pytest
 from peewee import SQL, CharField, Select, TextField, fn
 from werkzeug.security import generate_password_hash
 
-from coursesite import accounts, models
-from coursesite.models import HelpRequest, LoginFailure, User
+from coursesite import services
+from coursesite.accounts import users as accounts
+from coursesite.data import models
+from coursesite.data.models import HelpRequest, LoginFailure, User
 from tests.conftest import (
     FIXTURE_LESSONS,
     PASSWORDS,
@@ -179,11 +181,11 @@ class Site:
         self.target = add_user(app, "lea", "learner", name="Léa")
         self.helper = add_user(app, "richard", "helper", name="Richard")
         self.staff = add_user(app, "sophie", "staff", name="Sophie")
-        from coursesite.assignments import assign_path
-        from coursesite.models import utcnow
+        from coursesite.data.models import utcnow
+        from coursesite.desk.paths import assign_path
 
         with app.test_request_context(), app_database(app):
-            self.assignment = assign_path(
+            self.help_session = assign_path(
                 self.target, self.helper, ["bonjour"], note_for_learner="Bravo"
             )
             self.request = HelpRequest.create(
@@ -211,7 +213,7 @@ class Site:
             "step_id": "open-door",
             "user_id": self.target.id,
             "request_id": self.request.id,
-            "assignment_id": self.assignment.id,
+            "help_session_id": self.help_session.id,
             "topic": "essai",
         }
         self.failures: list[str] = []
@@ -237,7 +239,7 @@ class Site:
             return (
                 Select(columns=[m.select(fn.COUNT(SQL("*"))) for m in counted])
                 .tuples()
-                .execute(self.app.extensions["coursesite.db"])[0]
+                .execute(services.database(self.app))[0]
             )
 
     def check(self, response, what: str, before: dict | None = None) -> None:
@@ -305,7 +307,7 @@ def site(tmp_path, database_backend, monkeypatch):
     )
     yield Site(app)
     if database_backend == "postgresql":
-        app.extensions["coursesite.db"].close()
+        services.database(app).close()
 
 
 def routes(app):
@@ -586,7 +588,7 @@ def test_broken_percent_encoding_and_traversal_in_the_path_answer_404(site, path
 
 
 def test_other_peoples_ids_answer_404_not_someone_elses_page(site):
-    from coursesite.anonymise import anonymise_learner
+    from coursesite.data.anonymise import anonymise_learner
 
     with app_database(site.app):
         anonymise_learner(User.get(User.id == site.other.id))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from coursesite import services
 from coursesite.lessons.images import VariantStore, source_key, variant, variant_widths
 
 YEAR = "max-age=31536000"
@@ -188,7 +189,7 @@ def test_small_pictures_get_no_full_size_link(client):
 
 def test_a_picture_too_large_to_resize_is_sent_as_it_is(client, lessons_dir, app):
     app.config["LESSON_IMAGE_MAX_PIXELS"] = 100  # the store keeps its own limit
-    app.extensions["coursesite.images"].max_pixels = 100
+    services.images(app).max_pixels = 100
     img = step_image(client)
     assert "srcset" not in img and 'src="/fr/lessons/bonjour/media/porte.png"' in img
 

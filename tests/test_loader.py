@@ -73,7 +73,10 @@ def test_slugify_keeps_ids_ascii_and_readable():
     [
         ("Pas de front matter\n## Un\n", "demo/lesson.md:1: error: front matter missing"),
         ("---\ntitle: x\n## Un\n", "front matter not closed"),
-        ("---\ntitle: [unclosed\n---\n## Un\n", "lesson.md:2: error: front matter: did not find expected ',' or ']'"),
+        (
+            "---\ntitle: [unclosed\n---\n## Un\n",
+            "lesson.md:2: error: front matter: did not find expected ',' or ']'",
+        ),
         ("---\nsummary: s\nduration: 5\n---\n## Un\n", "`title` is required"),
         (
             "---\ntitle: t\nsummary: s\nduration: vingt\n---\n## Un\n",

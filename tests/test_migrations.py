@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from coursesite import migrations
+from coursesite import services
+from coursesite.data import migrations
 from tests.conftest import FIXTURE_LESSONS, app_database, database_config, make_app
 
 pytestmark = pytest.mark.db
@@ -48,14 +49,14 @@ def test_a_first_release_database_is_upgraded_at_start_up_and_keeps_its_data(tmp
     assert "anonymised_at" not in columns(path, "user")
     app = make_app(tmp_path, FIXTURE_LESSONS)
     assert "anonymised_at" in columns(path, "user")
-    from coursesite.models import Assignment, StepProgress, User
+    from coursesite.data.models import HelpSession, StepProgress, User
 
     with app_database(app):
         assert migrations.stored_version(None) == migrations.LATEST
         carole = User.get(User.username == "carole")
         assert carole.display_name == "Carole" and carole.anonymised_at is None
         assert sorted(p.step_id for p in StepProgress.select()) == ["leave", "open-door"]
-        assert Assignment.get().note_for_learner == "Bravo Carole!"
+        assert HelpSession.get().note_for_learner == "Bravo Carole!"
     # The upgraded lab keeps working: Carole's progress shows on her lesson page.
     client = app.test_client()
     assert client.get("/fr/lessons/bonjour/").status_code == 200
@@ -65,7 +66,7 @@ def test_upgrading_twice_changes_nothing(tmp_path):
     v1_database(tmp_path / "instance")
     make_app(tmp_path, FIXTURE_LESSONS)
     app = make_app(tmp_path, FIXTURE_LESSONS)
-    db = app.extensions["coursesite.db"]
+    db = services.database(app)
     with app_database(app):
         assert migrations.upgrade(db) == []
 
@@ -105,10 +106,10 @@ def test_an_older_database_upgrades_on_either_database(tmp_path, database_backen
     """Made at the latest version, taken back to version 1, then upgraded (SQLite and PostgreSQL)."""
     config = database_config(database_backend)
     app = make_app(tmp_path, FIXTURE_LESSONS, **config)
-    db = app.extensions["coursesite.db"]
+    db = services.database(app)
     from playhouse.migrate import SchemaMigrator, migrate
 
-    from coursesite.models import Setting, User
+    from coursesite.data.models import Setting, User
 
     with app_database(app):
         User.create(username="lea", display_name="Léa", password_hash="x")

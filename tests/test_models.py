@@ -3,8 +3,9 @@
 import pytest
 from peewee import IntegrityError
 
-from coursesite.accounts import AccountError, create_user
-from coursesite.models import LoginFailure, SignInCard, StepProgress, User
+from coursesite import services
+from coursesite.accounts.users import AccountError, create_user
+from coursesite.data.models import LoginFailure, SignInCard, StepProgress, User
 from tests.conftest import app_database
 
 pytestmark = pytest.mark.db
@@ -74,6 +75,6 @@ def test_session_id_names_the_password_version_and_card(app, make_learner):
 
 def test_every_table_is_created_on_a_fresh_database(app):
     with app_database(app):
-        db = app.extensions["coursesite.db"]
+        db = services.database(app)
         for model in (User, StepProgress, SignInCard, LoginFailure):
             assert db.table_exists(model._meta.table_name)

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from coursesite.models import StepProgress
-from coursesite.phone_codes import ALPHABET, build_table, hashed_code, normalize
+from coursesite.data.models import StepProgress
+from coursesite.desk.phone_codes import ALPHABET, build_table, hashed_code, normalize
 from tests.conftest import PASSWORDS, app_database
 
 pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set

@@ -42,7 +42,7 @@ def test_failed_sign_ins_keep_no_ip_address(app, client, auth):
         data={"csrf_token": auth.csrf_token(), "username": "nobody", "password": "x"},
         environ_base={"REMOTE_ADDR": "198.51.100.23"},
     )
-    from coursesite.models import LoginFailure
+    from coursesite.data.models import LoginFailure
 
     with app_database(app):
         addresses = [row.address for row in LoginFailure.select()]

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from coursesite.models import User, utcnow
+from coursesite.data.models import User, utcnow
 from tests.conftest import PASSWORDS, AuthActions, app_database, csrf_token_from
 
 pytestmark = pytest.mark.db

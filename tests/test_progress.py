@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from coursesite.models import StepProgress, User
-from coursesite.progress import SESSION_BUDGET, SessionStore
+from coursesite.data.models import StepProgress, User
+from coursesite.learn.progress import SESSION_BUDGET, SessionStore
 from tests.conftest import FIXTURE_LESSONS, app_database, csrf_token_from, make_app
 
 pytestmark = pytest.mark.db
@@ -30,8 +30,11 @@ def text_of(response) -> str:
 def mark(client, step_id, done=True, lesson="bonjour", lang="fr", json_reply=False):
     token = csrf_token_from(client.get(f"/{lang}/lessons/bonjour/1").get_data(as_text=True))
     headers = {"Accept": "application/json"} if json_reply else {}
-    return client.post(f"/progress/{lesson}/{step_id}?lang={lang}", headers=headers,
-                       data={"csrf_token": token, "done": "1" if done else "0"})
+    return client.post(
+        f"/progress/{lesson}/{step_id}?lang={lang}",
+        headers=headers,
+        data={"csrf_token": token, "done": "1" if done else "0"},
+    )
 
 
 def done_steps(app, username="carole") -> set[tuple[str, str]]:
@@ -72,12 +75,18 @@ def test_the_step_page_form_works_without_javascript(client):
     form = re.search(r"<form class=\"progress-form[^>]*>.*?</form>", page, re.S).group(0)
     assert 'method="post"' in form and 'action="/progress/bonjour/open-door?lang=fr"' in form
     assert 'name="csrf_token"' in form and 'name="done" value="1"' in form
-    assert 'data-progress-live' in page  # the polite announcement region for the script
+    assert "data-progress-live" in page  # the polite announcement region for the script
 
 
-@pytest.mark.parametrize(("lesson", "step", "done", "status"), [
-    ("bonjour", "no-such-step", "1", 404), ("nope", "open-door", "1", 404),
-    ("bonjour", "open-door", "yes", 400), ("bonjour", "open-door", "", 400)])
+@pytest.mark.parametrize(
+    ("lesson", "step", "done", "status"),
+    [
+        ("bonjour", "no-such-step", "1", 404),
+        ("nope", "open-door", "1", 404),
+        ("bonjour", "open-door", "yes", 400),
+        ("bonjour", "open-door", "", 400),
+    ],
+)
 def test_only_real_steps_can_be_marked(client, lesson, step, done, status):
     token = csrf_token_from(client.get("/fr/lessons/bonjour/1").get_data(as_text=True))
     response = client.post(f"/progress/{lesson}/{step}", data={"csrf_token": token, "done": done})
@@ -100,9 +109,11 @@ def test_overview_and_catalogue_show_progress_and_where_to_continue(client):
     mark(client, "open-door")
     overview = text_of(client.get("/fr/lessons/bonjour/"))
     assert "Étapes faites : 1 sur 3" in overview
-    assert re.search(r'<li class="is-done"><a href="/fr/lessons/bonjour/1">Ouvrir la porte</a> '
-                     r'<span class="step-done"><span aria-hidden="true">✓</span> Faite</span>',
-                     overview)
+    assert re.search(
+        r'<li class="is-done"><a href="/fr/lessons/bonjour/1">Ouvrir la porte</a> '
+        r'<span class="step-done"><span aria-hidden="true">✓</span> Faite</span>',
+        overview,
+    )
     assert 'href="/fr/lessons/bonjour/2">Continuer à l’étape 2<' in overview
     catalogue = text_of(client.get("/fr/"))
     assert re.search(r'href="/fr/lessons/bonjour/2">Continuer là où vous étiez', catalogue)
@@ -128,19 +139,22 @@ def test_progress_follows_step_ids_across_languages(client):
     assert "You did this step." in text_of(client.get("/en/lessons/bonjour/2"))
 
 
-def test_a_visitors_progress_merges_into_the_account_on_sign_in(app, client, auth,
-                                                                make_learner):
+def test_a_visitors_progress_merges_into_the_account_on_sign_in(app, client, auth, make_learner):
     user = make_learner()
     earlier = dt.datetime(2026, 1, 5, 10, 0)
     with app_database(app):
-        StepProgress.create(user=user, lesson_id="bonjour", step_id="leave",
-                            done_at=dt.datetime(2026, 11, 1, 9, 0))
+        StepProgress.create(
+            user=user, lesson_id="bonjour", step_id="leave", done_at=dt.datetime(2026, 11, 1, 9, 0)
+        )
         StepProgress.create(user=user, lesson_id="bonjour", step_id="saluer", done_at=earlier)
     mark(client, "open-door")
     mark(client, "saluer")  # already in the account, earlier: kept once, with the earlier time
     auth.login()
-    assert done_steps(app) == {("bonjour", "open-door"), ("bonjour", "saluer"),
-                               ("bonjour", "leave")}
+    assert done_steps(app) == {
+        ("bonjour", "open-door"),
+        ("bonjour", "saluer"),
+        ("bonjour", "leave"),
+    }
     with app_database(app):
         assert StepProgress.get(StepProgress.step_id == "saluer").done_at == earlier
     assert "Étapes faites : 3 sur 3" in text_of(client.get("/fr/lessons/bonjour/"))
@@ -164,14 +178,21 @@ def test_lesson_edits_keep_progress_by_step_id(app, client, auth, make_learner, 
     for step in ("open-door", "saluer", "leave"):
         mark(client, step)
     # Reworded (same explicit id), reordered, "saluer" removed, a new step added.
-    write_lesson(lessons_dir, "## Partir maintenant {#leave}\n\nx\n\n"
-                              "## Nouvelle étape {#new-step}\n\nx\n\n"
-                              "## Ouvrir la porte {#open-door}\n\nx\n")
+    write_lesson(
+        lessons_dir,
+        "## Partir maintenant {#leave}\n\nx\n\n"
+        "## Nouvelle étape {#new-step}\n\nx\n\n"
+        "## Ouvrir la porte {#open-door}\n\nx\n",
+    )
     overview = text_of(client.get("/fr/lessons/bonjour/"))
     assert "Étapes faites : 2 sur 3" in overview
-    assert re.search(r'<li class="is-done"><a href="/fr/lessons/bonjour/1">Partir maintenant', overview)
+    assert re.search(
+        r'<li class="is-done"><a href="/fr/lessons/bonjour/1">Partir maintenant', overview
+    )
     assert re.search(r'<li><a href="/fr/lessons/bonjour/2">Nouvelle étape</a></li>', overview)
-    assert re.search(r'<li class="is-done"><a href="/fr/lessons/bonjour/3">Ouvrir la porte', overview)
+    assert re.search(
+        r'<li class="is-done"><a href="/fr/lessons/bonjour/3">Ouvrir la porte', overview
+    )
     # The removed step's record is kept, and counts again when the step comes back.
     assert ("bonjour", "saluer") in done_steps(app)
     write_lesson(lessons_dir, "## Ouvrir la porte {#open-door}\n\nx\n\n## Saluer\n\nx\n")
@@ -195,13 +216,16 @@ def test_visitor_progress_never_outgrows_the_session_cookie():
 
 
 def test_visitor_session_cookie_stays_small_in_a_real_request(client, lessons_dir):
-    steps = "\n\n".join(f"## Étape {n} {{#step-with-a-rather-long-id-{n:03d}}}\n\nx"
-                        for n in range(150))
+    steps = "\n\n".join(
+        f"## Étape {n} {{#step-with-a-rather-long-id-{n:03d}}}\n\nx" for n in range(150)
+    )
     write_lesson(lessons_dir, steps)
     token = csrf_token_from(client.get("/fr/lessons/bonjour/1").get_data(as_text=True))
     for n in range(150):
-        response = client.post(f"/progress/bonjour/step-with-a-rather-long-id-{n:03d}",
-                               data={"csrf_token": token, "done": "1"})
+        response = client.post(
+            f"/progress/bonjour/step-with-a-rather-long-id-{n:03d}",
+            data={"csrf_token": token, "done": "1"},
+        )
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert len(cookie) < 4000
 

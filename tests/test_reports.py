@@ -5,9 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coursesite.anonymise import anonymise_learner
-from coursesite.models import Assignment, HelpRequest, StepProgress, User
-from coursesite.reports import Period, bar_widths, build_report, presets
+from coursesite import services
+from coursesite.data.anonymise import anonymise_learner
+from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User
+from coursesite.staff.reports import Period, bar_widths, build_report, presets
 from tests.conftest import app_database
 
 pytestmark = pytest.mark.db
@@ -73,7 +74,7 @@ def october(app, make_learner, make_helper, make_staff):
             (eve, sophie, "2026-10-21 15:10"),
             (eve, richard, "2026-09-21 15:10"),  # before the period
         ]:
-            Assignment.create(
+            HelpSession.create(
                 learner=learner.id,
                 helper=helper.id,
                 lessons='["bonjour"]',
@@ -102,9 +103,7 @@ def october(app, make_learner, make_helper, make_staff):
 
 def report_of(app, period=OCTOBER):
     with app_database(app):
-        return build_report(
-            period, app.extensions["coursesite.catalogue"], app.config["LANGUAGES"], QUEBEC
-        )
+        return build_report(period, services.catalogue(app), app.config["LANGUAGES"], QUEBEC)
 
 
 def numbers(report) -> dict:

@@ -76,9 +76,17 @@ MATRIX = {
 
 # Example values for the URL parts, so that every route can be opened.
 VALUES = {
-    "filename": "css/site.css", "name": "nothing.webp", "lang": "fr", "lesson_id": "bonjour",
-    "number": 1, "token": "not-a-card", "step_id": "open-door", "user_id": None,
-    "request_id": 1, "assignment_id": 1, "topic": "essai",
+    "filename": "css/site.css",
+    "name": "nothing.webp",
+    "lang": "fr",
+    "lesson_id": "bonjour",
+    "number": 1,
+    "token": "not-a-card",
+    "step_id": "open-door",
+    "user_id": None,
+    "request_id": 1,
+    "help_session_id": 1,
+    "topic": "essai",
 }
 FORM = {"done": "1", "username": "", "password": ""}
 
@@ -90,8 +98,11 @@ def routes(app):
 
 
 def test_every_route_has_an_entry_in_the_matrix(app):
-    missing = [f"{rule.endpoint} {method} {rule.rule}" for rule, method in routes(app)
-               if (rule.endpoint, method) not in MATRIX]
+    missing = [
+        f"{rule.endpoint} {method} {rule.rule}"
+        for rule, method in routes(app)
+        if (rule.endpoint, method) not in MATRIX
+    ]
     assert missing == [], "add these routes to MATRIX in tests/test_roles.py"
     assert set(MATRIX) <= {(rule.endpoint, method) for rule, method in routes(app)}
 
@@ -101,8 +112,9 @@ def may(role: str, needed: str) -> bool:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_answers_each_role_as_the_matrix_says(app, role, make_learner, make_helper,
-                                                          make_staff):
+def test_every_route_answers_each_role_as_the_matrix_says(
+    app, role, make_learner, make_helper, make_staff
+):
     learner = make_learner("carole")
     accounts = {"helper": make_helper, "staff": make_staff}
     username = {"learner": "carole", "helper": "richard", "staff": "sophie"}.get(role)
@@ -128,7 +140,8 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, role, make_learne
             response = client.get(url)
         response.close()
         to_login = response.status_code in (302, 303) and re.match(
-            r"(http://localhost)?/login\?next=", response.headers.get("Location", ""))
+            r"(http://localhost)?/login\?next=", response.headers.get("Location", "")
+        )
         needed = MATRIX[(rule.endpoint, method)]
         if may(role, needed):
             refused = response.status_code in (401, 403) or to_login
@@ -148,7 +161,8 @@ def test_only_staff_see_draft_lessons(app, client, auth, lessons_dir, make_helpe
     folder.mkdir()
     (folder / "lesson.md").write_text(
         "---\ntitle: Brouillon\nsummary: s\nduration: 3\ndraft: true\n---\n## Un {#un}\n\nx\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert client.get("/fr/lessons/brouillon/").status_code == 404
     make_helper()
     auth.login("richard", PASSWORDS["helper"])

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from coursesite.search import fts_query
+from coursesite import services
+from coursesite.learn.search import fts_query
 
 
 def result_links(client, lang, query):
@@ -71,9 +72,9 @@ def test_index_survives_a_restart_without_reindexing_unchanged_lessons(tmp_path)
     from tests.conftest import FIXTURE_LESSONS, make_app
 
     first = make_app(tmp_path, FIXTURE_LESSONS)
-    first.extensions["coursesite.search"].sync()
+    services.search_index(first).sync()
     second = make_app(tmp_path, FIXTURE_LESSONS)
-    index = second.extensions["coursesite.search"]
+    index = services.search_index(second)
     written = []
     index._write = lambda lesson, digest, replace=True: written.append(lesson.id)
     index.sync()

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from coursesite.assignments import assign_path
-from coursesite.help_requests import ask_for_help
-from coursesite.models import StepProgress, User
+from coursesite.data.models import StepProgress, User
+from coursesite.desk.help_requests import ask_for_help
+from coursesite.desk.paths import assign_path
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
 
 pytestmark = pytest.mark.db

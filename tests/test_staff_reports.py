@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from coursesite.models import Assignment, StepProgress, User, utcnow
+from coursesite.data.models import HelpSession, StepProgress, User, utcnow
 from tests.conftest import PASSWORDS, app_database
 from tests.test_html_valid import save_pages, validate
 
@@ -30,7 +30,7 @@ def staff(app, client, auth, make_staff, make_helper, make_learner):
             for step in steps:
                 StepProgress.create(user=learner.id, lesson_id="bonjour", step_id=step, done_at=now)
         for helper in (richard, sophie, richard):
-            Assignment.create(learner=carole.id, helper=helper.id, title="t", created=now)
+            HelpSession.create(learner=carole.id, helper=helper.id, title="t", created=now)
     auth.login("sophie", PASSWORDS["staff"])
     return client
 
@@ -113,7 +113,7 @@ def test_the_summary_csv_has_french_headers_numbers_and_a_stable_order(staff):
 
 
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text():
-    from coursesite.staff_reports import csv_cell
+    from coursesite.staff.report_pages import csv_cell
 
     assert [csv_cell(v) for v in ("=1+1", "+33", "-2", "@SUM(A1)", "\tx", "Léa", 12, 0)] == [
         "'=1+1",

@@ -62,7 +62,7 @@ def accounts(live_server):
     """One account per role in the live server's database, and the learner's id."""
     users = {}
     with app_database(live_server.app):
-        from coursesite.models import User
+        from coursesite.data.models import User
 
         for role, username in USERNAMES.items():
             users[role] = User.get_or_none(User.username == username)

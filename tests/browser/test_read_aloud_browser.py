@@ -38,7 +38,9 @@ FAKE_SPEECH = """
 """
 
 
-def test_listen_reads_the_title_text_and_picture_descriptions_in_canadian_french(browser, live_server):
+def test_listen_reads_the_title_text_and_picture_descriptions_in_canadian_french(
+    browser, live_server
+):
     context = browser.new_context(base_url=live_server.url)
     context.add_init_script(FAKE_SPEECH)
     page = context.new_page()
@@ -52,7 +54,9 @@ def test_listen_reads_the_title_text_and_picture_descriptions_in_canadian_french
     assert spoken[0]["text"] == page.locator("#step-title").inner_text()
     assert all(item["voice"] == "Français (Canada)" and item["lang"] == "fr-CA" for item in spoken)
     alt = page.locator(".lesson-content img").first.get_attribute("alt")
-    page.wait_for_function("alt => window.spoken.some(s => s.text === alt)", arg=alt, timeout=15_000)
+    page.wait_for_function(
+        "alt => window.spoken.some(s => s.text === alt)", arg=alt, timeout=15_000
+    )
     expect(page.get_by_role("button", name="Écouter")).to_be_visible()  # back when finished
     expect(page.locator(".being-read")).to_have_count(0)
     context.close()
@@ -92,7 +96,9 @@ def test_english_pages_use_an_english_voice(browser, live_server):
 
 def test_the_button_is_hidden_where_the_browser_cannot_speak(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
-    context.add_init_script("delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;")
+    context.add_init_script(
+        "delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;"
+    )
     page = context.new_page()
     page.goto(STEP)
     expect(page.locator("[data-read-aloud]")).to_be_hidden()

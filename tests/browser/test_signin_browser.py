@@ -17,7 +17,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from coursesite.models import StepProgress, User
+from coursesite.data.models import StepProgress, User
 from tests.browser.conftest import axe_violations
 from tests.conftest import PASSWORDS, STARTER_LESSONS, add_user, app_database
 
@@ -56,8 +56,9 @@ def test_a_learner_signs_in_with_the_form(live_server, desktop):
     expect(page.locator(".signed-in-as")).to_have_text("Session de Léa")
 
 
-def test_a_card_printed_by_a_helper_signs_in_on_a_phone_at_the_next_step(live_server, desktop,
-                                                                        phone):
+def test_a_card_printed_by_a_helper_signs_in_on_a_phone_at_the_next_step(
+    live_server, desktop, phone
+):
     learner = add_user(live_server.app, "carole.card", name="Carole", language="fr")
     add_user(live_server.app, "richard.card", "helper")
     with app_database(live_server.app):
@@ -94,16 +95,25 @@ def test_staff_import_a_group_and_print_two_cards_per_letter_page(live_server, d
     page.goto("/login?next=/staff/import")
     sign_in_with_the_form(page, "sophie.import", PASSWORDS["staff"])
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Ajouter un groupe de personnes apprenantes")
-    page.get_by_label("Liste des personnes apprenantes (fichier CSV)").set_input_files(files=[{
-        "name": "atelier.csv", "mimeType": "text/csv",
-        "buffer": b"nom;langue\nAtelier Un;fr\nAtelier Deux;en\nAtelier Trois;fr\n"}])
+        "Ajouter un groupe de personnes apprenantes"
+    )
+    page.get_by_label("Liste des personnes apprenantes (fichier CSV)").set_input_files(
+        files=[
+            {
+                "name": "atelier.csv",
+                "mimeType": "text/csv",
+                "buffer": b"nom;langue\nAtelier Un;fr\nAtelier Deux;en\nAtelier Trois;fr\n",
+            }
+        ]
+    )
     page.get_by_role("button", name="Ajouter les personnes et faire leurs cartes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "3 personnes apprenantes ont été créées")
+        "3 personnes apprenantes ont été créées"
+    )
     expect(page.locator(".signin-card")).to_have_count(3)
     expect(page.locator(".signin-card[lang=en] .signin-card-site")).to_contain_text(
-        "Your sign-in card")
+        "Your sign-in card"
+    )
     page.emulate_media(media="print")
     assert len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="Letter"))) == 2
 
@@ -133,8 +143,9 @@ def test_a_visitors_progress_is_merged_when_they_sign_in(live_server, desktop):
 
 
 def test_without_javascript_marking_a_step_reloads_the_same_step(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-CA",
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-CA", java_script_enabled=False
+    )
     page = context.new_page()
     page.goto("/login")
     expect(page.get_by_role("button", name="Afficher le mot de passe")).to_be_hidden()
@@ -143,8 +154,9 @@ def test_without_javascript_marking_a_step_reloads_the_same_step(browser, live_s
     expect(page).to_have_url(re.compile(rf"/fr/lessons/{LESSON}/2$"))
     expect(page.locator(".progress-status")).to_contain_text("Vous avez fait cette étape.")
     page.goto("/fr/")
-    expect(page.get_by_role("link", name=re.compile("Continuer là où vous étiez"))).to_have_attribute(
-        "href", f"/fr/lessons/{LESSON}/1")
+    expect(
+        page.get_by_role("link", name=re.compile("Continuer là où vous étiez"))
+    ).to_have_attribute("href", f"/fr/lessons/{LESSON}/1")
     context.close()
 
 
@@ -154,7 +166,8 @@ def test_an_expired_form_is_refused_with_a_plain_message(live_server, desktop):
     desktop.clear_cookies()  # as if the session had ended while the page stayed open
     sign_in_with_the_form(page, "anyone", "whatever")
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Quelque chose n’allait pas dans cette demande")
+        "Quelque chose n’allait pas dans cette demande"
+    )
     expect(page.locator(".lead")).to_contain_text("Ce formulaire a expiré")
 
 
@@ -171,20 +184,27 @@ class ServerProcess:
     """`coursesite serve` in its own process, on its own instance folder."""
 
     def __init__(self, tmp_path):
-        self.env = {**os.environ, "COURSESITE_INSTANCE": str(tmp_path / "instance"),
-                    "COURSESITE_LESSONS": str(STARTER_LESSONS)}
+        self.env = {
+            **os.environ,
+            "COURSESITE_INSTANCE": str(tmp_path / "instance"),
+            "COURSESITE_LESSONS": str(STARTER_LESSONS),
+        }
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 
     def command(self, *args) -> str:
-        return subprocess.run([*COURSESITE, *args], env=self.env, check=True,
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            [*COURSESITE, *args], env=self.env, check=True, capture_output=True, text=True
+        ).stdout
 
     def start(self):
         self.process = subprocess.Popen(
             [*COURSESITE, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -214,8 +234,9 @@ def server(tmp_path):
 
 def test_progress_marked_is_still_there_after_the_server_process_restarts(server, browser):
     server.start()
-    server.command("create-user", "marc", "--role", "learner", "--name", "Marc",
-                   "--password", "radiopanda23")
+    server.command(
+        "create-user", "marc", "--role", "learner", "--name", "Marc", "--password", "radiopanda23"
+    )
     context = browser.new_context(base_url=server.url, locale="fr-CA")
     page = context.new_page()
     page.goto("/login")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.models import Assignment, StepProgress, User
+from coursesite import services
+from coursesite.data.models import HelpSession, StepProgress, User
 from tests.browser.conftest import axe_violations
 from tests.conftest import PASSWORDS, add_user, app_database
 
@@ -25,11 +26,11 @@ def report_data(live_server):
         add_user(app, "reports.staff", "staff", name="Reports Staff")
         learner = add_user(app, "reports.learner", "learner", name="Reports Learner")
         with app_database(app):
-            lesson = app.extensions["coursesite.catalogue"].get("fr", LESSON)
+            lesson = services.catalogue(app).get("fr", LESSON)
             for step in lesson.steps[:2]:
                 StepProgress.create(user=learner.id, lesson_id=LESSON, step_id=step.id)
             staff = User.get(User.username == "reports.staff")
-            Assignment.create(
+            HelpSession.create(
                 learner=learner.id, helper=staff.id, title="t", lessons=f'["{LESSON}"]'
             )
     return app
@@ -71,7 +72,7 @@ def test_a_staff_member_downloads_the_csv_files(browser, live_server, report_dat
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert download.value.suggested_filename.startswith("coursesite-steps-")
     assert rows[0][0] == "Identifiant de la leçon"
-    lesson = report_data.extensions["coursesite.catalogue"].get("fr", LESSON)
+    lesson = services.catalogue(report_data).get("fr", LESSON)
     mine = [row for row in rows if row[0] == LESSON]
     # One row per step, numbers as numbers; other browser tests share this server's learners.
     assert [row[4] for row in mine] == [step.id for step in lesson.steps]

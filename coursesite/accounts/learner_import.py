@@ -1,0 +1,215 @@
+"""Create a workshop's learners from one CSV file: all of them, or none.
+
+The file has one learner per line: name, then optional username and language. A first line
+of column titles (name/nom, username/nom d'utilisateur, language/langue) is recognised, and
+so are the semicolons and Windows encoding of a French spreadsheet program. Every problem
+is reported with its line number, and nothing is saved unless every line is right.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from coursesite.accounts.users import (
+    USERNAME_MAX,
+    easy_password,
+    hash_password,
+    language_problems,
+    name_problems,
+    normalize_username,
+    username_problems,
+)
+from coursesite.data.database import database
+from coursesite.data.models import User
+
+MAX_LEARNERS = 200
+HEADER_NAMES = {
+    "name": "name",
+    "nom": "name",
+    "display name": "name",
+    "prénom": "name",
+    "prenom": "name",
+    "username": "username",
+    "nom d'utilisateur": "username",
+    "nom d’utilisateur": "username",
+    "utilisateur": "username",
+    "language": "language",
+    "langue": "language",
+}
+COLUMNS = ("name", "username", "language")
+
+
+@dataclass
+class NewLearner:
+    line: int
+    name: str
+    username: str
+    language: str
+    password: str = ""
+    user: User | None = None
+
+
+class LearnerImportError(ValueError):
+    """The file cannot be imported; `problems` holds one plain sentence per problem."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+def decode(data: bytes) -> str:
+    """Return the file's text: UTF-8 (with or without BOM), else Windows-1252."""
+    if b"\x00" in data:
+        raise LearnerImportError(
+            [_l("This is not a CSV text file. Save the list as CSV and try again.")]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_rows(text: str) -> list[tuple[int, dict]]:
+    """Return (line number, {column: value}) for every non-empty line."""
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    columns, rows = COLUMNS, []
+    for cells in reader:
+        line = reader.line_num
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        if not rows and columns is COLUMNS and HEADER_NAMES.get(cells[0].casefold()) == "name":
+            columns = tuple(HEADER_NAMES.get(c.casefold(), c) for c in cells)
+            unknown = [c for c in columns if c not in COLUMNS]
+            if unknown:
+                raise LearnerImportError(
+                    [
+                        _l(
+                            "Line %(line)d: unknown column “%(column)s”. The columns are name, "
+                            "username and language.",
+                            line=line,
+                            column=unknown[0][:40],
+                        )
+                    ]
+                )
+            continue
+        if len(cells) > len(columns) and any(cells[len(columns) :]):
+            rows.append((line, {"_too_many": True}))
+            continue
+        rows.append((line, dict(zip(columns, cells, strict=False))))
+    return rows
+
+
+def suggest_username(name: str, taken: set[str]) -> str:
+    """Return a free username made from the name: "Marie-Ève Roy" gives "marie-eve.roy"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"\s+", ".", re.sub(r"[^a-z0-9\s-]", "", ascii_name).strip())
+    base = re.sub(r"[.-]{2,}", ".", base).strip(".-")[: USERNAME_MAX - 3] or "learner"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}{number}", number + 1
+    return candidate
+
+
+def check_rows(rows: list[tuple[int, dict]]) -> tuple[list[NewLearner], list]:
+    """Return the learners to create and every problem found, each with its line."""
+    default_language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    existing = {u.username for u in User.select(User.username)}
+    wanted: dict[str, int] = {}
+    learners, problems = [], []
+
+    def problem(line, message):
+        problems.append(_l("Line %(line)d: %(problem)s", line=line, problem=message))
+
+    for line, row in rows:
+        if row.get("_too_many"):
+            problem(line, _l("there are more than three columns (name, username, language)."))
+            continue
+        name = row.get("name", "")
+        username = normalize_username(row.get("username", ""))
+        language = (row.get("language") or default_language).strip().lower()
+        for message in name_problems(name) + language_problems(language):
+            problem(line, message)
+        if username:
+            for message in username_problems(username):
+                problem(line, message)
+            if username in existing:
+                problem(
+                    line, _l("the username “%(username)s” is already taken.", username=username)
+                )
+            elif username in wanted:
+                problem(
+                    line,
+                    _l(
+                        "the username “%(username)s” is also on line %(other)d.",
+                        username=username,
+                        other=wanted[username],
+                    ),
+                )
+            wanted.setdefault(username, line)
+        learners.append(NewLearner(line, name.strip(), username, language))
+    # Usernames are made up only once every chosen one is known, so none is taken twice.
+    taken = existing | set(wanted)
+    for learner in learners:
+        if not learner.username:
+            learner.username = suggest_username(learner.name, taken)
+            taken.add(learner.username)
+    return learners, problems
+
+
+def import_learners(data: bytes) -> list[NewLearner]:
+    """Create every learner in the CSV file, each with an easy password, in one transaction.
+
+    Raises LearnerImportError listing every problem by line; nothing is saved then.
+    """
+    rows = read_rows(decode(data))
+    if not rows:
+        raise LearnerImportError([_l("The file has no learners in it.")])
+    if len(rows) > MAX_LEARNERS:
+        raise LearnerImportError(
+            [
+                _l(
+                    "The file has more than %(max)d learners. Split it into smaller files.",
+                    max=MAX_LEARNERS,
+                )
+            ]
+        )
+    learners, problems = check_rows(rows)
+    if problems:
+        raise LearnerImportError(problems)
+    # Hashing is slow on purpose: do it before the transaction, not while holding the lock.
+    hashes = []
+    for learner in learners:
+        learner.password = easy_password("learner")
+        hashes.append(hash_password(learner.password))
+    try:
+        with database.atomic():
+            for learner, password_hash in zip(learners, hashes, strict=True):
+                learner.user = User.create(
+                    username=learner.username,
+                    display_name=learner.name,
+                    role="learner",
+                    language=learner.language,
+                    password_hash=password_hash,
+                )
+    except IntegrityError:  # a username was taken by someone else meanwhile: nothing was saved
+        raise LearnerImportError(
+            [
+                _l(
+                    "Someone created an account with one of these usernames "
+                    "at the same time. Nothing was saved: try again."
+                )
+            ]
+        ) from None
+    return learners

@@ -1,0 +1,82 @@
+"""Slow down password guessing: too many failed sign-ins per username or per address.
+
+Failures live in the database, not in memory, so every waitress thread and every process
+serving the same database counts the same tries. Rows older than the window are deleted as
+new ones come in: no address is kept longer than it is needed.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+
+from flask import current_app, request
+from flask_babel import ngettext
+
+from coursesite.data.models import LoginFailure, utcnow
+from coursesite.web.errors import render_error
+
+
+def client_address() -> str:
+    """Return the address the request came from, as the throttle counts it: a keyed hash.
+
+    An IP address is personal information (Law 25); the throttle only needs to tell two
+    addresses apart, so it stores an HMAC of the address with the site's secret key.
+    """
+    address = (request.remote_addr or "unknown").encode()
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, address, hashlib.sha256).hexdigest()[:32]
+
+
+def _window() -> dt.timedelta:
+    return dt.timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW"])
+
+
+def _blocked_until(condition) -> dt.datetime | None:
+    """Return when the oldest of the last LOGIN_MAX_FAILURES failures leaves the window."""
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    since = utcnow() - _window()
+    recent = list(
+        LoginFailure.select(LoginFailure.at)
+        .where(condition, LoginFailure.at > since)
+        .order_by(LoginFailure.at.desc())
+        .limit(limit)
+    )
+    if len(recent) < limit:
+        return None
+    return recent[-1].at + _window()
+
+
+def blocked_until(username: str | None, address: str) -> dt.datetime | None:
+    """Return until when sign-in is paused for this username or address, or None."""
+    times = [_blocked_until(LoginFailure.address == address)]
+    if username:
+        times.append(_blocked_until(LoginFailure.username == username))
+    times = [t for t in times if t is not None and t > utcnow()]
+    return max(times, default=None)
+
+
+def record_failure(username: str | None, address: str) -> None:
+    """Count one failed try, and forget the ones that have left the window."""
+    LoginFailure.delete().where(LoginFailure.at <= utcnow() - _window()).execute()
+    LoginFailure.create(username=username, address=address)
+
+
+def clear_failures(username: str) -> None:
+    """Forget a username's failures once its owner has signed in."""
+    LoginFailure.delete().where(LoginFailure.username == username).execute()
+
+
+def too_many_tries(until: dt.datetime):
+    """Return the friendly 429 page saying when to try again, with Retry-After."""
+    seconds = max(1, math.ceil((until - utcnow()).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    detail = ngettext(
+        "You tried too many times. To keep your account safe, signing in is paused. "
+        "Try again in %(num)d minute. If you cannot remember your password, ask a helper.",
+        "You tried too many times. To keep your account safe, signing in is paused. "
+        "Try again in %(num)d minutes. If you cannot remember your password, ask a helper.",
+        minutes,
+    )
+    body, code = render_error(429, detail)
+    return body, code, {"Retry-After": str(seconds)}

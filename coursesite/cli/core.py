@@ -1,0 +1,91 @@
+"""The `coursesite` command group, and its two everyday commands: `init` and `serve`."""
+
+import re
+import signal
+
+import click
+import segno
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from coursesite import create_app, services
+from coursesite.web import logs
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
+def main():
+    """Bilingual step-by-step lessons for a community tech-help lab."""
+
+
+@click.command("init")
+@with_appcontext
+def init_command():
+    """Create the instance folder, its secret key and the database, or upgrade the database."""
+    # create_app has already made all three and applied any pending migration; say so.
+    from coursesite.data.migrations import stored_version
+
+    db = services.database()
+    with db.connection_context():
+        version = stored_version(db)
+    click.echo(f"Instance folder: {current_app.instance_path}")
+    database_url = redact_password(current_app.config["DATABASE_URL"])
+    click.echo(f"Database: {database_url} (schema version {version})")
+    click.echo(f"Lessons: {current_app.config['LESSONS']}")
+
+
+def redact_password(url: str) -> str:
+    """Return a database URL without its password, fit to print."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    help="The least important messages written to the terminal.",
+)
+@with_appcontext
+def serve_command(host, port, threads, log_level):
+    """Serve the site on the lab network with waitress."""
+    logs.configure(log_level)
+    from waitress import create_server
+
+    from coursesite.web.network import site_urls
+
+    app = current_app._get_current_object()
+    urls = site_urls(host, port)
+    if not app.config.get("PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = urls[0]
+    proxy = {}
+    if app.config.get("TRUSTED_PROXY"):
+        # Behind a reverse proxy: believe its X-Forwarded-* headers (and only its), so the
+        # sign-in throttle sees each learner's address and HTTPS requests get Secure cookies.
+        proxy = {
+            "trusted_proxy": app.config["TRUSTED_PROXY"],
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+            "clear_untrusted_proxy_headers": True,
+        }
+    server = create_server(app, host=host, port=port, threads=threads, ident="coursesite", **proxy)
+    click.echo("coursesite is running. Open one of these addresses:")
+    for url in urls:
+        click.echo(f"  {url}")
+    click.echo()
+    segno.make(urls[0], error="m").terminal(compact=True)
+    click.echo(f"Scan to open {urls[0]} on a phone. Press Ctrl-C to stop.")
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        click.echo("coursesite stopped.")

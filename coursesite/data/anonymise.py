@@ -1,0 +1,171 @@
+"""Erasing a learner's personal data (Quebec Law 25), by request or after long inactivity.
+
+Erasing keeps the account's row as a tombstone: a random username, no name, no password, no
+preferences, `active` off and `anonymised_at` set, so the person can never sign in again and
+no helper list shows them. Everything else about them is deleted: sign-in cards, failed
+sign-ins under their username, paths with their notes, help requests with their messages,
+and progress. Before that, what the reports count is copied, without any text typed about
+the person, to the Anonymous* tables under one random key that is stored nowhere else: the
+numbers of past periods do not change when someone exercises their right to be forgotten,
+and nobody can tell whose rows those were. It all happens in one transaction.
+
+Only learners are erased here: helpers' and staff's accounts are managed by hand.
+No HTTP here, and nothing personal is ever logged: accounts are named by their id.
+"""
+
+import datetime as dt
+import logging
+import secrets
+
+from flask import current_app
+from peewee import chunked, fn
+
+from coursesite.data.database import database
+from coursesite.data.models import (
+    AnonymousHelpRequest,
+    AnonymousProgress,
+    AnonymousSession,
+    HelpRequest,
+    HelpSession,
+    LoginFailure,
+    SignInCard,
+    StepProgress,
+    User,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+# A werkzeug hash always holds a "$"; this never does, so no password can ever match it.
+UNUSABLE_PASSWORD = "!erased"
+
+
+def tombstone_username() -> str:
+    """Return a new unguessable username for an erased account."""
+    return "deleted-" + secrets.token_hex(8)
+
+
+def erasable(user: User | None) -> bool:
+    """Tell whether this account is a learner's whose data is still there to erase."""
+    return user is not None and user.role == "learner" and user.anonymised_at is None
+
+
+def anonymise_learner(user: User, now: dt.datetime | None = None) -> None:
+    """Erase a learner's personal data, keeping anonymous copies of what the reports count."""
+    if not erasable(user):
+        raise ValueError("only a learner's account that is not erased yet can be erased")
+    key = secrets.token_hex(16)
+    now = now or utcnow()
+    with database.atomic():
+        progress = StepProgress.select().where(StepProgress.user == user)
+        copy(
+            AnonymousProgress,
+            [
+                {
+                    "learner_key": key,
+                    "lesson_id": row.lesson_id,
+                    "step_id": row.step_id,
+                    "done_at": row.done_at,
+                }
+                for row in progress
+            ],
+        )
+        sessions = HelpSession.select().where(HelpSession.learner == user)
+        copy(
+            AnonymousSession,
+            [
+                {"learner_key": key, "helper": row.helper_id, "created": row.created}
+                for row in sessions
+            ],
+        )
+        requests = HelpRequest.select().where(HelpRequest.learner == user)
+        copy(
+            AnonymousHelpRequest,
+            [
+                {
+                    "learner_key": key,
+                    "lesson_id": row.lesson_id,
+                    "step_id": row.step_id,
+                    "created": row.created,
+                    "handled_at": row.handled_at,
+                }
+                for row in requests
+            ],
+        )
+        for model, field in (
+            (StepProgress, StepProgress.user),
+            (HelpSession, HelpSession.learner),
+            (HelpRequest, HelpRequest.learner),
+            (SignInCard, SignInCard.user),
+        ):
+            model.delete().where(field == user).execute()
+        LoginFailure.delete().where(LoginFailure.username == user.username).execute()
+        User.update(
+            username=tombstone_username(),
+            display_name="",
+            password_hash=UNUSABLE_PASSWORD,
+            preferences="{}",
+            language=current_app.config["BABEL_DEFAULT_LOCALE"],
+            active=False,
+            last_login=None,
+            # Ends every session the person still had open, on their next request.
+            auth_version=User.auth_version + 1,
+            anonymised_at=now,
+        ).where(User.id == user.id).execute()
+    log.info("erased the personal data of account %d", user.id)
+
+
+def copy(model, rows: list[dict]) -> None:
+    # In batches: SQLite limits the number of values in one statement.
+    for batch in chunked(rows, 100):
+        model.insert_many(batch).execute()
+
+
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """Return the same day and time `months` calendar months earlier (the 31st may shorten)."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+def last_activity_of_learners() -> dict[int, dt.datetime]:
+    """Return each learner's latest trace: creation, sign-in, step done, help request, path.
+
+    A path given by a helper counts: the learner met someone at the lab that day.
+    """
+    learners = User.select(User.id, User.created, User.last_login).where(
+        (User.role == "learner") & User.anonymised_at.is_null()
+    )
+    latest = {u.id: max(t for t in (u.created, u.last_login) if t) for u in learners}
+    for model, owner, moment in (
+        (StepProgress, StepProgress.user, StepProgress.done_at),
+        (HelpRequest, HelpRequest.learner, HelpRequest.created),
+        (HelpSession, HelpSession.learner, HelpSession.created),
+    ):
+        for user_id, when in model.select(owner, fn.MAX(moment)).group_by(owner).tuples():
+            if user_id in latest and when and when > latest[user_id]:
+                latest[user_id] = when
+    return latest
+
+
+def inactive_learners(months: int, now: dt.datetime | None = None) -> list[tuple[int, dt.datetime]]:
+    """Return (account id, last activity) of learners with no trace for over `months` months."""
+    cutoff = months_before(now or utcnow(), months)
+    return sorted(
+        (user_id, when) for user_id, when in last_activity_of_learners().items() if when < cutoff
+    )
+
+
+def purge(months: int, now: dt.datetime | None = None) -> list[int]:
+    """Erase the learners inactive for over `months` months; return their account ids."""
+    erased = []
+    for user_id, _ in inactive_learners(months, now):
+        user = User.get_or_none(User.id == user_id)
+        if erasable(user):  # not erased by someone else meanwhile
+            anonymise_learner(user, now)
+            erased.append(user_id)
+    log.info("purge: erased %d learners inactive for over %d months", len(erased), months)
+    return erased

@@ -1,0 +1,222 @@
+"""Database tables."""
+
+import datetime as dt
+import json
+
+from flask_login import UserMixin
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from coursesite.data.database import BaseModel
+
+
+def utcnow():
+    """Return the current time in UTC, naive, as stored in the database."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Setting(BaseModel):
+    """A small key/value store for facts about this installation (schema version…)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = CharField(max_length=255)
+    updated = DateTimeField(default=utcnow)
+
+
+ROLES = ("learner", "helper", "staff")  # each role may do what the ones before it may
+# Each preference's allowed values; the first is the default.
+DISPLAY_PREFERENCES = {
+    "text_size": ("100", "125", "150", "200"),  # percent of the site's already large text
+    "contrast": ("normal", "high"),
+    "motion": ("normal", "reduced"),
+}
+
+
+class User(BaseModel, UserMixin):
+    """A learner, helper or staff account: no email, the least personal data that works."""
+
+    username = CharField(max_length=40, unique=True)  # stored lower-case: unique regardless of case
+    display_name = CharField(max_length=80)
+    role = CharField(max_length=10, default="learner", index=True)
+    language = CharField(max_length=8, default="fr")
+    password_hash = CharField(max_length=255)
+    preferences = TextField(default="{}")  # JSON, see DISPLAY_PREFERENCES
+    # Raised when the password changes: every session signed in before that ends.
+    auth_version = IntegerField(default=1)
+    active = BooleanField(default=True)
+    created = DateTimeField(default=utcnow)
+    last_login = DateTimeField(null=True)
+    # Set when `coursesite purge` or staff anonymised the account: personal data is gone.
+    anonymised_at = DateTimeField(null=True)
+
+    # Set on sign-in with a card, so that revoking the card ends that session too.
+    card_id = None
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def get_id(self):
+        """Return the session id: user, password version and card, checked on every request."""
+        return f"{self.id}:{self.auth_version}:{self.card_id or 0}"
+
+    def has_role(self, role: str) -> bool:
+        """Tell whether this account may do what `role` may (staff may do all a helper may)."""
+        return role in ROLES and self.role in ROLES and ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def display_preferences(self) -> dict:
+        """Return the display preferences, unknown or invalid values replaced by defaults."""
+        try:
+            stored = json.loads(self.preferences or "{}")
+        except ValueError:
+            stored = {}
+        stored = stored if isinstance(stored, dict) else {}
+        return {
+            name: stored.get(name) if stored.get(name) in allowed else allowed[0]
+            for name, allowed in DISPLAY_PREFERENCES.items()
+        }
+
+
+class StepProgress(BaseModel):
+    """One step a person has done, keyed by lesson id and step id, never by language or position.
+
+    A row outlives edits to the lesson: if the step is removed it is kept but no longer counted,
+    and it counts again if a step with that id comes back.
+    """
+
+    user = ForeignKeyField(User, backref="progress", on_delete="CASCADE")
+    lesson_id = CharField(max_length=200)
+    step_id = CharField(max_length=80)
+    done_at = DateTimeField(default=utcnow, index=True)  # reports count by period
+
+    class Meta:
+        indexes = ((("user", "lesson_id", "step_id"), True),)
+
+
+class SignInCard(BaseModel):
+    """A printed personal sign-in link; only the SHA-256 of its random token is kept."""
+
+    user = ForeignKeyField(User, backref="cards", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    created = DateTimeField(default=utcnow)
+    revoked = DateTimeField(null=True)
+
+
+class LoginFailure(BaseModel):
+    """A failed sign-in, kept in the database so that every thread and process sees it."""
+
+    username = CharField(max_length=40, null=True, index=True)  # None for a bad card link
+    address = CharField(max_length=64, index=True)
+    at = DateTimeField(default=utcnow, index=True)
+
+
+class HelpSession(BaseModel):
+    """A help session: a helper met a learner and left a lesson path, notes and the next meeting.
+
+    The ordered lesson ids are copied when the path is assigned (from paths.yml or picked by
+    the helper), so the printed slip and the learner's home page list the same lessons even if
+    paths.yml changes later. Each id is looked up in the catalogue when shown: a lesson that is
+    gone is shown as no longer available.
+    """
+
+    learner = ForeignKeyField(User, backref="help_sessions", on_delete="CASCADE")
+    # Kept when the helper's account is deleted: the learner's history is theirs.
+    helper = ForeignKeyField(User, null=True, backref="help_sessions_given", on_delete="SET NULL")
+    created = DateTimeField(default=utcnow)
+    path_id = CharField(max_length=100, null=True)  # the paths.yml path, None for a custom one
+    lessons = TextField(default="[]")  # JSON list of lesson ids, in order
+    title = CharField(max_length=200)  # as shown when assigned, in `language`
+    note_for_learner = TextField(default="")
+    private_note = TextField(default="")  # for helpers only, never shown to the learner
+    next_appointment = DateTimeField(null=True)  # the lab's local time, as the helper typed it
+    language = CharField(max_length=8, default="fr")
+    # The after-session form's one-time key: the same form sent twice saves one help session.
+    form_key = CharField(max_length=64, null=True, unique=True)
+
+    class Meta:
+        table_name = "assignment"  # its name before help sessions had a name of their own
+        indexes = ((("learner", "created"), False),)
+
+    @property
+    def lesson_ids(self) -> list[str]:
+        """Return the ordered lesson ids; a damaged value reads as an empty path."""
+        try:
+            ids = json.loads(self.lessons or "[]")
+        except ValueError:
+            return []
+        return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+
+class HelpRequest(BaseModel):
+    """A learner pressed "I need help" on a step; open until a helper marks it handled."""
+
+    learner = ForeignKeyField(User, backref="help_requests", on_delete="CASCADE")
+    lesson_id = CharField(max_length=200)
+    step_id = CharField(max_length=80)
+    message = CharField(max_length=500, default="")
+    created = DateTimeField(default=utcnow)
+    handled_at = DateTimeField(null=True, index=True)
+    handled_by = ForeignKeyField(User, null=True, backref="help_handled", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("learner", "lesson_id", "step_id"), False),)
+
+
+# What is left of a learner whose data was erased (by staff, or `coursesite purge`): only what
+# the reports count. Each erased learner gets one random `learner_key`, stored nowhere else,
+# so that distinct learners can still be counted but nobody can tell whose rows these were.
+# Their User row stays as a tombstone (anonymised_at set, no name, no password) for the
+# "new learners" counts.
+
+
+class AnonymousProgress(BaseModel):
+    """A step done by a learner since erased."""
+
+    learner_key = CharField(max_length=32, index=True)
+    lesson_id = CharField(max_length=200)
+    step_id = CharField(max_length=80)
+    done_at = DateTimeField(index=True)
+
+
+class AnonymousSession(BaseModel):
+    """A help session  given to a learner since erased: by whom, and when."""
+
+    learner_key = CharField(max_length=32, index=True)
+    helper = ForeignKeyField(User, null=True, backref="anonymous_sessions", on_delete="SET NULL")
+    created = DateTimeField(index=True)
+
+
+class AnonymousHelpRequest(BaseModel):
+    """A help request of a learner since erased, without its message."""
+
+    learner_key = CharField(max_length=32, index=True)
+    lesson_id = CharField(max_length=200)
+    step_id = CharField(max_length=80)
+    created = DateTimeField(index=True)
+    handled_at = DateTimeField(null=True, index=True)
+
+
+MODELS = [
+    Setting,
+    User,
+    StepProgress,
+    SignInCard,
+    LoginFailure,
+    HelpSession,
+    HelpRequest,
+    AnonymousProgress,
+    AnonymousSession,
+    AnonymousHelpRequest,
+]
+
+
+def create_tables(db):
+    """Create every table that does not exist yet."""
+    db.create_tables(MODELS, safe=True)

@@ -1,0 +1,38 @@
+"""Open the app's database, bring its schema up to date, and manage connections per request."""
+
+import logging
+
+from peewee import SqliteDatabase
+
+from coursesite import services
+from coursesite.data import migrations
+from coursesite.data.database import database, open_database
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app):
+    """Bind the database, create missing tables, and manage connections per request."""
+    db = open_database(app.config["DATABASE_URL"])
+    database.initialize(db)
+    services.shared(app).database = db
+    # An SQLite connection is cheap to keep and costly to open (its pragmas run each time),
+    # so each server thread keeps its own; other databases give theirs back after a request.
+    keep_open = isinstance(db, SqliteDatabase)
+
+    with db.connection_context():
+        for applied in migrations.upgrade(db):
+            log.warning("database upgraded: %s", applied)
+
+    @app.before_request
+    def bind_db():
+        # Several apps may live in one process (tests): point the proxy at this one.
+        # Pages that never touch the database never open a connection (peewee connects
+        # on first query).
+        if database.obj is not db:
+            database.initialize(db)
+
+    @app.teardown_request
+    def close_db(exc):
+        if not keep_open and not database.is_closed():
+            database.close()

@@ -1,0 +1,305 @@
+"""The "after the session" form: read what the helper typed, and say plainly what is wrong.
+
+One form does it all: the learner (an existing one, or a new one made from a name), a path
+from paths.yml or lessons picked and numbered by hand, notes and the next appointment. Every
+problem comes back as (field, sentence) so the page can point at the field; nothing is saved
+until the whole form is right.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from coursesite.accounts.learner_import import suggest_username
+from coursesite.accounts.users import (
+    USERNAME_MAX,
+    language_problems,
+    name_problems,
+    normalize_username,
+    username_problems,
+    username_taken,
+)
+from coursesite.data.models import User
+from coursesite.desk.paths import (
+    CUSTOM_MAX_LESSONS,
+    NOTE_MAX,
+    PRIVATE_NOTE_MAX,
+    TITLE_MAX,
+    clean_text,
+    lessons_to_offer,
+    paths_to_offer,
+)
+
+CUSTOM = "custom"
+# What <input type="datetime-local"> sends, and the same with a space for browsers without it.
+APPOINTMENT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+APPOINTMENT_MAX_DAYS = 2 * 366
+POSITION = re.compile(r"[1-9][0-9]?")
+
+
+@dataclass
+class HelpSessionForm:
+    """What was typed (to show again) and what it means once checked."""
+
+    values: dict
+    learner: User | None = None  # an existing learner; None means a new one
+    lesson_ids: list[str] = field(default_factory=list)
+    path_id: str | None = None
+    appointment: dt.datetime | None = None
+    matches: list[User] = field(default_factory=list)  # learners with the same name
+    problems: list[tuple[str, object]] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> set[str]:
+        return {name for name, _ in self.problems}
+
+
+def name_key(name: str) -> str:
+    """Return a name as compared: "Carole  TREMBLAY" and "carole tremblay" are the same."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(plain.casefold().split())
+
+
+def learner_by_id(value: str) -> User | None:
+    if not value.isdigit() or len(value) > 12:
+        return None
+    return User.get_or_none(
+        (User.id == int(value)) & (User.role == "learner") & (User.active == True)  # noqa: E712
+    )
+
+
+def same_name_learners(name: str) -> list[User]:
+    """Return the active learners whose name is the same as this one, give or take accents."""
+    key = name_key(name)
+    learners = User.select().where((User.role == "learner") & (User.active == True))  # noqa: E712
+    return [u for u in learners if name_key(u.display_name) == key]
+
+
+def parse_appointment(text: str) -> dt.datetime | None:
+    """Return the appointment as the lab's local time, or raise ValueError."""
+    for pattern in APPOINTMENT_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).replace(second=0, microsecond=0)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def read_learner(form, result: HelpSessionForm) -> None:
+    """Find the existing learner, or check the new learner's name, username and language."""
+    values, problem = result.values, result.problems.append
+    if values["learner_id"]:
+        result.learner = learner_by_id(values["learner_id"])
+        if result.learner is None:
+            problem(
+                (
+                    "learner",
+                    _l(
+                        "This learner’s account was not found. Go back to the "
+                        "helper desk and search for them again."
+                    ),
+                )
+            )
+        return
+    for message in name_problems(values["name"]):
+        problem(("name", message))
+    if values["username"]:
+        username = normalize_username(values["username"])
+        messages = username_problems(username)
+        if not messages and username_taken(username):
+            free = suggest_username(username, {u.username for u in User.select(User.username)})
+            messages = [
+                _l(
+                    "The username “%(username)s” is already taken. “%(free)s” is free.",
+                    username=username,
+                    free=free,
+                )
+            ]
+        for message in messages:
+            problem(("username", message))
+    for message in language_problems(values["language"]):
+        problem(("language", message))
+    if values["name"].strip() and not name_problems(values["name"]):
+        result.matches = same_name_learners(values["name"])
+    if result.matches:
+        chosen = next((u for u in result.matches if str(u.id) == values["same_as"]), None)
+        if chosen is not None:
+            result.learner = chosen
+        elif values["same_as"] != "new":
+            problem(
+                (
+                    "same_as",
+                    _l(
+                        "There is already a learner named “%(name)s”. Is it the same "
+                        "person? Choose below, then send the form again.",
+                        name=values["name"].strip(),
+                    ),
+                )
+            )
+
+
+def read_lessons(form, result: HelpSessionForm, lang: str) -> None:
+    """Read the path chosen, or the lessons numbered in the order to follow them."""
+    choice, problem = result.values["path"], result.problems.append
+    if choice == CUSTOM:
+        picked, bad = [], False
+        for index, lesson in enumerate(lessons_to_offer(lang)):
+            typed = (form.get(f"position-{lesson.id}") or "").strip()
+            result.values["positions"][lesson.id] = typed[:3]
+            if typed and POSITION.fullmatch(typed):
+                picked.append((int(typed), index, lesson.id))
+            elif typed:
+                bad = True
+        if bad:
+            problem(
+                (
+                    "lessons",
+                    _l(
+                        "Beside each lesson to follow, type its position: 1, 2, "
+                        "3… (a number from 1 to 99)."
+                    ),
+                )
+            )
+        elif not picked:
+            problem(
+                (
+                    "lessons",
+                    _l(
+                        "Choose at least one lesson: type 1 beside the first lesson "
+                        "to follow, 2 beside the next, and so on."
+                    ),
+                )
+            )
+        elif len(picked) > CUSTOM_MAX_LESSONS:
+            problem(
+                (
+                    "lessons",
+                    _l(
+                        "Choose at most %(max)d lessons, so that the slip fits on one page.",
+                        max=CUSTOM_MAX_LESSONS,
+                    ),
+                )
+            )
+        result.lesson_ids = [lesson_id for _, _, lesson_id in sorted(picked)]
+        if len(result.values["custom_title"]) > TITLE_MAX:
+            problem(
+                (
+                    "custom_title",
+                    _l("The title can have at most %(max)d characters.", max=TITLE_MAX),
+                )
+            )
+        return
+    offered = {path["id"]: path for path in paths_to_offer(lang)}
+    if choice in offered:
+        result.path_id = choice
+        result.lesson_ids = [lesson.id for lesson in offered[choice]["lessons"]]
+    else:
+        problem(("path", _l("Please choose a path, or choose the lessons one by one.")))
+
+
+def read_notes(result: HelpSessionForm) -> None:
+    """Check the notes' lengths and read the appointment strictly."""
+    values, problem = result.values, result.problems.append
+    if len(values["note"]) > NOTE_MAX:
+        problem(
+            (
+                "note",
+                _l(
+                    "The note for the learner can have at most %(max)d characters: "
+                    "it is printed in large type.",
+                    max=NOTE_MAX,
+                ),
+            )
+        )
+    if len(values["private_note"]) > PRIVATE_NOTE_MAX:
+        problem(
+            (
+                "private_note",
+                _l(
+                    "The note for helpers can have at most %(max)d characters.",
+                    max=PRIVATE_NOTE_MAX,
+                ),
+            )
+        )
+    if not values["appointment"]:
+        return
+    try:
+        when = parse_appointment(values["appointment"])
+    except ValueError:
+        problem(
+            (
+                "appointment",
+                _l(
+                    "The next appointment is not a date and time we understand. "
+                    "Example: 2026-12-03 14:00."
+                ),
+            )
+        )
+        return
+    today = dt.date.today()
+    if when.date() < today:
+        problem(("appointment", _l("The next appointment is in the past. Please check the date.")))
+    elif when.date() > today + dt.timedelta(days=APPOINTMENT_MAX_DAYS):
+        problem(
+            (
+                "appointment",
+                _l("The next appointment is more than two years away. Please check the year."),
+            )
+        )
+    else:
+        result.appointment = when
+
+
+def blank_form(form_key: str, lang: str) -> HelpSessionForm:
+    """Return the form as first shown: a QR code on the slip, the helper's language."""
+    values = {
+        "form_key": form_key,
+        "learner_id": "",
+        "name": "",
+        "username": "",
+        "language": lang,
+        "same_as": "",
+        "path": "",
+        "positions": {},
+        "custom_title": "",
+        "note": "",
+        "private_note": "",
+        "appointment": "",
+        "new_card": True,
+        "new_password": False,
+    }
+    return HelpSessionForm(values)
+
+
+def parse_session_form(form, lang: str) -> HelpSessionForm:
+    """Return the checked form; `problems` is empty when everything can be saved."""
+
+    def text(name: str, limit: int) -> str:
+        # Cut far above the limit: enough to say it is too long, never a huge page back.
+        return clean_text(form.get(name, ""))[: limit + 200]
+
+    values = {
+        "form_key": (form.get("form_key") or "")[:64],
+        "learner_id": (form.get("learner_id") or "").strip()[:12],
+        "name": text("name", 80),
+        "username": text("username", USERNAME_MAX),
+        "language": (form.get("language") or current_app.config["BABEL_DEFAULT_LOCALE"])[:8],
+        "same_as": (form.get("same_as") or "")[:12],
+        "path": (form.get("path") or "")[:100],
+        "positions": {},
+        "custom_title": text("custom_title", TITLE_MAX),
+        "note": text("note", NOTE_MAX),
+        "private_note": text("private_note", PRIVATE_NOTE_MAX),
+        "appointment": (form.get("appointment") or "").strip()[:40],
+        "new_card": form.get("new_card") == "1",
+        "new_password": form.get("new_password") == "1",
+    }
+    result = HelpSessionForm(values)
+    read_learner(form, result)
+    read_lessons(form, result, lang)
+    read_notes(result)
+    return result

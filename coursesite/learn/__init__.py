@@ -1,0 +1,22 @@
+"""Learner pages: catalogue, lessons and steps, progress, display choices, search, pictures.
+
+May import `services`, `data`, `web`, `lessons`, and the desk's services (`desk.paths`,
+`desk.help_requests`) for the learner's own path and help requests.
+"""
+
+
+def init_app(app):
+    """Serve the learner pages and start filling the search index."""
+    # Imported here, not at the top: another package importing one service of this one
+    # (`learn.progress`) must not pull in every page with it.
+    import threading
+
+    from coursesite import services
+    from coursesite.learn import display, media, pages, privacy, progress_pages, site
+
+    for module in (site, pages, privacy, progress_pages, media):
+        app.register_blueprint(module.bp)
+    display.init_app(app)
+    # Indexing thousands of lessons takes seconds: do it without delaying start-up.
+    index = services.search_index(app)
+    threading.Thread(target=index.sync_in_background, name="search-index", daemon=True).start()

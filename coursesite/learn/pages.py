@@ -1,0 +1,180 @@
+"""Pages for learners and visitors: catalogue, lesson overview, steps, end page, print view."""
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
+
+from coursesite import services
+from coursesite.desk.help_requests import step_help
+from coursesite.desk.paths import home_state
+from coursesite.learn.progress import catalogue_state, lesson_state, step_state
+from coursesite.learn.search import MAX_QUERY_CHARS
+from coursesite.lessons.files import safe_media_path
+from coursesite.lessons.model import Lesson
+
+bp = Blueprint("learn", __name__)
+
+# A topic with more lessons than this shows only these on the catalogue, and a link to
+# its own page: a long catalogue is hard to read, and heavy on a prepaid phone plan.
+TOPIC_PREVIEW = 6
+
+
+def get_lesson_or_404(lang: str, lesson_id: str) -> Lesson:
+    """Return the lesson, or answer 404."""
+    lesson = services.catalogue().get(lang, lesson_id, drafts=services.drafts_visible())
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+def set_alternates(lesson: Lesson, endpoint: str, step_number: int | None = None) -> None:
+    """Point the language switch at this same lesson (and step) in the other languages."""
+    alternates = {}
+    for lang in current_app.config["LANGUAGES"]:
+        other = services.catalogue().get(lang, lesson.id, drafts=services.drafts_visible())
+        if other is None:
+            alternates[lang] = url_for("learn.catalogue", lang=lang, missing=lesson.id)
+        elif step_number is not None:
+            # Steps are matched by id, not position: translations may differ in order.
+            number = other.step_index(lesson.steps[step_number - 1].id)
+            if number:
+                alternates[lang] = url_for(
+                    "learn.step", lang=lang, lesson_id=lesson.id, number=number
+                )
+            else:
+                alternates[lang] = url_for("learn.lesson", lang=lang, lesson_id=lesson.id)
+        else:
+            alternates[lang] = url_for(endpoint, lang=lang, lesson_id=lesson.id)
+    g.alternate_urls = alternates
+
+
+@bp.route("/<lang:lang>/", endpoint="catalogue")
+def catalogue_page(lang):
+    """Show the lessons grouped by topic (the first few of a large topic)."""
+    lessons = services.catalogue().lessons(lang, drafts=services.drafts_visible())
+    topics = [
+        (topic, group[:TOPIC_PREVIEW] if len(group) > TOPIC_PREVIEW + 2 else group, len(group))
+        for topic, group in group_by_topic(lessons)
+    ]
+    missing = request.args.get("missing", "")[:100]
+    missing_lesson = None
+    if missing:
+        for other in current_app.config["LANGUAGES"]:
+            missing_lesson = missing_lesson or services.catalogue().get(other, missing)
+    return render_template(
+        "learn/catalogue.html",
+        topics=topics,
+        missing_lesson=missing_lesson,
+        paths=services.catalogue().paths(),
+        progress=catalogue_state(lang, lessons),
+        my_path=home_state(lang),
+    )
+
+
+@bp.route("/<lang:lang>/topics/<topic>")
+def topic(lang, topic):
+    """Show every lesson of one topic."""
+    lessons = services.catalogue().lessons(lang, drafts=services.drafts_visible())
+    for name, group in group_by_topic(lessons):
+        if name.casefold() == topic.casefold() and name:
+            return render_template(
+                "learn/topic.html", topic=name, lessons=group, progress=catalogue_state(lang, group)
+            )
+    abort(404)
+
+
+def group_by_topic(lessons) -> list[tuple[str, list]]:
+    """Return [(topic, lessons)] by each lesson's first topic, alphabetical, untopical last."""
+    groups = defaultdict(list)
+    for lesson in lessons:
+        groups[lesson.topics[0] if lesson.topics else ""].append(lesson)
+    return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].casefold()))
+
+
+@bp.route("/<lang:lang>/lessons/<lesson_id>/")
+def lesson(lang, lesson_id):
+    """Show a lesson's summary, duration and steps."""
+    lesson = get_lesson_or_404(lang, lesson_id)
+    set_alternates(lesson, "learn.lesson")
+    titles = [services.renderer().step_title(lesson, n) for n in range(1, len(lesson.steps) + 1)]
+    return render_template(
+        "learn/lesson.html",
+        lesson=lesson,
+        intro=services.renderer().intro(lesson),
+        step_titles=titles,
+        progress=lesson_state(lesson),
+    )
+
+
+@bp.route("/<lang:lang>/lessons/<lesson_id>/<int:number>")
+def step(lang, lesson_id, number):
+    """Show one step of a lesson, with Previous and Next."""
+    lesson = get_lesson_or_404(lang, lesson_id)
+    if not 1 <= number <= len(lesson.steps):
+        abort(404)
+    set_alternates(lesson, "learn.step", number)
+    total = len(lesson.steps)
+    previous_url = (
+        url_for("learn.step", lang=lang, lesson_id=lesson_id, number=number - 1)
+        if number > 1
+        else url_for("learn.lesson", lang=lang, lesson_id=lesson_id)
+    )
+    next_url = (
+        url_for("learn.step", lang=lang, lesson_id=lesson_id, number=number + 1)
+        if number < total
+        else url_for("learn.end", lang=lang, lesson_id=lesson_id)
+    )
+    return render_template(
+        "learn/step.html",
+        lesson=lesson,
+        number=number,
+        total=total,
+        step=lesson.steps[number - 1],
+        title=services.renderer().step_title(lesson, number),
+        body=services.renderer().step(lesson, number),
+        previous_url=previous_url,
+        next_url=next_url,
+        progress=step_state(lesson, number),
+        help=step_help(lesson, number),
+    )
+
+
+@bp.route("/<lang:lang>/lessons/<lesson_id>/end")
+def end(lang, lesson_id):
+    """Congratulate the learner at the end of a lesson."""
+    lesson = get_lesson_or_404(lang, lesson_id)
+    set_alternates(lesson, "learn.end")
+    return render_template("learn/end.html", lesson=lesson)
+
+
+@bp.route("/<lang:lang>/lessons/<lesson_id>/print")
+def print_view(lang, lesson_id):
+    """Show the whole lesson on one page, for printing in large type."""
+    lesson = get_lesson_or_404(lang, lesson_id)
+    set_alternates(lesson, "learn.print_view")
+    parts = [
+        (services.renderer().step_title(lesson, n), services.renderer().step(lesson, n))
+        for n in range(1, len(lesson.steps) + 1)
+    ]
+    return render_template(
+        "learn/print.html", lesson=lesson, intro=services.renderer().intro(lesson), parts=parts
+    )
+
+
+@bp.route("/<lang:lang>/search")
+def search(lang):
+    """Find lessons and steps whose words match what the person typed."""
+    query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2].strip()
+    index = services.search_index()
+    hits = index.search(lang, query, drafts=services.drafts_visible()) if query else []
+    return render_template("learn/search.html", query=query, hits=hits)
+
+
+@bp.route("/<lang:lang>/lessons/<lesson_id>/media/<path:filename>")
+def media(lang, lesson_id, filename):
+    """Send an image from inside the lesson's own folder, and nothing else."""
+    lesson = get_lesson_or_404(lang, lesson_id)
+    path = safe_media_path(lesson.folder, filename)
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=3600, conditional=True)

@@ -1,0 +1,44 @@
+""" "I did this step": the form under every step, that works with and without JavaScript."""
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from coursesite import services
+from coursesite.learn.progress import current_progress, find_step, step_state
+
+bp = Blueprint("progress", __name__)
+
+
+@bp.route("/progress/<lesson_id>/<step_id>", methods=["POST"])
+def mark(lesson_id, step_id):
+    """Mark a step done or not done, then go back to it (or answer the page's script)."""
+    if request.form.get("done") not in ("0", "1"):
+        abort(400)
+    found = find_step(lesson_id, step_id)
+    if found is None:
+        abort(404)
+    done = request.form["done"] == "1"
+    current_progress().set_done(lesson_id, step_id, done)
+    # Back to the same step in the page's language, or in a language that has it.
+    catalogue = services.catalogue()
+    drafts = services.drafts_visible()
+    lesson = catalogue.get(request.args.get("lang", ""), lesson_id, drafts=drafts)
+    if lesson is None or not lesson.step_index(step_id):
+        lesson = found
+    number = lesson.step_index(step_id)
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if best != "application/json":
+        url = url_for("learn.step", lang=lesson.lang, lesson_id=lesson_id, number=number)
+        return redirect(url, 303)
+    state = step_state(lesson, number)
+    html = render_template(
+        "progress/_step_toggle.html", lesson=lesson, step=lesson.steps[number - 1], progress=state
+    )
+    announcement = _("Step marked as done.") if done else _("Step marked as not done.")
+    return jsonify(
+        done=done,
+        done_count=state["done_count"],
+        total=state["total"],
+        html=html,
+        announcement=announcement,
+    )

@@ -1,0 +1,232 @@
+"""Full-text search over lesson titles, summaries and steps (SQLite FTS5 through peewee).
+
+The index is derived from the lesson files, so it lives in its own SQLite file in the
+instance folder (whatever database holds the accounts) and is rebuilt lesson by lesson
+when a file changes. A digest per lesson lets a restart skip lessons already indexed.
+"""
+
+import hashlib
+import html
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import CharField, Model, SqliteDatabase
+from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
+
+from coursesite.lessons.catalogue import Catalogue
+from coursesite.lessons.model import Lesson
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 8
+MAX_RESULTS = 30
+BATCH = 100  # lessons written per transaction
+WORD = re.compile(r"\w+", re.UNICODE)
+TAG = re.compile(r"<[^>]*>")
+IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+ATTRIBUTES = re.compile(r"\{[#.]?[^}\n]*=[^}\n]*\}|\{#[\w-]+\}")
+MARKUP = re.compile(r"\[!\w+\]|[*_`~|>#\[\]]+|^\s*[-+]\s+|^\s*\d+[.)]\s+|-{3,}", re.M)
+# Marks around matched words in snippets: characters that never occur in lesson text.
+MARK_START, MARK_END = "\x02", "\x03"
+log = logging.getLogger(__name__)
+
+
+def index_models(database: SqliteDatabase):
+    """Return the two index tables bound to this app's own index file.
+
+    Made per app rather than bound through a shared proxy, so two apps in one process
+    (a test server beside a test client) never write into each other's index.
+    """
+
+    class LessonText(FTS5Model):
+        """One searchable part of a lesson: its heading part (step 0) or one step."""
+
+        rowid = RowIDField()
+        lang = SearchField(unindexed=True)
+        lesson_id = SearchField(unindexed=True)
+        step = SearchField(unindexed=True)  # 0 = title, summary and introduction
+        title = SearchField()
+        body = SearchField()
+
+        class Meta:
+            table_name = "lesson_text"
+            options = {"tokenize": "unicode61 remove_diacritics 2", "prefix": "2 3"}
+
+    class IndexedLesson(Model):
+        """Which version of each lesson the index holds."""
+
+        lang = CharField()
+        lesson_id = CharField()
+        digest = CharField()
+
+        class Meta:
+            table_name = "indexed_lesson"
+            primary_key = False
+            indexes = ((("lang", "lesson_id"), True),)
+
+    LessonText._meta.set_database(database)
+    IndexedLesson._meta.set_database(database)
+    return LessonText, IndexedLesson
+
+
+@dataclass(frozen=True)
+class Hit:
+    lesson: Lesson
+    step: int  # 0 for the lesson itself
+    snippet: tuple[tuple[str, bool], ...]  # (text, is_match) pieces
+
+
+def markdown_text(source: str) -> str:
+    """Return the words of a Markdown fragment, cheaply: markup removed, words kept.
+
+    Search only needs words, and indexing thousands of steps through the full parser takes
+    many seconds; removing the syntax takes microseconds per step.
+    """
+    text = IMAGE_OR_LINK.sub(r"\1", source)  # keep an image's alt text, a link's text
+    text = ATTRIBUTES.sub(" ", text)
+    text = TAG.sub(" ", text)
+    text = html.unescape(text)
+    return " ".join(MARKUP.sub(" ", text).split())
+
+
+def lesson_rows(lesson: Lesson) -> list[dict]:
+    """Return the index rows of one lesson."""
+    rows = [
+        {
+            "lang": lesson.lang,
+            "lesson_id": lesson.id,
+            "step": 0,
+            "title": lesson.title,
+            "body": f"{lesson.summary} {' '.join(lesson.topics)} {markdown_text(lesson.intro)}",
+        }
+    ]
+    for number, step in enumerate(lesson.steps, start=1):
+        rows.append(
+            {
+                "lang": lesson.lang,
+                "lesson_id": lesson.id,
+                "step": number,
+                "title": markdown_text(step.title),
+                "body": markdown_text(step.source),
+            }
+        )
+    return rows
+
+
+def lesson_digest(lesson: Lesson) -> str:
+    parts = [lesson.title, lesson.summary, " ".join(lesson.topics), lesson.intro, str(lesson.draft)]
+    for step in lesson.steps:
+        parts += [step.title, step.source]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query: every word, as a prefix."""
+    words = WORD.findall(text[:MAX_QUERY_CHARS])[:MAX_TERMS]
+    # Each word is quoted, so nothing typed can be read as FTS5 syntax (AND, NEAR, *, ").
+    return " ".join(f'"{word}"*' for word in words) or None
+
+
+def split_snippet(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """Split a snippet with match marks into (text, is_match) pieces."""
+    pieces = []
+    for part in re.split(f"({MARK_START}.*?{MARK_END})", snippet):
+        if part.startswith(MARK_START):
+            pieces.append((part[1:-1], True))
+        elif part:
+            pieces.append((part, False))
+    return tuple(pieces)
+
+
+class SearchIndex:
+    """The search index of one app, kept in step with its catalogue."""
+
+    def __init__(self, catalogue: Catalogue, path: Path):
+        self.catalogue = catalogue
+        self.database = SqliteDatabase(
+            str(path),
+            pragmas={"journal_mode": "wal", "busy_timeout": 5000},
+            check_same_thread=False,
+        )
+        self.Text, self.Indexed = index_models(self.database)
+        self._indexed: dict[tuple[str, str], Lesson] = {}
+        self._snapshot = None
+        self._lock = threading.Lock()
+        with self.database.connection_context():
+            self.database.create_tables([self.Text, self.Indexed], safe=True)
+
+    def sync(self) -> None:
+        """Re-index the lessons that changed since the last call."""
+        snapshot = self.catalogue.current()
+        if snapshot is self._snapshot:
+            return
+        with self._lock:
+            if snapshot is self._snapshot:
+                return
+            with self.database.connection_context():
+                stored = {(r.lang, r.lesson_id): r.digest for r in self.Indexed.select()}
+                changed = []
+                for key, lesson in snapshot.lessons.items():
+                    if self._indexed.get(key) is lesson:
+                        continue
+                    digest = lesson_digest(lesson)
+                    if stored.get(key) != digest:
+                        changed.append((lesson, digest))
+                    self._indexed[key] = lesson
+                # Small transactions: another process sharing the index file never waits long.
+                for start in range(0, len(changed), BATCH):
+                    with self.database.atomic():
+                        for lesson, digest in changed[start : start + BATCH]:
+                            self._write(lesson, digest, replace=(lesson.lang, lesson.id) in stored)
+                with self.database.atomic():
+                    for key in set(stored) - set(snapshot.lessons):
+                        self._delete(*key)
+                        self._indexed.pop(key, None)
+            self._snapshot = snapshot
+
+    def sync_in_background(self) -> None:
+        """Index without delaying start-up; a failure is logged, searches retry it."""
+        try:
+            self.sync()
+        except Exception:  # noqa: BLE001 — a background thread has nobody else to tell
+            log.exception("search index: background indexing failed")
+
+    def _delete(self, lang: str, lesson_id: str) -> None:
+        Text, Indexed = self.Text, self.Indexed
+        Text.delete().where((Text.lang == lang) & (Text.lesson_id == lesson_id)).execute()
+        Indexed.delete().where((Indexed.lang == lang) & (Indexed.lesson_id == lesson_id)).execute()
+
+    def _write(self, lesson: Lesson, digest: str, replace: bool = True) -> None:
+        # Deleting scans the whole FTS table (lang and lesson_id are not indexed there):
+        # skip it for lessons never indexed, or building a fresh index is quadratic.
+        if replace:
+            self._delete(lesson.lang, lesson.id)
+        self.Text.insert_many(lesson_rows(lesson)).execute()
+        self.Indexed.insert(lang=lesson.lang, lesson_id=lesson.id, digest=digest).execute()
+
+    def search(self, lang: str, text: str, *, drafts: bool = False) -> list[Hit]:
+        """Return the best matches in this language, lesson headings first on ties."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        self.sync()
+        # bm25 weights: a match in a title counts five times one in the text.
+        with self.database.connection_context():
+            rows = self.database.execute_sql(
+                "SELECT lesson_id, step, snippet(lesson_text, 4, ?, ?, '…', 12), "
+                "highlight(lesson_text, 3, ?, ?) FROM lesson_text "
+                "WHERE lesson_text MATCH ? AND lang = ? "
+                "ORDER BY bm25(lesson_text, 0, 0, 0, 5.0, 1.0), CAST(step AS INTEGER) LIMIT ?",
+                (MARK_START, MARK_END, MARK_START, MARK_END, query, lang, MAX_RESULTS * 3),
+            ).fetchall()
+        hits = []
+        for lesson_id, step, body_snippet, title in rows:
+            lesson = self.catalogue.get(lang, lesson_id, drafts=drafts)
+            number = int(step)
+            if lesson is None or number > len(lesson.steps):
+                continue
+            pieces = body_snippet if MARK_START in body_snippet else title
+            hits.append(Hit(lesson=lesson, step=number, snippet=split_snippet(pieces)))
+        return hits[:MAX_RESULTS]

@@ -1,0 +1,71 @@
+"""Site-wide pages: the language choice, the health check, the lab poster."""
+
+import io
+import logging
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
+
+from coursesite import services
+from coursesite.data.database import database
+from coursesite.web.i18n import LANGUAGE_NAMES, browser_language, saved_language
+from coursesite.web.network import public_url
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("site", __name__)
+
+
+@bp.route("/")
+def home():
+    """Send people to their language, or let them choose it on their first visit."""
+    lang = saved_language()
+    if lang:
+        return redirect(url_for("learn.catalogue", lang=lang))
+    preferred = browser_language()
+    others = [lang for lang in current_app.config["LANGUAGES"] if lang != preferred]
+    choices = [
+        {
+            "lang": lang,
+            "name": LANGUAGE_NAMES.get(lang, lang),
+            "url": url_for("learn.catalogue", lang=lang),
+        }
+        for lang in [preferred, *others]
+    ]
+    return render_template("site/choose_language.html", choices=choices)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Answer 200 with a short JSON when the app and its database answer."""
+    try:
+        database.execute_sql("SELECT 1").fetchone()
+    except Exception:  # noqa: BLE001 — any database failure means "not healthy"
+        log.exception("health check: database does not answer")
+        return jsonify(status="error", database="unavailable"), 503
+    lessons = services.catalogue().current().lessons
+    return jsonify(status="ok", database="ok", lessons=len(lessons))
+
+
+@bp.route("/poster")
+def poster():
+    """Show a printable poster with the site's address and its QR code."""
+    return render_template("site/poster.html", address=public_url())
+
+
+@bp.route("/poster/qr.svg")
+def poster_qr():
+    """Return the QR code of the site's address as SVG, made locally."""
+    buffer = io.BytesIO()
+    segno.make(public_url(), error="m").save(buffer, kind="svg", scale=10, border=2, xmldecl=False)
+    return Response(
+        buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"}
+    )

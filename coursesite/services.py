@@ -1,0 +1,108 @@
+"""The objects every part of the app shares, one set per app, reached through typed accessors.
+
+`init_app` builds them all here, in the order they depend on each other, so that the
+packages' own `init_app` functions only add pages, hooks and commands and may run in any
+order. Views call `services.catalogue()`, never a string key into `app.extensions`.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from peewee import Database
+
+from coursesite.desk.phone_codes import PhoneCodes
+from coursesite.learn import links
+from coursesite.learn.search import SearchIndex
+from coursesite.lessons.catalogue import Catalogue
+from coursesite.lessons.check import CheckSettings
+from coursesite.lessons.health import HealthReport
+from coursesite.lessons.images import VariantStore
+from coursesite.lessons.render import LessonRenderer
+from coursesite.web.roles import has_role
+
+KEY = "coursesite"  # the one key this app keeps in app.extensions
+
+
+@dataclass
+class Shared:
+    catalogue: Catalogue
+    images: VariantStore
+    renderer: LessonRenderer
+    search_index: SearchIndex
+    phone_codes: PhoneCodes
+    lesson_health: HealthReport
+    database: Database | None = None  # opened by the data package
+    # Checked against when a username does not exist, so that the answer takes as long.
+    dummy_password_hash: str = ""
+
+
+def shared(app: Flask | None = None) -> Shared:
+    """Return the shared objects of `app` (the current app by default)."""
+    return (app or current_app).extensions[KEY]
+
+
+def catalogue(app: Flask | None = None) -> Catalogue:
+    """The lessons, kept in step with the files."""
+    return shared(app).catalogue
+
+
+def renderer(app: Flask | None = None) -> LessonRenderer:
+    """The one function set that turns lesson Markdown into HTML."""
+    return shared(app).renderer
+
+
+def images(app: Flask | None = None) -> VariantStore:
+    """The small WebP copies of lesson screenshots."""
+    return shared(app).images
+
+
+def search_index(app: Flask | None = None) -> SearchIndex:
+    return shared(app).search_index
+
+
+def phone_codes(app: Flask | None = None) -> PhoneCodes:
+    """The four-character code of every step."""
+    return shared(app).phone_codes
+
+
+def lesson_health(app: Flask | None = None) -> HealthReport:
+    """The `lessons check` report of the lessons folder, for the staff's health page."""
+    return shared(app).lesson_health
+
+
+def database(app: Flask | None = None) -> Database:
+    """The app's peewee database (SQLite or PostgreSQL)."""
+    return shared(app).database
+
+
+def drafts_visible() -> bool:
+    """Tell whether the person of the current request may see draft lessons (staff)."""
+    return has_role("staff")
+
+
+def init_app(app: Flask) -> None:
+    """Build the app's shared objects from its settings."""
+    config = app.config
+    lessons = Catalogue(config["LESSONS"], config["LANGUAGES"], config["LESSONS_RELOAD_INTERVAL"])
+    cache_dir = Path(config.get("IMAGE_CACHE") or Path(app.instance_path) / "image-cache")
+    images = VariantStore(
+        cache_dir, config["LESSON_IMAGE_WIDTHS"], config["LESSON_IMAGE_MAX_PIXELS"]
+    )
+    renderer = LessonRenderer(
+        lessons,
+        links.media_url,
+        links.translated_callout_titles,
+        lesson_url=links.lesson_url,
+        variants=images,
+        variant_url=links.variant_url,
+        full_size_label=links.full_size_label,
+    )
+    app.extensions[KEY] = Shared(
+        catalogue=lessons,
+        images=images,
+        renderer=renderer,
+        search_index=SearchIndex(lessons, Path(app.instance_path) / "search.db"),
+        phone_codes=PhoneCodes(lessons),
+        lesson_health=HealthReport(Path(config["LESSONS"]), CheckSettings.from_config(config)),
+    )

@@ -1,0 +1,13 @@
+"""Staff pages, every page under /staff/: lesson health and preview, importing a group of
+learners, finding a learner for a privacy request, reports.
+
+May import `services`, `data`, `web`, `lessons`, `accounts`, `desk` and `learn.progress`.
+"""
+
+
+def init_app(app):
+    """Serve the staff pages."""
+    from coursesite.staff import imports, learners, lessons, report_pages
+
+    for module in (lessons, imports, learners, report_pages):
+        app.register_blueprint(module.bp)

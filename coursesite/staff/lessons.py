@@ -1,0 +1,149 @@
+"""Staff pages about lessons: health report, drafts, and a side-by-side preview."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template
+
+from coursesite import services
+from coursesite.lessons.check import lessons_under
+from coursesite.lessons.model import Lesson, Problem
+
+# Every URL under /staff/ needs the staff role: roles.py checks the prefix before any view.
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def lesson_of(problem: Problem, root: Path) -> tuple[str, str] | None:
+    """Return (lang, lesson id) of the lesson a problem is about, or None."""
+    try:
+        parts = problem.path.relative_to(root).parts
+    except ValueError:
+        return None
+    if len(parts) >= 2 and parts[0] in current_app.config["LANGUAGES"]:
+        return parts[0], parts[1]
+    return None
+
+
+def shown(problems: list[Problem], root: Path) -> list[dict]:
+    """Return problems ready to show: file relative to the lessons folder, line, message."""
+    rows = []
+    for problem in problems:
+        try:
+            file = problem.path.relative_to(root).as_posix()
+        except ValueError:
+            file = str(problem.path)
+        rows.append(
+            {
+                "severity": problem.severity,
+                "line": problem.line,
+                "file": file,
+                "message": problem.message,
+            }
+        )
+    return rows
+
+
+def lesson_versions(lesson_id: str) -> dict[str, Lesson]:
+    """Return the lesson in each language it exists in, drafts included."""
+    versions = {}
+    for lang in current_app.config["LANGUAGES"]:
+        lesson = services.catalogue().get(lang, lesson_id, drafts=True)
+        if lesson is not None:
+            versions[lang] = lesson
+    return versions
+
+
+@bp.route("/lessons")
+def lessons():
+    """Show every problem in the lesson files, grouped by lesson, with links to previews."""
+    root = services.lesson_health().root
+    problems = services.lesson_health().problems()
+    by_lesson, other = defaultdict(list), []
+    for problem in problems:
+        key = lesson_of(problem, root)
+        (by_lesson[key[1]] if key else other).append(problem)
+    groups = []
+    for lesson_id in sorted(by_lesson):
+        versions = lesson_versions(lesson_id)
+        title = next((lesson.title for lesson in versions.values()), lesson_id)
+        groups.append(
+            {"id": lesson_id, "title": title, "problems": shown(by_lesson[lesson_id], root)}
+        )
+    errors = sum(p.severity == "error" for p in problems)
+    return render_template(
+        "staff/lessons.html",
+        groups=groups,
+        other=shown(other, root),
+        errors=errors,
+        warnings=len(problems) - errors,
+        lesson_count=len(lessons_under(root, services.lesson_health().settings)[0]),
+    )
+
+
+@bp.route("/lessons/drafts")
+def drafts():
+    """List the draft lessons, which only staff can see."""
+    found = defaultdict(dict)
+    for lang in current_app.config["LANGUAGES"]:
+        for lesson in services.catalogue().lessons(lang, drafts=True):
+            if lesson.draft:
+                found[lesson.id][lang] = lesson
+    rows = sorted(found.items(), key=lambda item: next(iter(item[1].values())).title.casefold())
+    return render_template("staff/drafts.html", rows=rows)
+
+
+@bp.route("/lessons/<lesson_id>/preview")
+def preview(lesson_id):
+    """Show a lesson in every language side by side, step by step, drafts included."""
+    versions = lesson_versions(lesson_id)
+    root = services.lesson_health().root
+    problems = [
+        p
+        for p in services.lesson_health().problems()
+        if (lesson_of(p, root) or ("", ""))[1] == lesson_id
+    ]
+    if not versions and not problems:
+        abort(404)
+    languages = list(versions)
+    # Steps are matched by id, as progress is: a row per step id, in the order of the first
+    # language, then the steps only a translation has.
+    step_ids = []
+    for lesson in versions.values():
+        step_ids.extend(step.id for step in lesson.steps if step.id not in step_ids)
+    rows = []
+    for step_id in step_ids:
+        cells = {}
+        for lang, lesson in versions.items():
+            number = lesson.step_index(step_id)
+            if number:
+                cells[lang] = {
+                    "number": number,
+                    "title": services.renderer().step_title(lesson, number),
+                    "body": services.renderer().step(lesson, number),
+                }
+        rows.append({"id": step_id, "cells": cells})
+    # Files that do not load now: the catalogue serves their last good version.
+    not_loading = {p.path: p for p in services.catalogue().problems()}
+    broken = {
+        lang: not_loading[lesson.path]
+        for lang, lesson in versions.items()
+        if lesson.path in not_loading
+    }
+    return render_template(
+        "staff/preview.html",
+        lesson_id=lesson_id,
+        versions=versions,
+        languages=languages,
+        intros={lang: services.renderer().intro(lesson) for lang, lesson in versions.items()},
+        rows=rows,
+        problems=shown(problems, root),
+        broken={lang: shown([problem], root)[0] for lang, problem in broken.items()},
+    )
+
+
+@bp.route("/")
+def home():
+    """Show the staff's home: links to every staff tool."""
+    return render_template("staff/home.html")

@@ -1,0 +1,211 @@
+"""Staff reports under /staff/reports: the period's numbers, on a page and as CSV files.
+
+The numbers come from reports.py, which says how each is counted. Every URL here is under
+/staff/, so roles.py lets only staff in. CSV files are for spreadsheets: UTF-8 with a byte
+order mark (Excel then reads accents right), column titles in the reader's language, the
+separator Excel expects in that language (";" in French, "," in English), numbers written as
+plain numbers, and rows always in the same order.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from coursesite import services
+from coursesite.staff.reports import FIRST_DAY, LAST_DAY, Period, bar_widths, build_report, presets
+
+bp = Blueprint("staff_reports", __name__, url_prefix="/staff/reports")
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PRESET_LABELS = {
+    "last-30-days": _l("The last 30 days"),
+    "this-month": _l("This month"),
+    "last-month": _l("Last month"),
+    "this-year": _l("This year"),
+}
+# Spreadsheets run a cell that starts like a formula: such text gets a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def parse_day(text: str) -> dt.date | None:
+    """Return the date typed as YYYY-MM-DD, or None if it is not a date the report accepts."""
+    text = (text or "").strip()
+    if not ISO_DAY.fullmatch(text):
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def read_period(args) -> tuple[Period, dict, list]:
+    """Return the period asked for (the last 30 days by default), what was typed, and problems."""
+    today = dt.date.today()
+    typed = {"from": (args.get("from") or "")[:20], "to": (args.get("to") or "")[:20]}
+    default = presets(today)["last-30-days"]
+    first = parse_day(typed["from"]) if typed["from"] else None
+    last = parse_day(typed["to"]) if typed["to"] else None
+    problems = []
+    if typed["from"] and first is None:
+        problems.append(
+            _l(
+                "The first day is not a date we understand. Example: %(example)s.",
+                example=default.first.isoformat(),
+            )
+        )
+    if typed["to"] and last is None:
+        problems.append(
+            _l(
+                "The last day is not a date we understand. Example: %(example)s.",
+                example=today.isoformat(),
+            )
+        )
+    if not typed["from"] and not typed["to"]:
+        return (
+            default,
+            {k: v.isoformat() for k, v in (("from", default.first), ("to", default.last))},
+            [],
+        )
+    last = last or (today if first is None or first <= today else first)
+    first = first or max(FIRST_DAY, last - dt.timedelta(days=29))
+    if not problems and first > last:
+        problems.append(_l("The first day comes after the last day. Please check the dates."))
+    return Period(first, last), typed, problems
+
+
+def report_for(period: Period):
+    app = current_app
+    return build_report(period, services.catalogue(app), app.config["LANGUAGES"])
+
+
+def period_query(period: Period) -> dict:
+    return {"from": period.first.isoformat(), "to": period.last.isoformat()}
+
+
+@bp.route("")
+def page():
+    """Show the period's numbers, sessions per helper and where learners stop in each lesson."""
+    period, typed, problems = read_period(request.args)
+    choices = [
+        {
+            "label": PRESET_LABELS[name],
+            "url": url_for(".page", **period_query(preset)),
+            "current": preset == period,
+        }
+        for name, preset in presets(dt.date.today()).items()
+    ]
+    if problems:
+        return render_template(
+            "staff/reports.html", typed=typed, problems=problems, choices=choices, report=None
+        ), 400
+    report = report_for(period)
+    lessons = [lesson for lesson in report.lessons if lesson.learners]
+    return render_template(
+        "staff/reports.html",
+        typed=typed,
+        problems=[],
+        choices=choices,
+        report=report,
+        helper_bars=bar_widths([row.sessions for row in report.helpers]),
+        lessons=[(lesson, bar_widths([s.learners for s in lesson.steps])) for lesson in lessons],
+        quiet=len(report.lessons) - len(lessons),
+        query=period_query(period),
+        first=format_date(period.first, "long"),
+        last=format_date(period.last, "long"),
+        renderer=services.renderer(),
+    )
+
+
+def csv_cell(value):
+    """Return a value ready for a spreadsheet: numbers as they are, text never a formula."""
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_response(rows: list[list], name: str, period: Period) -> Response:
+    """Return rows as a CSV file to download, as Excel in the reader's language opens it."""
+    buffer = io.StringIO()
+    delimiter = ";" if str(get_locale()) == "fr" else ","
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows([[csv_cell(v) for v in row] for row in rows])
+    filename = f"coursesite-{name}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def checked_period():
+    """Return the period of a CSV link, or the report page saying what is wrong with it."""
+    period, _typed, problems = read_period(request.args)
+    return period, (page() if problems else None)
+
+
+@bp.route("/summary.csv")
+def summary_csv():
+    """Download the period's numbers and the sessions per helper as CSV."""
+    period, refused = checked_period()
+    if refused:
+        return refused
+    report = report_for(period)
+    rows = [
+        [_("Measure"), _("Number")],
+        [_("First day"), period.first.isoformat()],
+        [_("Last day"), period.last.isoformat()],
+        [_("Active learners"), report.active_learners],
+        [_("New learners"), report.new_learners],
+        [_("Help sessions"), report.sessions],
+        [_("Lessons started"), report.lessons_started],
+        [_("Lessons finished"), report.lessons_finished],
+        [_("Help requests opened"), report.requests_opened],
+        [_("Help requests handled"), report.requests_handled],
+    ]
+    for row in report.helpers:
+        if row.helper:
+            rows.append(
+                [_("Help sessions by %(name)s", name=row.helper.display_name), row.sessions]
+            )
+        else:
+            rows.append([_("Help sessions by former helpers"), row.sessions])
+    return csv_response(rows, "summary", period)
+
+
+@bp.route("/steps.csv")
+def steps_csv():
+    """Download, for every lesson and step, how many learners did it in the period, as CSV."""
+    period, refused = checked_period()
+    if refused:
+        return refused
+    languages = current_app.config["LANGUAGES"]
+    renderer = services.renderer()
+    header = [_("Lesson id")]
+    header += [_("Lesson title (%(lang)s)", lang=lang) for lang in languages]
+    header += [_("Step number"), _("Step id")]
+    header += [_("Step title (%(lang)s)", lang=lang) for lang in languages]
+    header += [_("Learners who did this step")]
+    rows = [header]
+    for lesson in report_for(period).lessons:
+        for position, step in enumerate(lesson.steps, 1):
+            titles = []
+            for lang in languages:
+                version, number = lesson.versions.get(lang), step.numbers.get(lang)
+                titles.append(renderer.step_title(version, number).striptags() if number else "")
+            rows.append(
+                [lesson.lesson_id]
+                + [v.title if (v := lesson.versions.get(lang)) else "" for lang in languages]
+                + [position, step.step_id, *titles, step.learners]
+            )
+    return csv_response(rows, "steps", period)

@@ -1,0 +1,264 @@
+"""Numbers for funders and lesson authors: what learners did over a period. No HTTP here.
+
+How each number is counted (the report page and the README say the same):
+
+- A period is whole days in the lab's local time (the server's time zone), the first and the
+  last day included. Times are stored in UTC without a zone, so the days are turned into UTC
+  bounds here, in Python, and the database only compares times: the same queries run on
+  SQLite and PostgreSQL, and a step done at 23:30 on the last evening counts in the period.
+- Only learners count: helpers and staff trying a lesson out are left out.
+- Active learners: learners with a step done, a help request or a help session in the period.
+- New learners: learner accounts created in the period.
+- Help sessions: paths given to a learner after a session, per helper.
+- A lesson started: a learner's first step ever in that lesson was done in the period.
+- A lesson finished: a learner has done every step of the lesson (of at least one of its
+  languages), the last of them in the period.
+- Help requests opened, and handled, in the period.
+- Steps: for each lesson, how many learners marked each step done in the period; a step
+  far below the one before it is where learners stop.
+
+Erased learners (see anonymise.py) still count, through the Anonymous* tables: numbers for a
+past period do not change when someone's data is erased. Live learners are told apart by
+their account id (an int), erased ones by their random key (a str).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from coursesite.data.models import (
+    AnonymousHelpRequest,
+    AnonymousProgress,
+    AnonymousSession,
+    HelpRequest,
+    HelpSession,
+    StepProgress,
+    User,
+)
+from coursesite.lessons.model import Lesson
+
+FIRST_DAY = dt.date(2000, 1, 1)  # periods are checked against these: no overflow, no typo year
+LAST_DAY = dt.date(2100, 12, 31)
+
+
+def local_midnight_utc(day: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime:
+    """Return the start of `day` in the lab's time zone (`tz`, else the server's), in UTC."""
+    midnight = dt.datetime.combine(day, dt.time())
+    aware = midnight.replace(tzinfo=tz) if tz else midnight.astimezone()
+    return aware.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days, `first` to `last` included, in the lab's local time."""
+
+    first: dt.date
+    last: dt.date
+
+    def bounds(self, tz: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:
+        """Return the UTC start (included) and end (excluded) of the period."""
+        after = self.last + dt.timedelta(days=1)
+        return local_midnight_utc(self.first, tz), local_midnight_utc(after, tz)
+
+
+def presets(today: dt.date) -> dict[str, Period]:
+    """Return the usual periods, by name: the last 30 days, this month, last month, this year."""
+    month_start = today.replace(day=1)
+    last_month_end = month_start - dt.timedelta(days=1)
+    return {
+        "last-30-days": Period(today - dt.timedelta(days=29), today),
+        "this-month": Period(month_start, today),
+        "last-month": Period(last_month_end.replace(day=1), last_month_end),
+        "this-year": Period(dt.date(today.year, 1, 1), today),
+    }
+
+
+@dataclass
+class HelperSessions:
+    helper: User | None  # None: an account deleted since
+    sessions: int
+
+
+@dataclass
+class StepCount:
+    step_id: str
+    numbers: dict[str, int]  # the step's number in each language that has it
+    learners: int
+
+
+@dataclass
+class LessonSteps:
+    lesson_id: str
+    versions: dict[str, Lesson]  # the lesson in each language it exists in
+    steps: list[StepCount]
+    learners: int  # learners with any step of this lesson done in the period
+
+
+@dataclass
+class Report:
+    period: Period
+    active_learners: int = 0
+    new_learners: int = 0
+    sessions: int = 0
+    lessons_started: int = 0
+    lessons_finished: int = 0
+    requests_opened: int = 0
+    requests_handled: int = 0
+    helpers: list[HelperSessions] = field(default_factory=list)
+    lessons: list[LessonSteps] = field(default_factory=list)
+
+
+def lesson_versions(catalogue, languages) -> dict[str, dict[str, Lesson]]:
+    """Return {lesson id: {lang: lesson}} for every lesson, drafts included."""
+    found: dict[str, dict[str, Lesson]] = defaultdict(dict)
+    for lang in languages:
+        for lesson in catalogue.lessons(lang, drafts=True):
+            found[lesson.id][lang] = lesson
+    return dict(found)
+
+
+def step_order(versions: dict[str, Lesson]) -> list[str]:
+    """Return a lesson's step ids: the first language's order, then steps only others have."""
+    ids: list[str] = []
+    for lesson in versions.values():
+        ids.extend(step.id for step in lesson.steps if step.id not in ids)
+    return ids
+
+
+def in_period(column, start: dt.datetime, end: dt.datetime):
+    return (column >= start) & (column < end)
+
+
+def progress_until(end: dt.datetime) -> list[tuple]:
+    """Return (learner, lesson id, step id, done at) of every learner step done before `end`."""
+    live = (
+        StepProgress.select(
+            StepProgress.user, StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at
+        )
+        .join(User, on=(StepProgress.user == User.id))
+        .where((User.role == "learner") & (StepProgress.done_at < end))
+        .tuples()
+    )
+    erased = (
+        AnonymousProgress.select(
+            AnonymousProgress.learner_key,
+            AnonymousProgress.lesson_id,
+            AnonymousProgress.step_id,
+            AnonymousProgress.done_at,
+        )
+        .where(AnonymousProgress.done_at < end)
+        .tuples()
+    )
+    return [*live, *erased]
+
+
+def session_rows(start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    """Return (learner, helper id or None) of every help session in the period."""
+    live = HelpSession.select(HelpSession.learner, HelpSession.helper).where(
+        in_period(HelpSession.created, start, end)
+    )
+    erased = AnonymousSession.select(AnonymousSession.learner_key, AnonymousSession.helper).where(
+        in_period(AnonymousSession.created, start, end)
+    )
+    return [*live.tuples(), *erased.tuples()]
+
+
+def help_request_counts(start: dt.datetime, end: dt.datetime) -> tuple[set, int, int]:
+    """Return (learners who asked, requests opened, requests handled) in the period."""
+    live = HelpRequest.select(HelpRequest.learner).join(User, on=(HelpRequest.learner == User.id))
+    live = live.where(User.role == "learner")
+    opened = list(live.where(in_period(HelpRequest.created, start, end)).tuples())
+    opened += list(
+        AnonymousHelpRequest.select(AnonymousHelpRequest.learner_key)
+        .where(in_period(AnonymousHelpRequest.created, start, end))
+        .tuples()
+    )
+    handled = live.where(in_period(HelpRequest.handled_at, start, end)).count()
+    handled += (
+        AnonymousHelpRequest.select()
+        .where(in_period(AnonymousHelpRequest.handled_at, start, end))
+        .count()
+    )
+    return {learner for (learner,) in opened}, len(opened), handled
+
+
+def finished_at(done: dict[str, dt.datetime], versions: dict[str, Lesson]) -> dt.datetime | None:
+    """Return when the lesson was first complete in some language, or None if it is not."""
+    times = [
+        max(done[step.id] for step in lesson.steps)
+        for lesson in versions.values()
+        if lesson.steps and all(step.id in done for step in lesson.steps)
+    ]
+    return min(times, default=None)
+
+
+def helper_rows(sessions: list[tuple]) -> list[HelperSessions]:
+    """Return the sessions per helper: the most first, then by name."""
+    counts: dict[int | None, int] = defaultdict(int)
+    for _, helper_id in sessions:
+        counts[helper_id] += 1
+    helpers = {u.id: u for u in User.select().where(User.id.in_([i for i in counts if i]))}
+    rows = [HelperSessions(helpers.get(i) if i else None, n) for i, n in counts.items()]
+    return sorted(
+        rows,
+        key=lambda r: (
+            -r.sessions,
+            r.helper is None,
+            r.helper.display_name.casefold() if r.helper else "",
+            r.helper.id if r.helper else 0,
+        ),
+    )
+
+
+def build_report(period: Period, catalogue, languages, tz: dt.tzinfo | None = None) -> Report:
+    """Return every number of the report for this period."""
+    start, end = period.bounds(tz)
+    report = Report(period)
+    lessons = lesson_versions(catalogue, languages)
+
+    first_step: dict[tuple, dt.datetime] = {}
+    done: dict[tuple, dict[str, dt.datetime]] = defaultdict(dict)
+    step_learners: dict[tuple[str, str], set] = defaultdict(set)
+    lesson_learners: dict[str, set] = defaultdict(set)
+    active = set()
+    for learner, lesson_id, step_id, when in progress_until(end):
+        pair = (learner, lesson_id)
+        first_step[pair] = min(when, first_step.get(pair, when))
+        done[pair][step_id] = when
+        if when >= start:
+            active.add(learner)
+            step_learners[(lesson_id, step_id)].add(learner)
+            lesson_learners[lesson_id].add(learner)
+    report.lessons_started = sum(start <= when for when in first_step.values())
+    for (_, lesson_id), steps in done.items():
+        finished = lesson_id in lessons and finished_at(steps, lessons[lesson_id])
+        report.lessons_finished += bool(finished and start <= finished)
+
+    sessions = session_rows(start, end)
+    report.sessions = len(sessions)
+    report.helpers = helper_rows(sessions)
+    asked, report.requests_opened, report.requests_handled = help_request_counts(start, end)
+    report.active_learners = len(active | asked | {learner for learner, _ in sessions})
+    report.new_learners = (
+        User.select().where((User.role == "learner") & in_period(User.created, start, end)).count()
+    )
+    for lesson_id in sorted(lessons):
+        versions = lessons[lesson_id]
+        steps = [
+            StepCount(
+                step_id,
+                {lang: n for lang, lesson in versions.items() if (n := lesson.step_index(step_id))},
+                len(step_learners[(lesson_id, step_id)]),
+            )
+            for step_id in step_order(versions)
+        ]
+        report.lessons.append(
+            LessonSteps(lesson_id, versions, steps, len(lesson_learners[lesson_id]))
+        )
+    return report
+
+
+def bar_widths(values: list[int]) -> list[float]:
+    """Return each value as a percentage of the largest, for bar charts (0 when all are 0)."""
+    top = max(values, default=0)
+    return [round(100 * value / top, 1) if top else 0 for value in values]

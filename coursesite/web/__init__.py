@@ -1,0 +1,13 @@
+"""Web plumbing every page shares: URL rules, security headers, compression, error pages,
+languages, template helpers, role checks, network addresses.
+
+Imports nothing of the other packages but `data.models` (for roles and preferences).
+"""
+
+
+def init_app(app):
+    """Wrap every request and response of the app."""
+    from coursesite.web import compression, errors, i18n, roles, security, templating, urls
+
+    for module in (urls, i18n, security, compression, roles, templating, errors):
+        module.init_app(app)

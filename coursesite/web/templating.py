@@ -1,0 +1,90 @@
+"""What every template may use: language links, fingerprinted static URLs."""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, g, request, url_for
+from flask_babel import get_locale, get_translations
+
+from coursesite.web.i18n import LANGUAGE_NAMES
+
+
+@cache
+def file_fingerprint(path: str, mtime_ns: int) -> str:
+    """Return a short content hash of a static file (recomputed when it changes)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(filename: str) -> str:
+    """Return the URL of a static file with its content hash, so it can be cached for a year."""
+    path = Path(current_app.static_folder) / filename
+    version = file_fingerprint(str(path), path.stat().st_mtime_ns)
+    return url_for("static", filename=filename, v=version)
+
+
+def switch_language_links() -> list[dict]:
+    """Return, for each other language, the link to this same page in that language."""
+    links = []
+    current = str(get_locale())
+    for lang in current_app.config["LANGUAGES"]:
+        if lang == current:
+            continue
+        alternates = getattr(g, "alternate_urls", None)
+        if alternates is not None:
+            url = alternates.get(lang)
+        elif request.endpoint and "lang" in (request.view_args or {}):
+            url = url_for(request.endpoint, **{**request.view_args, "lang": lang})
+        elif request.endpoint:
+            url = url_for(request.endpoint, **(request.view_args or {}), lang=lang)
+        else:
+            url = url_for("learn.catalogue", lang=lang)
+        links.append({"lang": lang, "name": LANGUAGE_NAMES.get(lang, lang), "url": url})
+    return links
+
+
+def page_translations():
+    """Return this request's translations, looked up once per locale (a page has dozens)."""
+    # Flask-Babel keeps the page's Locale in g._flask_babel; force_locale (a learner's card
+    # printed in their own language) swaps it for another object: the cache follows it.
+    cached = g.get("page_translations")
+    if cached is None or cached[0] is not babel_locale():
+        translations = get_translations()
+        cached = g.page_translations = (babel_locale(), translations)
+    return cached[1]
+
+
+def babel_locale():
+    return getattr(g.get("_flask_babel"), "babel_locale", None)
+
+
+def template_gettext(string: str) -> str:
+    return page_translations().ugettext(string)
+
+
+def template_ngettext(singular: str, plural: str, num: int) -> str:
+    return page_translations().ungettext(singular, plural, num)
+
+
+def init_app(app):
+    """Give templates the helpers they need."""
+    # Same as Flask-Babel's template functions (Jinja fills in and escapes the variables),
+    # without looking the translations up again for every string of the page.
+    app.jinja_env.install_gettext_callables(template_gettext, template_ngettext, newstyle=True)
+
+    @app.context_processor
+    def template_helpers():
+        return {
+            "static_url": static_url,
+            "page_lang": str(get_locale()),
+            "switch_language_links": switch_language_links,
+        }
+
+    @app.after_request
+    def cache_static_files(response):
+        # Static URLs carry their content hash, so a year-long cache is safe.
+        if request.endpoint == "static" and request.args.get("v"):
+            response.cache_control.public = True
+            response.cache_control.max_age = 365 * 24 * 3600
+            response.cache_control.immutable = True
+        return response
