@@ -9,7 +9,6 @@ is reported with its line number, and nothing is saved unless every line is righ
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
@@ -18,6 +17,7 @@ from peewee import IntegrityError
 
 from coursesite.accounts.users import (
     USERNAME_MAX,
+    AccountError,
     easy_password,
     hash_password,
     language_problems,
@@ -27,6 +27,7 @@ from coursesite.accounts.users import (
 )
 from coursesite.data.database import database
 from coursesite.data.models import User
+from coursesite.lessons.text import without_accents
 
 MAX_LEARNERS = 200
 HEADER_NAMES = {
@@ -55,12 +56,8 @@ class NewLearner:
     user: User | None = None
 
 
-class LearnerImportError(ValueError):
+class LearnerImportError(AccountError):
     """The file cannot be imported; `problems` holds one plain sentence per problem."""
-
-    def __init__(self, problems):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = list(problems)
 
 
 def decode(data: bytes) -> str:
@@ -113,7 +110,7 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
 
 def suggest_username(name: str, taken: set[str]) -> str:
     """Return a free username made from the name: "Marie-Ève Roy" gives "marie-eve.roy"."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    ascii_name = without_accents(name).lower()
     base = re.sub(r"\s+", ".", re.sub(r"[^a-z0-9\s-]", "", ascii_name).strip())
     base = re.sub(r"[.-]{2,}", ".", base).strip(".-")[: USERNAME_MAX - 3] or "learner"
     candidate, number = base, 2

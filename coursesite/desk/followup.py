@@ -9,7 +9,6 @@ its length: progress, paths and requests are fetched for all shown learners at o
 """
 
 import datetime as dt
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from coursesite.desk.help_requests import ShownRequest, open_requests, shown
 from coursesite.desk.paths import PathState, find_lesson, path_state
 from coursesite.learn.progress import Progress
 from coursesite.lessons.model import Lesson
+from coursesite.lessons.text import comparable
 
 STUCK_AFTER = dt.timedelta(days=7)
 SHOWN_LEARNERS = 30
@@ -67,12 +67,6 @@ class LearnerSummary:
     not_started: bool = False  # a path given over STUCK_AFTER ago, not one step done on it
 
 
-def search_key(text: str) -> str:
-    """Return text as searched: no accents, no capitals ("eve" finds "Ève")."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(plain.casefold().split())
-
-
 def last_activity(ids: list[int] | None = None) -> dict[int, dt.datetime]:
     """Return each learner's latest sign-in, step done or help request (of `ids` if given)."""
     signed_in = User.select(User.id, User.last_login).where(User.role == "learner")
@@ -96,12 +90,12 @@ def last_activity(ids: list[int] | None = None) -> dict[int, dt.datetime]:
 
 def find_learners(query: str = "") -> tuple[list[tuple[User, dt.datetime | None]], int]:
     """Return the learners to show, most recently active first, and how many matched."""
-    key = search_key(query[:QUERY_MAX])
+    key = comparable(query[:QUERY_MAX])
     latest = last_activity()
     learners = [
         u
         for u in User.select().where((User.role == "learner") & (User.active == True))  # noqa: E712
-        if not key or key in search_key(u.display_name) or key in u.username
+        if not key or key in comparable(u.display_name) or key in u.username
     ]
     oldest = dt.datetime.min
     learners.sort(key=lambda u: (latest.get(u.id) or oldest, u.created, u.id), reverse=True)

@@ -8,7 +8,6 @@ until the whole form is right.
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -33,6 +32,7 @@ from coursesite.desk.paths import (
     lessons_to_offer,
     paths_to_offer,
 )
+from coursesite.lessons.text import comparable
 
 CUSTOM = "custom"
 # What <input type="datetime-local"> sends, and the same with a space for browsers without it.
@@ -58,12 +58,6 @@ class HelpSessionForm:
         return {name for name, _ in self.problems}
 
 
-def name_key(name: str) -> str:
-    """Return a name as compared: "Carole  TREMBLAY" and "carole tremblay" are the same."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(plain.casefold().split())
-
-
 def learner_by_id(value: str) -> User | None:
     if not value.isdigit() or len(value) > 12:
         return None
@@ -74,9 +68,9 @@ def learner_by_id(value: str) -> User | None:
 
 def same_name_learners(name: str) -> list[User]:
     """Return the active learners whose name is the same as this one, give or take accents."""
-    key = name_key(name)
+    key = comparable(name)
     learners = User.select().where((User.role == "learner") & (User.active == True))  # noqa: E712
-    return [u for u in learners if name_key(u.display_name) == key]
+    return [u for u in learners if comparable(u.display_name) == key]
 
 
 def parse_appointment(text: str) -> dt.datetime | None:

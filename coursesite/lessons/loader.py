@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from markdown_it.token import Token
 
 from coursesite.lessons.headings import BLOCK_PARSER, find_headings, headings_from_tokens
 from coursesite.lessons.model import Lesson, LessonError, Problem, Step
+from coursesite.lessons.text import without_accents
 
 # A long lesson is 40 KB. Parsing is linear but slow on pathological text (a megabyte of
 # `[` takes markdown-it ~10 s), so the limit keeps even a hostile file under a second or two.
@@ -35,7 +35,7 @@ FIELDS = {
 
 def slugify(text: str) -> str:
     """Return an ASCII, lower-case, hyphenated id for a heading."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = without_accents(text)
     return ID_CHARS.sub("-", ascii_text.lower()).strip("-")[:80] or "step"
 
 
