@@ -1,5 +1,6 @@
 """The `coursesite` command group, and its two everyday commands: `init` and `serve`."""
 
+import logging
 import re
 import signal
 
@@ -10,6 +11,8 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from coursesite import create_app, services
 from coursesite.web import logs
+
+log = logging.getLogger(__name__)
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
@@ -44,15 +47,13 @@ def redact_password(url: str) -> str:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--log-level",
-    default="info",
-    show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
-    help="The least important messages written to the terminal.",
+    help="The least important messages written to the terminal (default: LOG_LEVEL, info).",
 )
 @with_appcontext
 def serve_command(host, port, threads, log_level):
     """Serve the site on the lab network with waitress."""
-    logs.configure(log_level)
+    logs.configure(log_level or current_app.config["LOG_LEVEL"])
     from waitress import create_server
 
     from coursesite.web.network import site_urls
@@ -71,6 +72,12 @@ def serve_command(host, port, threads, log_level):
             "clear_untrusted_proxy_headers": True,
         }
     server = create_server(app, host=host, port=port, threads=threads, ident="coursesite", **proxy)
+    log.info("listening on %s:%d with %d threads", host, port, threads)
+    log.debug(
+        "lessons from %s, database %s",
+        app.config["LESSONS"],
+        redact_password(app.config["DATABASE_URL"]),
+    )
     click.echo("coursesite is running. Open one of these addresses:")
     for url in urls:
         click.echo(f"  {url}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User, utcnow
-from coursesite.desk.help_requests import ShownRequest, open_requests, shown
+from coursesite.desk.help_requests import ShownRequest, open_requests, shown_requests
 from coursesite.desk.paths import PathState, find_lesson, path_state
 from coursesite.learn.progress import Progress
 from coursesite.lessons.model import Lesson
@@ -170,7 +170,7 @@ def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[L
         ):
             newest.setdefault(help_session.learner_id, help_session)
     requests = defaultdict(list)
-    for row in shown([r for r in open_requests() if r.learner_id in set(ids)], lang):
+    for row in shown_requests([r for r in open_requests() if r.learner_id in set(ids)], lang):
         requests[row.request.learner_id].append(row)
     now = utcnow()
     return [

@@ -95,7 +95,7 @@ class ShownRequest:
     step_title: Markup | None
 
 
-def shown(requests, lang: str) -> list[ShownRequest]:
+def shown_requests(requests, lang: str) -> list[ShownRequest]:
     """Return requests ready to show: lesson title, step number and title, or their absence."""
     renderer = services.renderer()
     rows = []
@@ -129,4 +129,4 @@ def just_handled(value: str | None, lang: str) -> ShownRequest | None:
     found = HelpRequest.get_or_none(
         (HelpRequest.id == int(value)) & HelpRequest.handled_at.is_null(False)
     )
-    return shown([found], lang)[0] if found else None
+    return shown_requests([found], lang)[0] if found else None

@@ -72,7 +72,7 @@ def dashboard():
         query=query,
         matched=matched,
         learners=followup.summaries(found, lang),
-        requests=help_requests.shown(help_requests.open_requests(), lang),
+        requests=help_requests.shown_requests(help_requests.open_requests(), lang),
         handled=help_requests.just_handled(request.args.get("handled"), lang),
         notices=get_flashed_messages(),
     )
@@ -88,7 +88,7 @@ def learner(user_id):
         .where((SignInCard.user == learner) & SignInCard.revoked.is_null())
         .exists()
     )
-    requests = help_requests.shown(help_requests.requests_of(learner), lang)
+    requests = help_requests.shown_requests(help_requests.requests_of(learner), lang)
     return render_template(
         "helper/learner.html",
         learner=learner,

@@ -26,7 +26,7 @@ def lesson_of(problem: Problem, root: Path) -> tuple[str, str] | None:
     return None
 
 
-def shown(problems: list[Problem], root: Path) -> list[dict]:
+def problem_rows(problems: list[Problem], root: Path) -> list[dict]:
     """Return problems ready to show: file relative to the lessons folder, line, message."""
     rows = []
     for problem in problems:
@@ -45,7 +45,7 @@ def shown(problems: list[Problem], root: Path) -> list[dict]:
     return rows
 
 
-def lesson_versions(lesson_id: str) -> dict[str, Lesson]:
+def translations_of(lesson_id: str) -> dict[str, Lesson]:
     """Return the lesson in each language it exists in, drafts included."""
     versions = {}
     for lang in current_app.config["LANGUAGES"]:
@@ -66,16 +66,16 @@ def lessons():
         (by_lesson[key[1]] if key else other).append(problem)
     groups = []
     for lesson_id in sorted(by_lesson):
-        versions = lesson_versions(lesson_id)
+        versions = translations_of(lesson_id)
         title = next((lesson.title for lesson in versions.values()), lesson_id)
         groups.append(
-            {"id": lesson_id, "title": title, "problems": shown(by_lesson[lesson_id], root)}
+            {"id": lesson_id, "title": title, "problems": problem_rows(by_lesson[lesson_id], root)}
         )
     errors = sum(p.severity == "error" for p in problems)
     return render_template(
         "staff/lessons.html",
         groups=groups,
-        other=shown(other, root),
+        other=problem_rows(other, root),
         errors=errors,
         warnings=len(problems) - errors,
         lesson_count=len(lessons_under(root, services.lesson_health().settings)[0]),
@@ -97,7 +97,7 @@ def drafts():
 @bp.route("/lessons/<lesson_id>/preview")
 def preview(lesson_id):
     """Show a lesson in every language side by side, step by step, drafts included."""
-    versions = lesson_versions(lesson_id)
+    versions = translations_of(lesson_id)
     root = services.lesson_health().root
     problems = [
         p
@@ -138,8 +138,8 @@ def preview(lesson_id):
         languages=languages,
         intros={lang: services.renderer().intro(lesson) for lang, lesson in versions.items()},
         rows=rows,
-        problems=shown(problems, root),
-        broken={lang: shown([problem], root)[0] for lang, problem in broken.items()},
+        problems=problem_rows(problems, root),
+        broken={lang: problem_rows([problem], root)[0] for lang, problem in broken.items()},
     )
 
 

@@ -108,7 +108,7 @@ class Report:
     lessons: list[LessonSteps] = field(default_factory=list)
 
 
-def lesson_versions(catalogue, languages) -> dict[str, dict[str, Lesson]]:
+def lessons_by_id(catalogue, languages) -> dict[str, dict[str, Lesson]]:
     """Return {lesson id: {lang: lesson}} for every lesson, drafts included."""
     found: dict[str, dict[str, Lesson]] = defaultdict(dict)
     for lang in languages:
@@ -214,7 +214,7 @@ def build_report(period: Period, catalogue, languages, tz: dt.tzinfo | None = No
     """Return every number of the report for this period."""
     start, end = period.bounds(tz)
     report = Report(period)
-    lessons = lesson_versions(catalogue, languages)
+    lessons = lessons_by_id(catalogue, languages)
 
     first_step: dict[tuple, dt.datetime] = {}
     done: dict[tuple, dict[str, dt.datetime]] = defaultdict(dict)

@@ -1,6 +1,6 @@
 """Logging, set up in this one place: `coursesite.*` loggers, to stderr, with the time.
 
-Modules log through `logging.getLogger(__name__)` (never `app.logger`), so one handler on
+Modules log through `logging.getLogger(__name__)` (never Flask's own logger), so one handler on
 the `coursesite` logger shows them all. No line may carry personal data: accounts are named
 by id, and the database library's query log (which shows values) stays off.
 """
