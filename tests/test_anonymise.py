@@ -7,8 +7,6 @@ import pytest
 
 from coursesite import services
 from coursesite.accounts.cards import issue_card
-from coursesite.accounts.users import export_user
-from coursesite.data.anonymise import anonymise_learner, inactive_learners, months_before, purge
 from coursesite.data.models import (
     AnonymousHelpRequest,
     AnonymousProgress,
@@ -20,6 +18,13 @@ from coursesite.data.models import (
     StepProgress,
     User,
     utcnow,
+)
+from coursesite.data.personal_data import (
+    anonymise_learner,
+    export_user,
+    inactive_learners,
+    months_before,
+    purge,
 )
 from coursesite.desk.help_requests import ask_for_help
 from coursesite.desk.paths import assign_path

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coursesite import services
-from coursesite.data.anonymise import anonymise_learner
 from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User
+from coursesite.data.personal_data import anonymise_learner
 from coursesite.staff.reports import Period, bar_widths, build_report, presets
 from tests.conftest import app_database
 

@@ -104,31 +104,26 @@ def home_url(user: User) -> str:
 
 def login_problems(username: str, password: str) -> list:
     """Return what is wrong with the form before any password is checked."""
+    fields = (
+        ("username", username, USERNAME_MAX, _l("Please type your username.")),
+        ("password", password, PASSWORD_MAX, _l("Please type your password.")),
+    )
+    too_long = {
+        "username": _l(
+            "A username has at most %(max)d characters. Please check what you typed.",
+            max=USERNAME_MAX,
+        ),
+        "password": _l(
+            "A password has at most %(max)d characters. Please check what you typed.",
+            max=PASSWORD_MAX,
+        ),
+    }
     problems = []
-    if not username:
-        problems.append(("username", _l("Please type your username.")))
-    elif len(username) > USERNAME_MAX:
-        problems.append(
-            (
-                "username",
-                _l(
-                    "A username has at most %(max)d characters. Please check what you typed.",
-                    max=USERNAME_MAX,
-                ),
-            )
-        )
-    if not password:
-        problems.append(("password", _l("Please type your password.")))
-    elif len(password) > PASSWORD_MAX:
-        problems.append(
-            (
-                "password",
-                _l(
-                    "A password has at most %(max)d characters. Please check what you typed.",
-                    max=PASSWORD_MAX,
-                ),
-            )
-        )
+    for field, value, most, missing in fields:
+        if not value:
+            problems.append((field, missing))
+        elif len(value) > most:
+            problems.append((field, too_long[field]))
     return problems
 
 

@@ -18,9 +18,10 @@ from markupsafe import Markup
 
 from coursesite.accounts.cards import issue_card, render_card
 from coursesite.accounts.learner_import import LearnerImportError, import_learners
-from coursesite.accounts.users import AccountError, create_user, export_user, normalize_username
+from coursesite.accounts.users import AccountError, create_user, normalize_username
 from coursesite.data.database import database
 from coursesite.data.models import ROLES, User
+from coursesite.data.personal_data import export_user
 
 
 def public_base() -> str:

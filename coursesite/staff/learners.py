@@ -22,9 +22,9 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
-from coursesite.accounts.users import USERNAME_MAX, export_user, normalize_username
-from coursesite.data.anonymise import anonymise_learner, erasable
+from coursesite.accounts.users import USERNAME_MAX, normalize_username
 from coursesite.data.models import HelpRequest, HelpSession, SignInCard, StepProgress, User
+from coursesite.data.personal_data import anonymise_learner, erasable, export_user
 from coursesite.desk import followup
 
 bp = Blueprint("staff_learners", __name__, url_prefix="/staff/learners")

@@ -1,4 +1,5 @@
-"""Erasing a learner's personal data (Quebec Law 25), by request or after long inactivity.
+"""Everything stored about a learner (Quebec Law 25): exported on request, erased on request
+or after long inactivity.
 
 Erasing keeps the account's row as a tombstone: a random username, no name, no password, no
 preferences, `active` off and `anonymised_at` set, so the person can never sign in again and
@@ -169,3 +170,81 @@ def purge(months: int, now: dt.datetime | None = None) -> list[int]:
             erased.append(user_id)
     log.info("purge: erased %d learners inactive for over %d months", len(erased), months)
     return erased
+
+
+def iso(moment) -> str | None:
+    """Return a stored (naive UTC) time as ISO 8601 with a Z, or None."""
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+def export_user(user: User) -> dict:
+    """Return everything stored about a person, for their right of access (Quebec Law 25)."""
+    progress = (
+        StepProgress.select()
+        .where(StepProgress.user == user)
+        .order_by(StepProgress.done_at, StepProgress.lesson_id, StepProgress.step_id)
+    )
+    cards = SignInCard.select().where(SignInCard.user == user).order_by(SignInCard.created)
+    failures = (
+        LoginFailure.select()
+        .where(LoginFailure.username == user.username)
+        .order_by(LoginFailure.at)
+    )
+    return {
+        "exported_at": iso(utcnow()),
+        "account": {
+            "id": user.id,
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": user.role,
+            "language": user.language,
+            "display_preferences": user.display_preferences,
+            "active": user.active,
+            "created": iso(user.created),
+            "last_login": iso(user.last_login),
+            "password": "stored only as a one-way hash; it cannot be read back",
+        },
+        "progress": [
+            {
+                "lesson_id": str(row.lesson_id),
+                "step_id": str(row.step_id),
+                "done_at": iso(row.done_at),
+            }
+            for row in progress
+        ],
+        "sign_in_cards": [
+            {"created": iso(card.created), "revoked": iso(card.revoked)} for card in cards
+        ],
+        # Kept only for the throttle window (minutes), with the address the try came from.
+        "failed_sign_ins": [{"at": iso(f.at), "address": f.address} for f in failures],
+        # Helpers' notes about the person are theirs to read too, the private ones included.
+        "paths": [
+            {
+                "given": iso(a.created),
+                "given_by": a.helper.username if a.helper else None,
+                "path_id": a.path_id,
+                "title": a.title,
+                "lessons": a.lesson_ids,
+                "note_for_learner": a.note_for_learner,
+                "private_note": a.private_note,
+                "next_appointment": a.next_appointment.isoformat(timespec="minutes")
+                if a.next_appointment
+                else None,
+            }
+            for a in HelpSession.select()
+            .where(HelpSession.learner == user)
+            .order_by(HelpSession.created, HelpSession.id)
+        ],
+        "help_requests": [
+            {
+                "asked": iso(r.created),
+                "lesson_id": r.lesson_id,
+                "step_id": r.step_id,
+                "message": r.message,
+                "handled": iso(r.handled_at),
+            }
+            for r in HelpRequest.select()
+            .where(HelpRequest.learner == user)
+            .order_by(HelpRequest.created, HelpRequest.id)
+        ],
+    }
