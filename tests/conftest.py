@@ -7,6 +7,7 @@ every test marked `db` runs a second time against PostgreSQL, on a freshly empti
 import os
 import re
 import shutil
+import socket
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -226,6 +227,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "or set CHROMIUM=/path/to/chromium. Set COURSESITE_SKIP_BROWSER=1 to skip them."
         )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free now, for a server started in another process."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class LiveServer:

@@ -2,22 +2,15 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import FIXTURE_LESSONS, STARTER_LESSONS
+from tests.conftest import FIXTURE_LESSONS, STARTER_LESSONS, free_port
 
 COURSESITE = [sys.executable, "-m", "coursesite.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def environment(tmp_path: Path, lessons: Path = FIXTURE_LESSONS) -> dict:

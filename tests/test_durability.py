@@ -10,7 +10,6 @@ import http.client
 import http.cookiejar
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -29,6 +28,7 @@ from tests.conftest import (
     add_user,
     app_database,
     database_config,
+    free_port,
     make_app,
 )
 
@@ -38,12 +38,6 @@ LEARNERS = 24
 KILLS = 3
 DEADLINE = 90
 CSRF = "csrf_token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -449,7 +449,7 @@ def test_every_helper_page_is_valid_html(app, client, helper, paths, make_learne
             "session": "/helper/session",
             "session-learner": f"/helper/session?learner={learner.id}",
             "learner": f"/helper/learners/{learner.id}",
-            "code": "/helper/code?code=ZZZZ",
+            "code": ("/helper/code?code=ZZZZ", 404),  # no such step: says so
             "code-step": f"/helper/code?code={code}&learner={learner.id}",
             "password": f"/helper/learners/{learner.id}/password",
         },

@@ -9,20 +9,22 @@ import pytest
 ROOT = Path(__file__).parents[1]
 HTML_VALIDATE = ROOT / "node_modules" / ".bin" / "html-validate"
 
+# Each page type with the status it must answer: a page that broke into a 404 or a 500 would
+# otherwise validate as the error page and pass.
 PAGES = {
-    "choose-language": "/",
-    "catalogue": "/fr/",
-    "catalogue-en": "/en/",
-    "topic": "/fr/topics/essai",
-    "lesson": "/fr/lessons/bonjour/",
-    "step": "/fr/lessons/bonjour/2",
-    "step-image": "/en/lessons/bonjour/1",
-    "end": "/fr/lessons/bonjour/end",
-    "print": "/fr/lessons/bonjour/print",
-    "search": "/fr/search?q=porte",
-    "search-empty": "/en/search?q=zzz",
-    "not-found": "/fr/lessons/nope/",
-    "poster": "/poster",
+    "choose-language": ("/", 200),
+    "catalogue": ("/fr/", 200),
+    "catalogue-en": ("/en/", 200),
+    "topic": ("/fr/topics/essai", 200),
+    "lesson": ("/fr/lessons/bonjour/", 200),
+    "step": ("/fr/lessons/bonjour/2", 200),
+    "step-image": ("/en/lessons/bonjour/1", 200),
+    "end": ("/fr/lessons/bonjour/end", 200),
+    "print": ("/fr/lessons/bonjour/print", 200),
+    "search": ("/fr/search?q=porte", 200),
+    "search-empty": ("/en/search?q=zzz", 200),
+    "not-found": ("/fr/lessons/nope/", 404),
+    "poster": ("/poster", 200),
 }
 
 
@@ -56,10 +58,14 @@ def validate(files: list[Path]) -> list[str]:
 
 
 def save_pages(client, pages: dict, folder: Path) -> list[Path]:
+    """Save each page to a file; `pages` maps a name to a URL (which must answer 200) or to
+    (URL, expected status)."""
     files = []
-    for name, url in pages.items():
+    for name, page in pages.items():
+        url, status = (page, 200) if isinstance(page, str) else page
         response = client.get(url)
-        assert response.status_code in (200, 404), (url, response.status_code)
+        assert response.status_code == status, (url, response.status_code)
+        assert response.mimetype == "text/html", url
         path = folder / f"{name}.html"
         path.write_bytes(response.data)
         files.append(path)

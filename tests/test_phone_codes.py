@@ -20,9 +20,33 @@ def code_on(client, url: str) -> str:
 
 def test_codes_a_helper_hears_have_four_characters_without_look_alikes():
     assert not set("01OIL") & set(ALPHABET)
+    assert len(set(ALPHABET)) == len(ALPHABET) == 31
     codes = {hashed_code("lesson", f"step-{n}") for n in range(500)}
     assert all(len(code) == 4 and set(code) <= set(ALPHABET) for code in codes)
-    assert hashed_code("bonjour", "open-door") == hashed_code("bonjour", "open-door")
+    # 31**4 codes: 500 steps almost never share one (a constant or a weak hash would).
+    assert len(codes) >= 498
+
+
+# Computed outside the site from the documented recipe: SHA-256 of "lesson\nstep\nattempt",
+# first 8 bytes as a big-endian number, written in base 31 with ALPHABET, lowest digit first.
+KNOWN_CODES = {
+    ("bonjour", "open-door", 0): "NHQ7",
+    ("bonjour", "open-door", 1): "2PAS",
+    ("bonjour", "leave", 0): "DF49",
+    ("courriel", "ouvrir", 0): "AG2T",
+}
+
+
+@pytest.mark.parametrize(("step", "code"), KNOWN_CODES.items())
+def test_a_step_keeps_the_same_code_in_every_process_and_release(step, code):
+    # A learner reads the code off a printed page: it must not depend on the process (no
+    # salted str hash) nor change between releases without anyone noticing.
+    assert hashed_code(*step) == code
+
+
+def test_each_new_attempt_gives_a_different_code():
+    attempts = {hashed_code("bonjour", "open-door", attempt) for attempt in range(20)}
+    assert len(attempts) == 20
 
 
 def test_colliding_steps_still_get_different_codes_for_the_helper():
@@ -38,13 +62,25 @@ def test_colliding_steps_still_get_different_codes_for_the_helper():
     table = build_table(pair)
     assert len(table) == 2
     first, second = sorted(pair)
+    assert hashed_code(*first) == hashed_code(*second)
     assert table[hashed_code(*first)] == first  # the one sorting first keeps its code
-    assert hashed_code(*first) != [c for c, s in table.items() if s == second][0]
+    # The later one takes its next attempt's code, in whatever order the steps come.
+    assert table[hashed_code(*second, 1)] == second
+    assert build_table(reversed(pair)) == table
+
+
+def test_a_whole_catalogue_gets_one_code_per_step():
+    steps = [(f"lesson-{n % 97}", f"step-{n}") for n in range(3000)]
+    table = build_table(steps + steps[:10])  # a step listed twice is still one step
+    assert sorted(table.values()) == sorted(steps)
+    assert all(len(code) == 4 for code in table)
 
 
 def test_what_the_helper_types_is_forgiving():
     assert normalize(" k7-pm ") == "K7PM"
     assert normalize("k 7 p m") == "K7PM"
+    assert normalize("k7.p_m\t") == "K7PM"
+    assert normalize("") == "" and normalize(None) == ""
     assert normalize("x" * 500) == "X" * 20
 
 

@@ -8,7 +8,10 @@ from coursesite.lessons.markdown import build_markdown
 # code block, a quote or a list item does not start a step, in half the time of a full parse.
 BLOCK_PARSER = build_markdown().disable("inline")
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A backtick fence's info string may not hold a backtick (CommonMark 4.5); a closing fence is
+# indented at most three spaces and has nothing after it but spaces.
+FENCE = re.compile(r"^ {0,3}(`{3,}(?=[^`]*$)|~{3,})")
+CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 ATX_H2 = re.compile(r"^##(?:[ \t]+(.*?))?[ \t]*$")
 CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 SETEXT_DASHES = re.compile(r"^ {0,3}-+[ \t]*$")
@@ -34,8 +37,8 @@ def scan_lines(lines: list[str]) -> list[Heading] | None:
     previous_blank = True
     for index, line in enumerate(lines):
         if fence:
-            stripped = line.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+            closing = CLOSING_FENCE.match(line)
+            if closing and closing.group(1).startswith(fence):
                 fence = None
             previous_blank = False
             continue

@@ -6,7 +6,6 @@ import io
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from playwright.sync_api import expect
 
 from coursesite.data.models import StepProgress, User
 from tests.browser.conftest import axe_violations
-from tests.conftest import PASSWORDS, STARTER_LESSONS, add_user, app_database
+from tests.conftest import PASSWORDS, STARTER_LESSONS, add_user, app_database, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -172,12 +171,6 @@ def test_an_expired_form_is_refused_with_a_plain_message(live_server, desktop):
 
 
 # A real server process, with its own instance folder, restarted in the middle of a test.
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ServerProcess:
