@@ -151,6 +151,8 @@ def test_every_route_answers_each_role_as_the_matrix_says(
             refused = response.status_code != 403
         if refused:
             wrong.append(f"{role} {method} {url}: {response.status_code} (needs {needed})")
+        elif response.status_code >= 500:  # let in, then broken: as wrong as a refusal
+            wrong.append(f"{role} {method} {url}: {response.status_code} (server error)")
         if rule.endpoint == "auth.logout":
             sign_in()
     assert wrong == []
