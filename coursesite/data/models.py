@@ -142,6 +142,9 @@ class HelpSession(BaseModel):
 
     class Meta:
         table_name = "assignment"  # its name before help sessions had a name of their own
+        # Index names from the table name too ("assignment_form_key"), as the first release
+        # made them; peewee's default takes them from the class name.
+        legacy_table_names = False
         indexes = ((("learner", "created"), False),)
 
     @property

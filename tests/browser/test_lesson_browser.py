@@ -85,3 +85,20 @@ def test_step_page_fits_a_360px_phone_without_sideways_scrolling(phone):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+
+
+def test_the_csp_watch_catches_a_violation(desktop, csp_violations):
+    # The guard every browser test relies on: an inline script the CSP blocks is reported.
+    page = desktop.new_page()
+    page.goto(f"/fr/lessons/{LESSON}/1")
+    assert csp_violations == []
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.ran = true'; document.head.append(s); }"
+    )
+    page.wait_for_function("() => true")
+    expect(page.locator("h1")).to_be_visible()
+    assert page.evaluate("() => window.ran") is None  # blocked
+    page.wait_for_timeout(100)  # the report arrives asynchronously
+    assert any("script-src" in line for line in csp_violations), csp_violations
+    csp_violations.clear()  # seen on purpose: the test itself must not fail
