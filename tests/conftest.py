@@ -10,11 +10,13 @@ import shutil
 import socket
 import threading
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskCliRunner
 from waitress import create_server
+from werkzeug.security import generate_password_hash
 
 from coursesite import create_app, services
 from coursesite.cli import main as coursesite_command
@@ -137,6 +139,25 @@ def app_database(app):
         database.initialize(services.database(app))
         with database.connection_context():
             yield
+
+
+# Real scrypt, cheap parameters: werkzeug's default (scrypt:32768:8:1) costs about 0.1 s a
+# hash, and the suite creates and signs in hundreds of accounts. A test marked
+# `real_password_hashing` keeps the real parameters (tests/test_models.py checks them).
+CHEAP_PASSWORD_HASH = "scrypt:1024:8:1"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request, monkeypatch):
+    if request.node.get_closest_marker("real_password_hashing"):
+        return
+    from coursesite.accounts import users
+
+    monkeypatch.setattr(
+        users,
+        "generate_password_hash",
+        partial(generate_password_hash, method=CHEAP_PASSWORD_HASH),
+    )
 
 
 def add_user(app, username, role="learner", password=None, **fields):

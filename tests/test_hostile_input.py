@@ -9,16 +9,13 @@ form writes nothing; and whatever a form did accept is clean when stored.
 import io
 import re
 import unicodedata
-from functools import partial
 from html.parser import HTMLParser
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from peewee import SQL, CharField, Select, TextField, fn
-from werkzeug.security import generate_password_hash
 
 from coursesite import services
-from coursesite.accounts import users as accounts
 from coursesite.data import models
 from coursesite.data.models import HelpRequest, LoginFailure, User
 from tests.conftest import (
@@ -293,14 +290,9 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path, database_backend, monkeypatch):
-    # Real scrypt hashes with cheap parameters: hashing is not what is tested here, and the
-    # hundreds of sign-ins and new accounts below would take a minute at full cost.
-    monkeypatch.setattr(
-        accounts,
-        "generate_password_hash",
-        partial(generate_password_hash, method="scrypt:1024:8:1"),
-    )
+def site(tmp_path, database_backend):
+    # Passwords hash with cheap scrypt parameters (tests/conftest.py): the hundreds of sign-ins
+    # and new accounts below would take a minute at full cost.
     # Sign-in never pauses here: every hostile username must reach the code that reads it.
     app = make_app(
         tmp_path, FIXTURE_LESSONS, LOGIN_MAX_FAILURES=10**6, **database_config(database_backend)
