@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -19,6 +20,7 @@ from babel.support import NullTranslations, Translations
 from coursesite.lessons.model import N_, Problem, Text
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
 
 
@@ -51,7 +53,8 @@ class Translator:
         template = self.gettext(problem.msgid)
         if problem.params:
             template = template % {name: self._value(v) for name, v in problem.params}
-        return " ".join(template.split())
+        # One line, whatever a parameter held; the no-break spaces of French numbers stay.
+        return ASCII_SPACES.sub(" ", template).strip()
 
     def severity(self, problem: Problem) -> str:
         return self.gettext(SEVERITIES.get(problem.severity, problem.severity))
