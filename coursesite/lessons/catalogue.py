@@ -10,6 +10,7 @@ restart and a renamed or deleted picture: held-back lessons are served from that
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -40,6 +41,8 @@ from coursesite.lessons.model import Lesson, LessonError, Problem
 from coursesite.lessons.paths import LessonPath, load_paths
 
 log = logging.getLogger(__name__)
+# Beside each stored lesson.md: what it was published from, for a quick restart.
+RECORD = ".published.json"
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,12 @@ class Catalogue:
             if entry and entry.signature == signature:
                 continue
             changed = True
-            entry = entry or self._new_entry(lang, path)
+            if entry is None:
+                entry = Entry(lang, path)
+                if self._still_as_published(entry):
+                    self._entries[path] = entry
+                    continue
+                self._load_published(entry)
             self._check(entry)
             entry.signature = self._signature(path, entry.pictures) or signature
             self._entries[path] = entry
@@ -261,17 +269,40 @@ class Catalogue:
             changed = True
         return changed
 
-    def _new_entry(self, lang: str, path: Path) -> Entry:
-        """Return an entry for a file seen for the first time, with its stored good version."""
-        entry = Entry(lang, path)
+    def _load_published(self, entry: Entry) -> None:
+        """Give a file seen for the first time its stored good version, if it has one."""
         stored = self._stored_path(entry)
         if stored is not None and stored.is_file():
             try:
-                entry.published = load_lesson(stored, lang)
-                entry.published_at = stored.stat().st_mtime
+                entry.published = load_lesson(stored, entry.lang)
+                record = self._read_record(entry) or {}
+                entry.published_at = record.get("published_at") or stored.stat().st_mtime
             except (LessonError, OSError) as exc:
-                log.warning("stored version of %s cannot be read: %s", path, exc)
-        return entry
+                log.warning("stored version of %s cannot be read: %s", entry.path, exc)
+
+    def _still_as_published(self, entry: Entry) -> bool:
+        """Tell whether the file is the version published before the last restart.
+
+        Checking every lesson costs a few milliseconds each (the pictures are opened); the
+        stored record of the published version (its files' times and sizes, its links) lets
+        a restart skip lessons that nobody touched since, and only read them.
+        """
+        record = self._read_record(entry)
+        if not record or record.get("settings") != self._settings_key():
+            return False
+        pictures = tuple(record.get("pictures", ()))
+        signature = self._signature(entry.path, pictures)
+        if signature is None or _plain(signature) != record.get("signature"):
+            return False
+        try:
+            lesson = load_lesson(entry.path, entry.lang)
+            links = [LessonLink(entry.path, *link) for link in record.get("links", ())]
+        except (LessonError, OSError, TypeError):
+            return False
+        entry.current = entry.published = lesson
+        entry.signature, entry.pictures, entry.links = signature, pictures, links
+        entry.published_at = record.get("published_at")
+        return True
 
     def _check(self, entry: Entry) -> None:
         """Run `lessons check`'s per-lesson checks on the file as it is now."""
@@ -390,6 +421,20 @@ class Catalogue:
             except (LessonError, OSError) as exc:
                 log.warning("stored version of %s cannot be read: %s", entry.path, exc)
 
+    def _settings_key(self) -> list:
+        settings = self.settings
+        return [list(settings.languages), settings.image_max_bytes, settings.image_max_pixels]
+
+    def _read_record(self, entry: Entry) -> dict | None:
+        stored = self._stored_path(entry)
+        if stored is None:
+            return None
+        try:
+            record = json.loads((stored.parent / RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) else None
+
     def _save_store(self, entry: Entry) -> None:
         stored = self._stored_path(entry)
         if stored is None or entry.source is None:
@@ -398,7 +443,15 @@ class Catalogue:
         folder.mkdir(parents=True, exist_ok=True)
         if not stored.is_file() or stored.read_text(encoding="utf-8") != entry.source:
             _write_atomically(stored, entry.source.encode("utf-8"))
-        keep = {"lesson.md"}
+        record = {
+            "signature": _plain(entry.signature),
+            "pictures": list(entry.pictures),
+            "links": [[link.line, link.lang, link.lesson_id, link.written] for link in entry.links],
+            "settings": self._settings_key(),
+            "published_at": entry.published_at,
+        }
+        _write_atomically(folder / RECORD, json.dumps(record).encode("utf-8"))
+        keep = {"lesson.md", RECORD}
         real_folder = Path(os.path.realpath(entry.path.parent))
         for name in entry.pictures:
             source = safe_media_path(entry.path.parent, name, real_folder)
@@ -444,6 +497,11 @@ def _target(lessons: dict, statuses: dict):
         return LINK_OTHER_LANGUAGE if lesson_id in ids else LINK_MISSING
 
     return target
+
+
+def _plain(signature) -> list:
+    """Return a signature as JSON gives it back (lists, not tuples)."""
+    return json.loads(json.dumps(signature))
 
 
 def _first_error(entry: Entry) -> str:
