@@ -115,7 +115,13 @@ class Catalogue:
         *,
         settings: CheckSettings | None = None,
         store: Path | None = None,
+        lazy: bool = False,
     ):
+        """Follow the lessons under `root`; keep published versions in `store` if given.
+
+        `lazy` waits for the first question before reading every lesson, so that a command
+        that never asks (`coursesite lessons check`) neither pays for it nor logs about it.
+        """
         self.root = Path(root)
         self.languages = tuple(languages)
         self.reload_interval = reload_interval
@@ -130,7 +136,8 @@ class Catalogue:
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
         self.snapshot = Snapshot()
-        self.refresh(force=True)
+        if not lazy:
+            self.refresh(force=True)
 
     # Reading
 

@@ -22,6 +22,9 @@ from coursesite.lessons.model import N_, Problem, Text
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+SUMMARY = N_(
+    "Lesson files checked in %(root)s: %(count)s. Errors: %(errors)s. Warnings: %(warnings)s."
+)
 
 
 class Translator:
@@ -63,6 +66,25 @@ class Translator:
         """Return `path:line: severity: message`, the terminal's and editors' format."""
         where = problem.path if path is None else path
         return f"{where}:{problem.line}: {self.severity(problem)}: {self.message(problem)}"
+
+    def summary(self, root, count: int, problems: list[Problem]) -> str:
+        """Return the closing line of a report: how many files, errors and warnings."""
+        errors = sum(problem.is_error for problem in problems)
+        params = {"root": str(root), "count": count, "errors": errors}
+        params["warnings"] = len(problems) - errors
+        return self.gettext(SUMMARY) % {name: self._value(v) for name, v in params.items()}
+
+    def rows(self, problems: list[Problem]) -> list[dict]:
+        """Return problems as JSON-ready rows: path, line, severity (error|warning), message."""
+        return [
+            {
+                "path": str(problem.path),
+                "line": problem.line,
+                "severity": problem.severity,
+                "message": self.message(problem),
+            }
+            for problem in problems
+        ]
 
 
 ENGLISH = Translator("en")
