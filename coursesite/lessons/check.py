@@ -1,7 +1,17 @@
-"""Everything `coursesite lessons check` reports about a lessons folder, as Problems.
+"""Everything `coursesite lessons check` reports about lessons, as Problems.
 
-Pure: reads files, never writes, knows nothing of the app. The CLI formats the result and the
-staff pages show it.
+Pure: reads files, never writes, knows nothing of the app. The entry points:
+
+- `check_lessons(root, settings)`: every problem of a lessons folder, sorted (the command,
+  the health page); `check_folder` also returns each lesson's LessonReport.
+- `check_lesson_source(text, folder, lang, settings=…, targets=catalogue.link_target)`: the
+  problems of lesson text not saved yet, as if it were `folder/lesson.md` (the editor).
+- `check_one(lang, path, settings)`: one file's own checks; the catalogue publishes a version
+  only when this, plus `lesson_link_problems`, finds no error (the publishing rule).
+
+A Problem is a msgid and parameters: `coursesite.lessons.messages.translator(lang)` makes the
+sentence in the reader's language. Each check run on every lesson is a function
+`(ParsedLesson, CheckContext) -> problems` in LESSON_CHECKS: add new kinds of checks there.
 """
 
 from __future__ import annotations
