@@ -1,5 +1,6 @@
 """The catalogue follows the files: added, edited, removed, broken — without a restart."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def test_unchanged_files_are_not_parsed_again(root, monkeypatch):
 
 
 def test_broken_edit_keeps_serving_the_last_good_version(root, caplog):
+    caplog.set_level(logging.INFO, "coursesite.lessons.catalogue")
     cat = Catalogue(root, ("fr", "en"), reload_interval=0)
     path = root / "fr" / "bonjour" / "lesson.md"
     touch_later(path, "---\ntitle: [oops\n---\n")

@@ -411,13 +411,14 @@ class Catalogue:
 
     def _hold_back(self, entry: Entry) -> None:
         """Keep serving the last good version, from the stored copy when there is one."""
-        # Said once per version of the file in the server's log; staff read the health page.
+        # Staff read why on the health page; the log says it once per version of the file, at
+        # info level, so that `coursesite lessons check` prints each problem once, not twice.
         if entry.logged != entry.signature:
             entry.logged = entry.signature
             if entry.published is None:
-                log.warning("lesson not shown, it has errors: %s", _first_error(entry))
+                log.info("lesson not shown, it has errors: %s", _first_error(entry))
             else:
-                log.warning("lesson held back (last good version shown): %s", _first_error(entry))
+                log.info("lesson held back (last good version shown): %s", _first_error(entry))
         if entry.published is None:
             return
         stored = self._stored_path(entry)
