@@ -45,8 +45,8 @@ def test_a_renamed_picture_keeps_the_last_good_version_for_learners(client, less
     page = client.get("/fr/lessons/bonjour/1")
     assert "Pousser la porte" in text_of(page)  # the last good version…
     assert "Tirer la porte" not in text_of(page)
-    picture = client.get(first_picture(page.get_data(as_text=True)))
-    assert picture.status_code == 200 and picture.mimetype.startswith("image/")  # …whole
+    with client.get(first_picture(page.get_data(as_text=True))) as picture:
+        assert picture.status_code == 200 and picture.mimetype.startswith("image/")  # …whole
 
     (path.parent / "Porte.png").rename(path.parent / "porte.png")
     save(path, path.read_text(encoding="utf-8"))
