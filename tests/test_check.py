@@ -188,8 +188,8 @@ def test_stale_dates_count_whole_months():
 # The command
 
 
-def run_check(runner, *args):
-    return runner.invoke(args=["lessons", "check", *map(str, args)])
+def run_check(runner, *args, lang="en"):
+    return runner.invoke(args=["lessons", "check", "--lang", lang, *map(str, args)])
 
 
 def test_command_exits_1_on_errors_and_0_on_warnings_only(app, runner):
@@ -222,7 +222,15 @@ def test_command_reports_only_under_the_given_path_but_checks_the_whole_folder(r
 
 def test_command_speaks_json(runner):
     result = runner.invoke(
-        args=["lessons", "check", "--format", "json", str(BROKEN / "duplicate-step-ids")]
+        args=[
+            "lessons",
+            "check",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+            str(BROKEN / "duplicate-step-ids"),
+        ]
     )
     rows = json.loads(result.stdout)
     assert {
@@ -244,7 +252,7 @@ def test_command_uses_the_configured_limits(app, tmp_path):
     )
     Image.new("RGB", (300, 200), "white").save(path.parent / "e.png")
     app.config.update(LESSON_IMAGE_MAX_PIXELS=50_000, LESSON_STALE_MONTHS=1000)
-    result = app.test_cli_runner().invoke(args=["lessons", "check", str(root)])
+    result = app.test_cli_runner().invoke(args=["lessons", "check", "--lang", "en", str(root)])
     assert "picture `e.png` is 300×200 pixels (at most 50,000 pixels)" in result.stdout
     assert "`updated`" not in result.stdout
 

@@ -20,6 +20,7 @@ from babel.support import NullTranslations, Translations
 from coursesite.lessons.model import N_, Problem, Text
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+CODE = re.compile(r"`([^`\n]+)`")
 ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
 SUMMARY = N_(
@@ -100,6 +101,22 @@ def translator(lang: str | None, directory: Path = TRANSLATIONS) -> Translator:
     # The .mo files are built by `pybabel compile`; without them, English rather than a crash.
     found = Translations.load(str(directory), [base])
     return Translator(base, found)
+
+
+def code_parts(message: str) -> list[tuple[bool, str]]:
+    """Split a message into (is_code, text) parts: what it quotes `like this` is code.
+
+    A terminal shows the backticks; a page shows those parts as <code> without them.
+    """
+    parts, start = [], 0
+    for match in CODE.finditer(message):
+        if match.start() > start:
+            parts.append((False, message[start : match.start()]))
+        parts.append((True, match.group(1)))
+        start = match.end()
+    if start < len(message):
+        parts.append((False, message[start:]))
+    return parts
 
 
 def language_from_environment(default: str = "fr") -> str:
