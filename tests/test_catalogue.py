@@ -63,7 +63,7 @@ def test_unchanged_files_are_not_parsed_again(root, monkeypatch):
 
 
 def test_broken_edit_keeps_serving_the_last_good_version(root, caplog):
-    caplog.set_level(logging.INFO, "coursesite.lessons.catalogue")
+    caplog.set_level(logging.DEBUG, "coursesite.lessons.catalogue")
     cat = Catalogue(root, ("fr", "en"), reload_interval=0)
     path = root / "fr" / "bonjour" / "lesson.md"
     touch_later(path, "---\ntitle: [oops\n---\n")

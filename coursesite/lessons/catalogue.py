@@ -412,13 +412,14 @@ class Catalogue:
     def _hold_back(self, entry: Entry) -> None:
         """Keep serving the last good version, from the stored copy when there is one."""
         # Staff read why on the health page; the log says it once per version of the file, at
-        # info level, so that `coursesite lessons check` prints each problem once, not twice.
+        # debug level: every command starts the app (and its search indexing, which reads the
+        # lessons), and `coursesite lessons check` must print each problem once, not twice.
         if entry.logged != entry.signature:
             entry.logged = entry.signature
             if entry.published is None:
-                log.info("lesson not shown, it has errors: %s", _first_error(entry))
+                log.debug("lesson not shown, it has errors: %s", _first_error(entry))
             else:
-                log.info("lesson held back (last good version shown): %s", _first_error(entry))
+                log.debug("lesson held back (last good version shown): %s", _first_error(entry))
         if entry.published is None:
             return
         stored = self._stored_path(entry)

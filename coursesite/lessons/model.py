@@ -1,6 +1,7 @@
 """What a loaded lesson is: plain immutable data, no I/O."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,10 +82,13 @@ class Problem:
 
     @property
     def message(self) -> str:
-        """Return the message in English, one line."""
-        from coursesite.lessons.messages import ENGLISH
-
-        return ENGLISH.message(self)
+        """Return the message in English, on one line (messages.Translator for others)."""
+        text = (
+            self.msgid % {name: _english(v) for name, v in self.params}
+            if self.params
+            else self.msgid
+        )
+        return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
 
     @property
     def is_error(self) -> bool:
@@ -92,6 +96,14 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+def _english(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, tuple | list):
+        return ", ".join(str(_english(item)) for item in value)
+    return str(value) if isinstance(value, Text) else value
 
 
 class LessonError(Exception):
