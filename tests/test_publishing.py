@@ -230,3 +230,13 @@ def test_unsaved_text_sees_links_as_the_catalogue_does(root, store):
     text = GOOD.format(title="Essai").replace("lesson:bonjour", "lesson:nulle-part")
     problems = check_lesson_source(text, root / "fr" / "bonjour", "fr", targets=cat.link_target)
     assert [p.msgid for p in problems if "nulle-part" in p.message]
+
+
+def test_the_copy_of_a_lesson_removed_while_the_site_was_stopped_is_forgotten(root, store):
+    path = new_lesson(root)
+    catalogue(root, store)
+    assert (store / "fr" / "essai").is_dir()
+    shutil.rmtree(path.parent)
+    catalogue(root, store)  # the next start
+    assert not (store / "fr" / "essai").exists()
+    assert (store / "fr" / "bonjour" / "lesson.md").is_file()

@@ -128,6 +128,7 @@ class Catalogue:
         self.settings = settings or CheckSettings(languages=self.languages)
         self.store = Path(store) if store else None
         self._images = ImageChecker(self.settings)
+        self._store_pruned = False
         self._entries: dict[Path, Entry] = {}
         self._paths_signature = None
         self._paths: tuple[LessonPath, ...] = ()
@@ -274,7 +275,24 @@ class Catalogue:
             entry = self._entries.pop(gone)
             self._forget_store(entry)
             changed = True
+        if not self._store_pruned:
+            self._prune_store()
         return changed
+
+    def _prune_store(self) -> None:
+        """Forget the copies of lessons removed while the site was stopped."""
+        self._store_pruned = True
+        if self.store is None:
+            return
+        kept = {entry.key for entry in self._entries.values()}
+        for lang in self.languages:
+            try:
+                folders = list(os.scandir(self.store / lang))
+            except OSError:
+                continue
+            for folder in folders:
+                if folder.is_dir() and (lang, folder.name) not in kept:
+                    shutil.rmtree(folder.path, ignore_errors=True)
 
     def _load_published(self, entry: Entry) -> None:
         """Give a file seen for the first time its stored good version, if it has one."""
