@@ -240,3 +240,20 @@ def test_the_copy_of_a_lesson_removed_while_the_site_was_stopped_is_forgotten(ro
     catalogue(root, store)  # the next start
     assert not (store / "fr" / "essai").exists()
     assert (store / "fr" / "bonjour" / "lesson.md").is_file()
+
+
+def test_the_catalogue_checks_unsaved_text_with_its_own_limits_and_links(root, store):
+    cat = Catalogue(
+        root, ("fr", "en"), reload_interval=0, store=store,
+        settings=CheckSettings(image_max_pixels=100),
+    )  # fmt: skip
+    text = GOOD.format(title="Essai")
+    problems = cat.check_source("fr", "bonjour", text)
+    assert [p.message for p in problems if p.is_error] == [
+        "picture `porte.png` is 320×200 pixels (at most 100 pixels): make it smaller",
+        # bonjour itself is too large for this catalogue, so learners never got it:
+        "link `lesson:bonjour`: lesson `bonjour` has errors, so learners do not see it yet: fix "
+        "it first (see its own messages)",
+    ]  # the catalogue's own limit, on the lesson's own picture
+    problems = cat.check_source("fr", "bonjour", text.replace("lesson:bonjour", "lesson:x"))
+    assert any("there is no lesson `x`" in p.message for p in problems)

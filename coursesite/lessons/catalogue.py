@@ -30,6 +30,7 @@ from coursesite.lessons.check import (
     LINK_OTHER_LANGUAGE,
     CheckSettings,
     ImageChecker,
+    check_lesson_source,
     check_one,
     lesson_link_problems,
     unknown_path_lessons,
@@ -182,6 +183,17 @@ class Catalogue:
         """Say what a `lesson:` link to this lesson finds (for checking unsaved text)."""
         snapshot = self.current()
         return _target(snapshot.lessons, snapshot.statuses)(lang, lesson_id)
+
+    def check_source(self, lang: str, lesson_id: str, text: str) -> list[Problem]:
+        """Return the problems of unsaved text for lessons/<lang>/<lesson_id>/lesson.md.
+
+        The same checks and limits as publishing: an error here means that saving this
+        text would hold the lesson back (or, for a new lesson, not show it).
+        """
+        folder = self.root / lang / lesson_id
+        return check_lesson_source(
+            text, folder, lang, settings=self.settings, targets=self.link_target
+        )
 
     def paths(self) -> tuple[LessonPath, ...]:
         """Return the named lesson paths from paths.yml."""
