@@ -6,6 +6,10 @@ learners would find them). Until the file is fixed, learners keep its last good 
 a new lesson with errors is not shown. Each published version is also copied, with its
 pictures, into `store` (a folder of the instance), so that the last good version survives a
 restart and a renamed or deleted picture: held-back lessons are served from that copy.
+
+For an editor: `check_source(lang, id, text)` says what saving `text` would meet;
+after writing the file, `refresh(force=True)` then `status(lang, id)` says whether learners
+now get it (`held_back`, `errors`, `published`, `published_at`).
 """
 
 from __future__ import annotations
