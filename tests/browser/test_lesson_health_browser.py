@@ -115,12 +115,17 @@ def test_the_health_page_says_what_learners_see_and_fits_a_phone_at_200_percent(
     context.close()
 
 
-def test_the_health_page_on_a_desktop(browser, broken_site):
+@pytest.mark.parametrize(
+    ("lang", "seen"),
+    [("fr", "Les apprenants voient la version publiée le"), ("en", "Learners see the version")],
+)
+def test_the_health_page_on_a_desktop(browser, broken_site, lang, seen):
     context, page = staff_page(
-        browser, broken_site, "fr", "health.desk", viewport={"width": 1280, "height": 800}
+        browser, broken_site, lang, "health.desk", viewport={"width": 1280, "height": 800}
     )
-    page.goto("/staff/lessons?lang=fr")
-    assert "Les apprenants voient la version publiée le" in page.locator("main").inner_text()
+    page.goto(f"/staff/lessons?lang={lang}")
+    assert seen in page.locator("main").inner_text()
     if SHOTS:
-        page.screenshot(path=str(SHOTS / "health-fr-desktop.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"health-{lang}-desktop.png"), full_page=True)
+    assert axe_violations(page) == []
     context.close()
