@@ -5,6 +5,7 @@ learners keep the last good version (a new lesson is not shown), staff get the r
 fixing the file publishes the new version. The last good version survives a restart.
 """
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -257,3 +258,14 @@ def test_the_catalogue_checks_unsaved_text_with_its_own_limits_and_links(root, s
     ]  # the catalogue's own limit, on the lesson's own picture
     problems = cat.check_source("fr", "bonjour", text.replace("lesson:bonjour", "lesson:x"))
     assert any("there is no lesson `x`" in p.message for p in problems)
+
+
+def test_held_back_lessons_are_not_echoed_in_the_terminal(root, store, caplog):
+    # Every command starts the app, whose search indexing reads the catalogue: were it to log
+    # held-back lessons at INFO or above, `lessons check` would print each problem twice.
+    caplog.set_level(logging.DEBUG)
+    path = new_lesson(root)
+    write(path, GOOD.format(title="Essai").replace("[La porte est ouverte]", "[]"))
+    catalogue(root, store)
+    said = [r for r in caplog.records if "essai" in r.getMessage()]
+    assert said and all(record.levelno < logging.INFO for record in said)
