@@ -84,7 +84,17 @@ def drafts_visible() -> bool:
 def init_app(app: Flask) -> None:
     """Build the app's shared objects from its settings."""
     config = app.config
-    lessons = Catalogue(config["LESSONS"], config["LANGUAGES"], config["LESSONS_RELOAD_INTERVAL"])
+    # A lesson version reaches learners only when `lessons check` finds no error in it; the
+    # last good versions are kept in the instance folder. Read on the first question, not
+    # here: `coursesite lessons check` never asks.
+    lessons = Catalogue(
+        config["LESSONS"],
+        config["LANGUAGES"],
+        config["LESSONS_RELOAD_INTERVAL"],
+        settings=CheckSettings.from_config(config),
+        store=Path(app.instance_path) / "published-lessons",
+        lazy=True,
+    )
     cache_dir = Path(config.get("IMAGE_CACHE") or Path(app.instance_path) / "image-cache")
     images = VariantStore(
         cache_dir, config["LESSON_IMAGE_WIDTHS"], config["LESSON_IMAGE_MAX_PIXELS"]

@@ -1,5 +1,6 @@
 """The catalogue follows the files: added, edited, removed, broken — without a restart."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -51,25 +52,29 @@ def test_added_edited_and_removed_files_are_picked_up(root):
 def test_unchanged_files_are_not_parsed_again(root, monkeypatch):
     cat = Catalogue(root, ("fr", "en"), reload_interval=0)
     calls = []
-    real = catalogue_module.load_lesson
-    monkeypatch.setattr(catalogue_module, "load_lesson", lambda *a: calls.append(a) or real(*a))
+    real = catalogue_module.check_one
+    monkeypatch.setattr(catalogue_module, "check_one", lambda *a: calls.append(a) or real(*a))
     cat.refresh()
     cat.lessons("fr")
     assert calls == []
     touch_later(root / "en" / "bonjour" / "lesson.md", LESSON.format(title="Hi"))
     cat.lessons("en")
-    assert [path.parent.name for path, _ in calls] == ["bonjour"]
+    assert [path.parent.name for _, path, *_ in calls] == ["bonjour"]
 
 
 def test_broken_edit_keeps_serving_the_last_good_version(root, caplog):
+    caplog.set_level(logging.DEBUG, "coursesite.lessons.catalogue")
     cat = Catalogue(root, ("fr", "en"), reload_interval=0)
     path = root / "fr" / "bonjour" / "lesson.md"
     touch_later(path, "---\ntitle: [oops\n---\n")
     lesson = cat.get("fr", "bonjour")
     assert lesson is not None and lesson.title == "Dire bonjour"
     assert [str(p).split("lessons/")[1] for p in cat.problems()] == [
-        "fr/bonjour/lesson.md:2: error: front matter: did not find expected ',' or ']'"
-    ]
+        "fr/bonjour/lesson.md:2: error: the list of `title` is not closed: end it with ] on "
+        "the same line: title: [oops]",
+        "fr/bonjour/lesson.md:4: error: the lesson has no steps: start each step with a line like "
+        "## Open the app",
+    ]  # every error of the file at once
     assert "fr/bonjour/lesson.md:2" in caplog.text
     touch_later(path, LESSON.format(title="Réparée"))
     assert cat.get("fr", "bonjour").title == "Réparée" and cat.problems() == []
@@ -115,7 +120,10 @@ def test_paths_name_lessons_and_unknown_ids_are_reported(root):
     (path,) = cat.paths()
     assert path.title("fr") == "Début" and path.lesson_ids == ("bonjour", "inconnue")
     assert any(
-        str(p).endswith("paths.yml:5: error: path `debut` names an unknown lesson `inconnue`")
+        str(p).endswith(
+            "paths.yml:5: error: path `debut` names a lesson `inconnue` that does not exist: "
+            "check its folder name"
+        )
         for p in cat.problems()
     )
 

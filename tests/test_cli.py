@@ -97,15 +97,17 @@ def test_lessons_check_reports_file_and_line_and_exit_code(tmp_path):
     )
     bad = subprocess.run(
         [*COURSESITE, "lessons", "check", str(root)],
-        env=environment(tmp_path),
+        env={**environment(tmp_path), "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
         capture_output=True,
         text=True,
     )
     assert bad.returncode == 1
-    assert (
-        f"{root}/fr/bonjour/lesson.md:4: error: front matter: `duration` must be a whole number of minutes"
-        in bad.stdout
+    # In French unless asked otherwise, and each problem once (not again in the log).
+    problem = (
+        f"{root}/fr/bonjour/lesson.md:4: erreur: `duration` doit être un nombre entier de minutes"
     )
+    assert problem in bad.stdout
+    assert (bad.stdout + bad.stderr).count("fr/bonjour/lesson.md:4") == 1
     assert "Traceback" not in bad.stdout + bad.stderr
 
 

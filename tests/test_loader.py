@@ -71,20 +71,29 @@ def test_slugify_keeps_ids_ascii_and_readable():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Pas de front matter\n## Un\n", "demo/lesson.md:1: error: front matter missing"),
-        ("---\ntitle: x\n## Un\n", "front matter not closed"),
+        (
+            "Pas de front matter\n## Un\n",
+            "demo/lesson.md:1: error: the file must start with a line ---",
+        ),
+        (
+            "---\ntitle: x\n## Un\n",
+            "the front matter is not closed: add a line --- after its last field",
+        ),
         (
             "---\ntitle: [unclosed\n---\n## Un\n",
-            "lesson.md:2: error: front matter: did not find expected ',' or ']'",
+            "lesson.md:2: error: the list of `title` is not closed: end it with ] on the same line: title: [unclosed]",
         ),
-        ("---\nsummary: s\nduration: 5\n---\n## Un\n", "`title` is required"),
+        (
+            "---\nsummary: s\nduration: 5\n---\n## Un\n",
+            "lesson.md:1: error: the lesson has no title: add a line like title: ",
+        ),
         (
             "---\ntitle: t\nsummary: s\nduration: vingt\n---\n## Un\n",
-            "lesson.md:4: error: front matter: `duration` must be a whole number",
+            "lesson.md:4: error: `duration` must be a whole number of minutes, like duration: 20 (not vingt)",
         ),
         (
             "---\ntitle: t\nsummary: s\nduration: 5\nlevel: 7\n---\n## Un\n",
-            "lesson.md:5: error: front matter: `level` must be 1, 2 or 3",
+            "lesson.md:5: error: `level` must be 1, 2 or 3 (1 for beginners; not 7)",
         ),
         (
             "---\ntitle: t\nsummary: s\nduration: 5\ndraft: peut-être\n---\n## Un\n",
@@ -96,11 +105,11 @@ def test_slugify_keeps_ids_ascii_and_readable():
         ),
         (
             "---\ntitle: t\nsummary: s\nduration: 5\n---\nSeulement une intro.\n",
-            "lesson.md:6: error: no steps",
+            "lesson.md:6: error: the lesson has no steps: start each step with a line like ## ",
         ),
         (
             "---\ntitle: t\nsummary: s\nduration: 5\n---\n## A {#x}\n\n## B {#x}\n",
-            "lesson.md:8: error: step id `x` is already used on line 6",
+            "lesson.md:8: error: step id `x` is already used on line 6: give this step another {#id}",
         ),
         ("---\n- a\n- b\n---\n## Un\n", "front matter must be fields"),
     ],
@@ -112,9 +121,12 @@ def test_broken_files_are_refused_with_file_and_line(tmp_path, text, expected):
 def test_invalid_utf8_and_binary_files_are_refused_clearly(tmp_path):
     path = write(tmp_path, GOOD_FRONT)
     path.write_bytes(GOOD_FRONT.encode() + b"## Un\n\n\xff\xfe caf\xe9\n")
-    assert "lesson.md:12: error: not valid UTF-8" in error_of(path)
+    assert (
+        "lesson.md:12: error: the file is not UTF-8 text: in your editor, save it with the UTF-8"
+        in error_of(path)
+    )
     path.write_bytes(b"\x00\x01\x02PNG")
-    assert "front matter missing" in error_of(path) or "NUL" in error_of(path)
+    assert "the file must start with a line ---" in error_of(path) or "NUL" in error_of(path)
 
 
 def test_windows_line_endings_and_bom_are_accepted(tmp_path):

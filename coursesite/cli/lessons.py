@@ -9,11 +9,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from coursesite import services
-from coursesite.lessons.check import CheckSettings, check_lessons, find_root, lessons_under
+from coursesite.lessons.check import CheckSettings, check_folder, find_root, lessons_under
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.highlights import parse_highlight
 from coursesite.lessons.images import IMAGE_ERRORS
 from coursesite.lessons.loader import load_lesson
+from coursesite.lessons.messages import language_from_environment, translator
 from coursesite.lessons.model import LessonError
 from coursesite.lessons.new import NewLessonError, create_lesson
 from coursesite.lessons.refs import scan
@@ -35,34 +36,31 @@ def lessons_group():
     show_default=True,
     help="text: path:line: severity: message; json: a list of objects.",
 )
+@click.option(
+    "--lang",
+    default=None,
+    help="Language of the messages, fr or en (default: the terminal's LANG, else French).",
+)
 @with_appcontext
-def check_command(path, output_format):
+def check_command(path, output_format, lang):
     """Report problems in lesson files as path:line: severity: message; exit 1 on errors."""
     config = current_app.config
     target = path or Path(config["LESSONS"])
     root = find_root(target, config["LANGUAGES"])
     settings = CheckSettings.from_config(config)
-    problems = check_lessons(root, settings, parallel=True)
+    problems, reports = check_folder(root, settings, parallel=True)
     if path and Path(path).resolve() != root.resolve():
         # Only what lies under PATH, but checked against the whole folder (links, translations).
         wanted = Path(path).resolve()
         problems = [p for p in problems if p.path.resolve().is_relative_to(wanted)]
+    words = translator(lang or language_from_environment(config["BABEL_DEFAULT_LOCALE"]))
     if output_format == "json":
-        rows = [
-            {"path": str(p.path), "line": p.line, "severity": p.severity, "message": p.message}
-            for p in problems
-        ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(words.rows(problems), ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            click.echo(str(problem))
-    errors = sum(p.severity == "error" for p in problems)
-    lessons = len(lessons_under(root, settings)[0])
-    click.echo(
-        f"{lessons} lesson files in {root}: {errors} errors, {len(problems) - errors} warnings.",
-        err=True,
-    )
-    sys.exit(1 if errors else 0)
+            click.echo(words.line(problem))
+    click.echo(words.summary(root, len(reports), problems), err=True)
+    sys.exit(1 if any(problem.is_error for problem in problems) else 0)
 
 
 @lessons_group.command("new")

@@ -1,7 +1,24 @@
-"""All lessons in memory, rebuilt cheaply when files change on disk."""
+"""All lessons in memory, rebuilt cheaply when files change on disk.
 
+The publishing rule lives here: a version of a lesson reaches learners only when
+`lessons check` finds no error in it (its own checks, and its links to other lessons as
+learners would find them). Until the file is fixed, learners keep its last good version;
+a new lesson with errors is not shown. Each published version is also copied, with its
+pictures, into `store` (a folder of the instance), so that the last good version survives a
+restart and a renamed or deleted picture: held-back lessons are served from that copy.
+
+For an editor: `check_source(lang, id, text)` says what saving `text` would meet;
+after writing the file, `refresh(force=True)` then `status(lang, id)` says whether learners
+now get it (`held_back`, `errors`, `published`, `published_at`).
+"""
+
+from __future__ import annotations
+
+import json
 import logging
 import os
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -9,20 +26,77 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from coursesite.lessons.check import (
+    LINK_DRAFT,
+    LINK_HELD_BACK,
+    LINK_MISSING,
+    LINK_OK,
+    LINK_OTHER_LANGUAGE,
+    CheckSettings,
+    ImageChecker,
+    check_lesson_source,
+    check_one,
+    lesson_link_problems,
+    unknown_path_lessons,
+)
+from coursesite.lessons.content import LessonLink
+from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.loader import load_lesson
 from coursesite.lessons.model import Lesson, LessonError, Problem
 from coursesite.lessons.paths import LessonPath, load_paths
 
 log = logging.getLogger(__name__)
+# Beside each stored lesson.md: what it was published from, for a quick restart.
+RECORD = ".published.json"
+
+
+@dataclass(frozen=True)
+class LessonStatus:
+    """Where one lesson file stands: what it says now, and what learners see."""
+
+    lang: str
+    lesson_id: str
+    path: Path  # lessons/<lang>/<id>/lesson.md
+    current: Lesson | None  # the file as it is now, if it can be read at all
+    published: Lesson | None  # what learners see: the current version or the last good one
+    problems: tuple[Problem, ...] = ()  # of the current version; any error holds it back
+    published_at: float | None = None  # when the version learners see was published (epoch)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.is_error]
+
+    @property
+    def held_back(self) -> bool:
+        """Tell whether the file now holds a version that learners do not get."""
+        return bool(self.errors)
 
 
 @dataclass
 class Entry:
     """What the catalogue remembers about one lesson.md."""
 
-    signature: tuple[int, int]  # (mtime_ns, size) of the version last read
-    lesson: Lesson | None  # the last version that loaded, served even if the file broke since
-    problem: Problem | None = None
+    lang: str
+    path: Path
+    signature: tuple = ()  # stats of lesson.md, its folder and its pictures when last checked
+    current: Lesson | None = None
+    problems: list[Problem] = field(default_factory=list)  # the current file's own problems
+    links: list[LessonLink] = field(default_factory=list)
+    pictures: tuple[str, ...] = ()
+    source: str | None = None  # the current file's text
+    published: Lesson | None = None
+    published_at: float | None = None
+    link_problems: list[Problem] = field(default_factory=list)
+    logged: tuple = ()  # the signature last written to the log as held back
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.lang, self.path.parent.name
+
+    @property
+    def clean(self) -> bool:
+        """Tell whether the current version passes its own checks (links aside)."""
+        return self.current is not None and not any(p.is_error for p in self.problems)
 
 
 @dataclass
@@ -32,15 +106,34 @@ class Snapshot:
     lessons: dict[tuple[str, str], Lesson] = field(default_factory=dict)  # (lang, id)
     problems: list[Problem] = field(default_factory=list)
     paths: tuple[LessonPath, ...] = ()
+    statuses: dict[tuple[str, str], LessonStatus] = field(default_factory=dict)
 
 
 class Catalogue:
     """Lessons under root/<lang>/<id>/lesson.md, kept in step with the files."""
 
-    def __init__(self, root: Path, languages, reload_interval: float = 1.0):
+    def __init__(
+        self,
+        root: Path,
+        languages,
+        reload_interval: float = 1.0,
+        *,
+        settings: CheckSettings | None = None,
+        store: Path | None = None,
+        lazy: bool = False,
+    ):
+        """Follow the lessons under `root`; keep published versions in `store` if given.
+
+        `lazy` waits for the first question before reading every lesson, so that a command
+        that never asks (`coursesite lessons check`) neither pays for it nor logs about it.
+        """
         self.root = Path(root)
         self.languages = tuple(languages)
         self.reload_interval = reload_interval
+        self.settings = settings or CheckSettings(languages=self.languages)
+        self.store = Path(store) if store else None
+        self._images = ImageChecker(self.settings)
+        self._store_pruned = False
         self._entries: dict[Path, Entry] = {}
         self._paths_signature = None
         self._paths: tuple[LessonPath, ...] = ()
@@ -49,12 +142,13 @@ class Catalogue:
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
         self.snapshot = Snapshot()
-        self.refresh(force=True)
+        if not lazy:
+            self.refresh(force=True)
 
     # Reading
 
     def get(self, lang: str, lesson_id: str, *, drafts: bool = False) -> Lesson | None:
-        """Return the lesson in this language, or None (drafts only when asked)."""
+        """Return the published lesson in this language, or None (drafts only when asked)."""
         lesson = self.current().lessons.get((lang, lesson_id))
         if lesson is None or (lesson.draft and not drafts):
             return None
@@ -74,8 +168,36 @@ class Catalogue:
         return [lang for lang in self.languages if self.get(lang, lesson_id, drafts=drafts)]
 
     def problems(self) -> list[Problem]:
-        """Return what failed to load, for staff."""
+        """Return the errors that hold lesson versions back, and paths.yml's, for staff."""
         return list(self.current().problems)
+
+    def status(self, lang: str, lesson_id: str) -> LessonStatus | None:
+        """Return where the lesson file stands (None if there is no such file)."""
+        return self.current().statuses.get((lang, lesson_id))
+
+    def statuses(self) -> list[LessonStatus]:
+        """Return the status of every lesson file, by language then id."""
+        return [status for _, status in sorted(self.current().statuses.items())]
+
+    def held_back(self) -> list[LessonStatus]:
+        """Return the lesson files whose current version learners do not get, and why."""
+        return [status for status in self.statuses() if status.held_back]
+
+    def link_target(self, lang: str, lesson_id: str) -> str:
+        """Say what a `lesson:` link to this lesson finds (for checking unsaved text)."""
+        snapshot = self.current()
+        return _target(snapshot.lessons, snapshot.statuses)(lang, lesson_id)
+
+    def check_source(self, lang: str, lesson_id: str, text: str) -> list[Problem]:
+        """Return the problems of unsaved text for lessons/<lang>/<lesson_id>/lesson.md.
+
+        The same checks and limits as publishing: an error here means that saving this
+        text would hold the lesson back (or, for a new lesson, not show it).
+        """
+        folder = self.root / lang / lesson_id
+        return check_lesson_source(
+            text, folder, lang, settings=self.settings, targets=self.link_target
+        )
 
     def paths(self) -> tuple[LessonPath, ...]:
         """Return the named lesson paths from paths.yml."""
@@ -128,35 +250,109 @@ class Catalogue:
                 if folder.is_dir() and not folder.name.startswith((".", "_")):
                     yield lang, Path(folder.path) / "lesson.md"
 
+    def _signature(self, path: Path, pictures: tuple[str, ...]) -> tuple | None:
+        """Return what tells that the lesson or one of its pictures changed; None if no file."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        found = [(stat.st_mtime_ns, stat.st_size)]
+        # A picture added, renamed or deleted changes the folder; one overwritten, itself.
+        for target in (path.parent, *(path.parent / name for name in pictures)):
+            try:
+                stat = target.stat()
+                found.append((stat.st_mtime_ns, stat.st_size))
+            except (OSError, ValueError):
+                found.append(None)
+        return tuple(found)
+
     def _scan_lessons(self) -> bool:
         """Update entries from the files; return True if anything changed."""
         seen, changed = set(), False
         for lang, path in self._lesson_files():
-            try:
-                stat = path.stat()
-            except OSError:
+            entry = self._entries.get(path)
+            signature = self._signature(path, entry.pictures if entry else ())
+            if signature is None:
                 continue
             seen.add(path)
-            signature = (stat.st_mtime_ns, stat.st_size)
-            entry = self._entries.get(path)
             if entry and entry.signature == signature:
                 continue
             changed = True
-            previous = entry.lesson if entry else None
-            try:
-                lesson = load_lesson(path, lang)
-                self._entries[path] = Entry(signature, lesson)
-            except LessonError as exc:
-                log.warning("lesson not loaded: %s", exc.problem)
-                self._entries[path] = Entry(signature, previous, exc.problem)
-            except OSError as exc:
-                problem = Problem(path, 1, f"cannot read the file: {exc.strerror}")
-                log.warning("lesson not loaded: %s", problem)
-                self._entries[path] = Entry(signature, previous, problem)
+            if entry is None:
+                entry = Entry(lang, path)
+                if self._still_as_published(entry):
+                    self._entries[path] = entry
+                    continue
+                self._load_published(entry)
+            self._check(entry)
+            entry.signature = self._signature(path, entry.pictures) or signature
+            self._entries[path] = entry
         for gone in set(self._entries) - seen:
-            del self._entries[gone]
+            entry = self._entries.pop(gone)
+            self._forget_store(entry)
             changed = True
+        if not self._store_pruned:
+            self._prune_store()
         return changed
+
+    def _prune_store(self) -> None:
+        """Forget the copies of lessons removed while the site was stopped."""
+        self._store_pruned = True
+        if self.store is None:
+            return
+        kept = {entry.key for entry in self._entries.values()}
+        for lang in self.languages:
+            try:
+                folders = list(os.scandir(self.store / lang))
+            except OSError:
+                continue
+            for folder in folders:
+                if folder.is_dir() and (lang, folder.name) not in kept:
+                    shutil.rmtree(folder.path, ignore_errors=True)
+
+    def _load_published(self, entry: Entry) -> None:
+        """Give a file seen for the first time its stored good version, if it has one."""
+        stored = self._stored_path(entry)
+        if stored is not None and stored.is_file():
+            try:
+                entry.published = load_lesson(stored, entry.lang)
+                record = self._read_record(entry) or {}
+                entry.published_at = record.get("published_at") or stored.stat().st_mtime
+            except (LessonError, OSError) as exc:
+                log.warning("stored version of %s cannot be read: %s", entry.path, exc)
+
+    def _still_as_published(self, entry: Entry) -> bool:
+        """Tell whether the file is the version published before the last restart.
+
+        Checking every lesson costs a few milliseconds each (the pictures are opened); the
+        stored record of the published version (its files' times and sizes, its links) lets
+        a restart skip lessons that nobody touched since, and only read them.
+        """
+        record = self._read_record(entry)
+        if not record or record.get("settings") != self._settings_key():
+            return False
+        pictures = tuple(record.get("pictures", ()))
+        signature = self._signature(entry.path, pictures)
+        if signature is None or _plain(signature) != record.get("signature"):
+            return False
+        try:
+            lesson = load_lesson(entry.path, entry.lang)
+            links = [LessonLink(entry.path, *link) for link in record.get("links", ())]
+        except (LessonError, OSError, TypeError):
+            return False
+        entry.current = entry.published = lesson
+        entry.signature, entry.pictures, entry.links = signature, pictures, links
+        entry.published_at = record.get("published_at")
+        return True
+
+    def _check(self, entry: Entry) -> None:
+        """Run `lessons check`'s per-lesson checks on the file as it is now."""
+        report = check_one(entry.lang, entry.path, self.settings, self._images)
+        entry.current = report.parsed.lesson if report.parsed else None
+        entry.problems = report.problems
+        entry.links = report.links
+        entry.pictures = report.pictures
+        entry.source = report.source
 
     def _scan_paths(self) -> bool:
         """Re-read paths.yml if it changed; return True if it did."""
@@ -172,19 +368,207 @@ class Catalogue:
         self._paths, self._paths_problems = load_paths(path) if signature else ((), [])
         return True
 
+    def _decide(self) -> dict[tuple[str, str], Entry]:
+        """Return the entries whose current version is published now (the publishing rule).
+
+        A clean version is published unless one of its `lesson:` links would lead nowhere
+        for learners; as holding one lesson back can break a link to it, decide again until
+        nothing changes.
+        """
+        entries = {entry.key: entry for entry in self._entries.values()}
+        publish = {key for key, entry in entries.items() if entry.clean}
+        while True:
+            lessons = {
+                key: (entry.current if key in publish else entry.published)
+                for key, entry in entries.items()
+            }
+            lessons = {key: lesson for key, lesson in lessons.items() if lesson is not None}
+            target = _target(lessons, entries)
+            refused = set()
+            for key in publish:
+                entry = entries[key]
+                entry.link_problems = lesson_link_problems(
+                    entry.links, target, from_draft=entry.current.draft
+                )
+                if entry.link_problems:
+                    refused.add(key)
+            if not refused:
+                return {key: entries[key] for key in publish}
+            publish -= refused
+
     def _build_snapshot(self) -> Snapshot:
-        lessons = {
-            (entry.lesson.lang, entry.lesson.id): entry.lesson
-            for entry in self._entries.values()
-            if entry.lesson is not None
-        }
-        problems = [entry.problem for entry in self._entries.values() if entry.problem]
+        published = self._decide()
+        statuses, lessons, problems = {}, {}, []
+        for key, entry in sorted((e.key, e) for e in self._entries.values()):
+            if key in published:
+                if entry.published is not entry.current:
+                    self._publish(entry)
+                entry.link_problems = []
+            else:
+                self._hold_back(entry)
+                if not entry.clean:
+                    entry.link_problems = []
+                problems.extend(p for p in entry.problems + entry.link_problems if p.is_error)
+            if entry.published is not None:
+                lessons[key] = entry.published
+            statuses[key] = LessonStatus(
+                entry.lang,
+                key[1],
+                entry.path,
+                entry.current,
+                entry.published,
+                tuple(entry.problems + entry.link_problems),
+                entry.published_at,
+            )
         known = {lesson_id for _, lesson_id in lessons}
-        for lesson_path in self._paths:
-            for lesson_id, line in lesson_path.lesson_lines:
-                if lesson_id not in known:
-                    message = f"path `{lesson_path.id}` names an unknown lesson `{lesson_id}`"
-                    problems.append(Problem(self.root / "paths.yml", line, message))
+        problems.extend(unknown_path_lessons(self.root / "paths.yml", self._paths, known))
         problems.extend(self._paths_problems)
         problems.sort(key=lambda p: (str(p.path), p.line))
-        return Snapshot(lessons=lessons, problems=problems, paths=self._paths)
+        return Snapshot(lessons=lessons, problems=problems, paths=self._paths, statuses=statuses)
+
+    # The last good versions
+
+    def _stored_path(self, entry: Entry) -> Path | None:
+        if self.store is None:
+            return None
+        lang, lesson_id = entry.key
+        return self.store / lang / lesson_id / "lesson.md"
+
+    def _publish(self, entry: Entry) -> None:
+        """Make the current version the one learners see, and keep a copy of it."""
+        entry.published = entry.current
+        entry.published_at = time.time()
+        try:
+            self._save_store(entry)
+        except OSError as exc:
+            log.warning("cannot keep a copy of %s: %s", entry.path, exc)
+
+    def _hold_back(self, entry: Entry) -> None:
+        """Keep serving the last good version, from the stored copy when there is one."""
+        # Staff read why on the health page; the log says it once per version of the file, at
+        # debug level: every command starts the app (and its search indexing, which reads the
+        # lessons), and `coursesite lessons check` must print each problem once, not twice.
+        if entry.logged != entry.signature:
+            entry.logged = entry.signature
+            if entry.published is None:
+                log.debug("lesson not shown, it has errors: %s", _first_error(entry))
+            else:
+                log.debug("lesson held back (last good version shown): %s", _first_error(entry))
+        if entry.published is None:
+            return
+        stored = self._stored_path(entry)
+        if stored is not None and entry.published.path != stored and stored.is_file():
+            # The lesson folder may have lost or changed the pictures of the good version.
+            try:
+                entry.published = load_lesson(stored, entry.lang)
+            except (LessonError, OSError) as exc:
+                log.warning("stored version of %s cannot be read: %s", entry.path, exc)
+
+    def _settings_key(self) -> list:
+        settings = self.settings
+        return [list(settings.languages), settings.image_max_bytes, settings.image_max_pixels]
+
+    def _read_record(self, entry: Entry) -> dict | None:
+        stored = self._stored_path(entry)
+        if stored is None:
+            return None
+        try:
+            record = json.loads((stored.parent / RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) else None
+
+    def _save_store(self, entry: Entry) -> None:
+        stored = self._stored_path(entry)
+        if stored is None or entry.source is None:
+            return
+        folder = stored.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        if not stored.is_file() or stored.read_text(encoding="utf-8") != entry.source:
+            _write_atomically(stored, entry.source.encode("utf-8"))
+        record = {
+            "signature": _plain(entry.signature),
+            "pictures": list(entry.pictures),
+            "links": [[link.line, link.lang, link.lesson_id, link.written] for link in entry.links],
+            "settings": self._settings_key(),
+            "published_at": entry.published_at,
+        }
+        _write_atomically(folder / RECORD, json.dumps(record).encode("utf-8"))
+        keep = {"lesson.md", RECORD}
+        real_folder = Path(os.path.realpath(entry.path.parent))
+        for name in entry.pictures:
+            source = safe_media_path(entry.path.parent, name, real_folder)
+            if source is None:
+                continue
+            relative = source.relative_to(real_folder)
+            keep.add(relative.parts[0])
+            target = folder / relative
+            stat = source.stat()
+            try:
+                same = target.stat().st_size == stat.st_size and (
+                    target.stat().st_mtime_ns == stat.st_mtime_ns
+                )
+            except OSError:
+                same = False
+            if not same:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _copy_atomically(source, target)
+        for child in folder.iterdir():
+            if child.name not in keep:
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+
+    def _forget_store(self, entry: Entry) -> None:
+        """Forget the copy of a lesson whose file was removed: removing it is meant."""
+        stored = self._stored_path(entry)
+        if stored is not None:
+            shutil.rmtree(stored.parent, ignore_errors=True)
+
+
+def _target(lessons: dict, statuses: dict):
+    """Return a LinkTargets for what learners see (and what is held back, for messages)."""
+    ids = {lesson_id for _, lesson_id in lessons} | {lesson_id for _, lesson_id in statuses}
+
+    def target(lang: str, lesson_id: str) -> str:
+        lesson = lessons.get((lang, lesson_id))
+        if lesson is not None:
+            return LINK_DRAFT if lesson.draft else LINK_OK
+        if (lang, lesson_id) in statuses:
+            return LINK_HELD_BACK
+        return LINK_OTHER_LANGUAGE if lesson_id in ids else LINK_MISSING
+
+    return target
+
+
+def _plain(signature) -> list:
+    """Return a signature as JSON gives it back (lists, not tuples)."""
+    return json.loads(json.dumps(signature))
+
+
+def _first_error(entry: Entry) -> str:
+    errors = [p for p in entry.problems + entry.link_problems if p.is_error]
+    return str(errors[0]) if errors else str(entry.path)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    os.close(handle)
+    try:
+        shutil.copy2(source, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
+from coursesite.lessons.model import N_
+
 # The colour and thickness of the outlines in the starter lessons' pictures (6 px at 960).
 COLOUR = (240, 100, 0)
 THICKNESS = 6 / 960
@@ -36,26 +38,46 @@ class Box:
         return ",".join(f"{v:g}" for v in (self.x, self.y, self.w, self.h))
 
 
+class HighlightError(ValueError):
+    """A highlight spec that cannot be drawn; `msgid` and `params` make the sentence."""
+
+    def __init__(self, msgid: str, **params):
+        super().__init__(msgid % params if params else msgid)
+        self.msgid = msgid
+        self.params = params
+
+
 def parse_highlight(spec: str) -> tuple[Box, ...]:
     """Return the boxes of a highlight spec like "72,80,20,10;5,5,10,8", or raise ValueError."""
     parts = [part for part in spec.split(";") if part.strip()]
     if not parts:
-        raise ValueError('highlight is empty: write highlight="x,y,width,height" in percent')
+        raise HighlightError(
+            N_('highlight is empty: write highlight="x,y,width,height" in percent')
+        )
     if len(parts) > MAX_BOXES:
-        raise ValueError(f"at most {MAX_BOXES} highlight boxes on one picture")
+        raise HighlightError(
+            N_("at most %(count)s highlight boxes on one picture"), count=MAX_BOXES
+        )
     boxes = []
     for part in parts:
         match = _BOX.fullmatch(part)
         if not match:
-            raise ValueError(
-                f'highlight "{part.strip()}" must be four numbers x,y,width,height in percent'
+            raise HighlightError(
+                N_('highlight "%(box)s" must be four numbers x,y,width,height in percent'),
+                box=part.strip(),
             )
         box = Box(*(float(n) for n in match.groups()))
         if box.w <= 0 or box.h <= 0:
-            raise ValueError(f'highlight "{box}" has no width or height')
+            raise HighlightError(N_('highlight "%(box)s" has no width or height'), box=str(box))
         # A little slack: authors measure by eye, and a box at the very edge is fine.
         if box.x + box.w > 100.5 or box.y + box.h > 100.5:
-            raise ValueError(f'highlight "{box}" goes past the edge of the picture')
+            raise HighlightError(
+                N_(
+                    'highlight "%(box)s" goes past the edge of the picture: x + width and '
+                    "y + height must stay under 100"
+                ),
+                box=str(box),
+            )
         boxes.append(box)
     return tuple(boxes)
 

@@ -1,6 +1,7 @@
 """What a loaded lesson is: plain immutable data, no I/O."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,17 +47,63 @@ class Lesson:
         return None
 
 
+class Text(str):
+    """A piece of English text to translate when shown: a message, or a part of one."""
+
+    __slots__ = ()
+
+
+def N_(msgid: str) -> Text:  # noqa: N802 — gettext's usual name for "translate later"
+    """Mark `msgid` for the translation catalogue; it is translated where it is shown."""
+    return Text(msgid)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong in a lesson file, located for staff."""
+    """Something wrong in a lesson file, located for staff.
+
+    `msgid` is an English sentence with %(name)s placeholders, marked with N_() so that
+    `make messages` puts it in the catalogue; `params` fills them. Nothing here knows the
+    reader's language: `coursesite.lessons.messages` translates a Problem where it is shown
+    (the terminal, the health page, the editor). `message` is the English text.
+    """
 
     path: Path
     line: int
-    message: str
+    msgid: str
     severity: str = "error"  # or "warning"
+    params: tuple = ()  # (name, value) pairs; a dict is accepted and stored sorted
+
+    def __post_init__(self):
+        params = self.params.items() if isinstance(self.params, dict) else self.params
+        # Hashable, so that the same problem found twice is reported once.
+        params = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params))
+        object.__setattr__(self, "params", params)
+
+    @property
+    def message(self) -> str:
+        """Return the message in English, on one line (messages.Translator for others)."""
+        text = (
+            self.msgid % {name: _english(v) for name, v in self.params}
+            if self.params
+            else self.msgid
+        )
+        return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+def _english(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, tuple | list):
+        return ", ".join(str(_english(item)) for item in value)
+    return str(value) if isinstance(value, Text) else value
 
 
 class LessonError(Exception):

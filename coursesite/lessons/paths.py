@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from coursesite.lessons.model import Problem
+from coursesite.lessons.model import N_, Problem
 
 MAX_BYTES = 200_000
 
@@ -35,36 +35,48 @@ def load_paths(path: Path) -> tuple[tuple[LessonPath, ...], list[Problem]]:
     try:
         data = path.read_bytes()
         if len(data) > MAX_BYTES:
-            return (), [Problem(path, 1, "paths.yml is too large")]
+            return (), [Problem(path, 1, N_("paths.yml is too large: keep it under 200 KB"))]
         nodes = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
         items = yaml.safe_load(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        return (), [Problem(path, 1, f"cannot read paths.yml: {exc}")]
+        message = N_("cannot read paths.yml (%(reason)s): save it as UTF-8 text")
+        return (), [Problem(path, 1, message, "error", {"reason": str(exc)})]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         # The short reason: str(exc) spans several lines, and a problem is one line.
         reason = getattr(exc, "problem", None) or "cannot be read"
-        return (), [Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {reason}")]
+        message = N_(
+            "paths.yml cannot be read from this line on (%(reason)s): compare it with the "
+            "example in the writing guide"
+        )
+        line = mark.line + 1 if mark else 1
+        return (), [Problem(path, line, message, "error", {"reason": reason})]
     if items is None:
         return (), []
     if not isinstance(items, list):
-        return (), [Problem(path, 1, "paths.yml must be a list of paths (lines starting with -)")]
+        message = N_("paths.yml must be a list of paths, each starting with a line - id: …")
+        return (), [Problem(path, 1, message)]
     paths, problems, seen = [], [], set()
     for item, node in zip(items, nodes.value, strict=True):
         line = node.start_mark.line + 1
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            problems.append(Problem(path, line, "each path needs an `id`"))
+            problems.append(Problem(path, line, N_("each path needs an `id`: add a line - id: …")))
             continue
         lessons = item.get("lessons")
         titles = item.get("title")
         if not isinstance(titles, dict) or not all(isinstance(v, str) for v in titles.values()):
-            problems.append(Problem(path, line, f"path `{item['id']}`: `title` needs fr: and en:"))
+            message = N_("path `%(path)s`: `title` needs a line fr: and a line en: under it")
+            problems.append(Problem(path, line, message, "error", {"path": item["id"]}))
             continue
         if not isinstance(lessons, list) or not all(isinstance(x, str) for x in lessons):
-            problems.append(Problem(path, line, f"path `{item['id']}`: `lessons` must be a list"))
+            message = N_(
+                "path `%(path)s`: `lessons` must be a list of lesson ids, one per line - …"
+            )
+            problems.append(Problem(path, line, message, "error", {"path": item["id"]}))
             continue
         if item["id"] in seen:
-            problems.append(Problem(path, line, f"path id `{item['id']}` is used twice"))
+            message = N_("path id `%(path)s` is used twice: give each path its own id")
+            problems.append(Problem(path, line, message, "error", {"path": item["id"]}))
             continue
         seen.add(item["id"])
         lesson_nodes = dict(

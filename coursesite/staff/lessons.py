@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template
+from flask_babel import format_date, get_locale
 
 from coursesite import services
 from coursesite.lessons.check import lessons_under
+from coursesite.lessons.messages import Translator, code_parts, translator
 from coursesite.lessons.model import Lesson, Problem
 
 # Every URL under /staff/ needs the staff role: roles.py checks the prefix before any view.
@@ -26,9 +29,14 @@ def lesson_of(problem: Problem, root: Path) -> tuple[str, str] | None:
     return None
 
 
+def speaker() -> Translator:
+    """Return the Translator of the page's language, for lessons check's messages."""
+    return translator(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+
+
 def problem_rows(problems: list[Problem], root: Path) -> list[dict]:
     """Return problems ready to show: file relative to the lessons folder, line, message."""
-    rows = []
+    rows, words = [], speaker()
     for problem in problems:
         try:
             file = problem.path.relative_to(root).as_posix()
@@ -39,7 +47,8 @@ def problem_rows(problems: list[Problem], root: Path) -> list[dict]:
                 "severity": problem.severity,
                 "line": problem.line,
                 "file": file,
-                "message": problem.message,
+                "message": words.message(problem),
+                "parts": code_parts(words.message(problem)),
             }
         )
     return rows
@@ -55,6 +64,35 @@ def translations_of(lesson_id: str) -> dict[str, Lesson]:
     return versions
 
 
+def held_back_versions(lesson_id: str) -> dict[str, Lesson]:
+    """Return the versions of a lesson not shown yet, as their files say now."""
+    found = {}
+    for status in services.catalogue().held_back():
+        if status.lesson_id == lesson_id and status.current is not None:
+            found[status.lang] = status.current
+    return found
+
+
+def held_back_rows(root: Path) -> list[dict]:
+    """Return the lesson files whose current version learners do not get, and what they see."""
+    rows = []
+    for status in services.catalogue().held_back():
+        # The title learners know; a file whose header does not read has only its id.
+        shown_lesson = status.published or status.current
+        published_on = None
+        if status.published is not None and status.published_at:
+            published_on = format_date(dt.datetime.fromtimestamp(status.published_at), "long")
+        rows.append(
+            {
+                "id": status.lesson_id,
+                "title": shown_lesson.title if shown_lesson else status.lesson_id,
+                "file": status.path.relative_to(root).as_posix(),
+                "published_on": published_on,
+            }
+        )
+    return rows
+
+
 @bp.route("/lessons")
 def lessons():
     """Show every problem in the lesson files, grouped by lesson, with links to previews."""
@@ -66,7 +104,7 @@ def lessons():
         (by_lesson[key[1]] if key else other).append(problem)
     groups = []
     for lesson_id in sorted(by_lesson):
-        versions = translations_of(lesson_id)
+        versions = translations_of(lesson_id) or held_back_versions(lesson_id)
         title = next((lesson.title for lesson in versions.values()), lesson_id)
         groups.append(
             {"id": lesson_id, "title": title, "problems": problem_rows(by_lesson[lesson_id], root)}
@@ -74,6 +112,7 @@ def lessons():
     errors = sum(p.severity == "error" for p in problems)
     return render_template(
         "staff/lessons.html",
+        held_back=held_back_rows(root),
         groups=groups,
         other=problem_rows(other, root),
         errors=errors,
@@ -124,12 +163,12 @@ def preview(lesson_id):
                     "body": services.renderer().step(lesson, number),
                 }
         rows.append({"id": step_id, "cells": cells})
-    # Files that do not load now: the catalogue serves their last good version.
-    not_loading = {p.path: p for p in services.catalogue().problems()}
+    # Files whose current version is held back: the catalogue serves their last good version.
+    statuses = {lang: services.catalogue().status(lang, lesson_id) for lang in versions}
     broken = {
-        lang: not_loading[lesson.path]
-        for lang, lesson in versions.items()
-        if lesson.path in not_loading
+        lang: status.errors[0]
+        for lang, status in statuses.items()
+        if status is not None and status.held_back
     }
     return render_template(
         "staff/preview.html",
