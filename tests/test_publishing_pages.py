@@ -56,6 +56,7 @@ def test_a_renamed_picture_keeps_the_last_good_version_for_learners(client, less
 def test_an_emptied_alt_text_and_a_broken_lesson_link_never_reach_learners(client, lessons_dir):
     path = lessons_dir / LESSON
     good = path.read_text(encoding="utf-8")
+    assert client.get("/fr/lessons/bonjour/1").status_code == 200  # published before the edit
     save(path, good.replace("[La porte est ouverte]", "[]"))
     assert 'alt="La porte est ouverte"' in client.get("/fr/lessons/bonjour/1").get_data(True)
     save(path, good.replace("Au revoir.", "Voir [la suite](lesson:nulle-part)."))
@@ -89,6 +90,7 @@ def test_the_health_page_says_what_is_held_back_and_why_in_the_staff_language(
     auth.login("sophie", PASSWORDS["staff"])
     client = auth.client
     path = lessons_dir / LESSON
+    assert client.get("/fr/lessons/bonjour/").status_code == 200  # published before the edit
     save(
         path, path.read_text(encoding="utf-8").replace("title: Dire bonjour", "title: Dire : allo")
     )
