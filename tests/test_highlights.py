@@ -71,7 +71,7 @@ def test_copies_with_and_without_a_box_are_cached_apart(screen, tmp_path):
 
 
 def resolver(src, highlight=()):
-    return ImageInfo(f"/m/{src}-{len(highlight)}", 1000, 500, f"/v/{src} 480w", "/full")
+    return ImageInfo(f"/media/{src}-{len(highlight)}", 1000, 500, f"/media/v/{src} 480w", "/media/full")
 
 
 def test_the_syntax_reaches_the_resolver_and_the_label_joins_the_alt_text():
@@ -88,12 +88,12 @@ def test_the_syntax_reaches_the_resolver_and_the_label_joins_the_alt_text():
     assert seen == [("accueil.png", (Box(80, 2, 18, 7),))]
     # French guillemets are bound to their words by non-breaking spaces.
     assert 'alt="La page d’accueil. Le bouton «\u00a0Se connecter\u00a0» est encadré."' in html
-    assert 'src="/m/accueil.png-1"' in html
+    assert 'src="/media/accueil.png-1"' in html
 
 
 def test_a_bad_highlight_still_shows_the_picture_without_its_box():
     html = render_markdown('![Le menu](menu.png){highlight="en bas"}', resolve_image=resolver)
-    assert 'src="/m/menu.png-0"' in html and 'alt="Le menu"' in html
+    assert 'src="/media/menu.png-0"' in html and 'alt="Le menu"' in html
 
 
 def test_other_attributes_after_a_picture_are_ignored():
@@ -107,9 +107,9 @@ def test_other_attributes_after_a_picture_are_ignored():
 
 def test_the_sanitiser_allows_only_same_origin_srcset_and_plain_sizes():
     kept = sanitize_html(
-        '<img src="/a.png" srcset="/v/a-480.webp 480w, /v/a-960.webp 960w" sizes="(max-width: 920px) calc(100vw - 40px), 880px" alt="x">'
+        '<img src="/media/a.png" srcset="/media/v/a-480.webp 480w, /media/v/a-960.webp 960w" sizes="(max-width: 920px) calc(100vw - 40px), 880px" alt="x">'
     )
-    assert 'srcset="/v/a-480.webp 480w, /v/a-960.webp 960w"' in kept
+    assert 'srcset="/media/v/a-480.webp 480w, /media/v/a-960.webp 960w"' in kept
     assert 'sizes="(max-width: 920px) calc(100vw - 40px), 880px"' in kept
     for srcset in (
         "https://evil.example/a.webp 480w",
@@ -118,10 +118,10 @@ def test_the_sanitiser_allows_only_same_origin_srcset_and_plain_sizes():
         "data:image/png;base64,AAAA 480w",
         "/a.webp",
     ):
-        assert "srcset" not in sanitize_html(f'<img src="/a.png" srcset="{srcset}" alt="x">')
-    assert "sizes" not in sanitize_html('<img src="/a.png" sizes="100vw; x:expression(1)" alt="x">')
+        assert "srcset" not in sanitize_html(f'<img src="/media/a.png" srcset="{srcset}" alt="x">')
+    assert "sizes" not in sanitize_html('<img src="/media/a.png" sizes="100vw; x:expression(1)" alt="x">')
     html = sanitize_html(
-        '<span class="shot"><img src="/a.png" alt="x"><span class="shot-full"><a href="/a.png">Voir</a></span></span>'
+        '<span class="shot"><img src="/media/a.png" alt="x"><span class="shot-full"><a href="/media/a.png">Voir</a></span></span>'
     )
     assert html.count('class="shot') == 2
 

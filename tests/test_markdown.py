@@ -163,9 +163,9 @@ def test_first_image_is_eager_and_the_others_lazy_with_size():
 
 def test_image_without_size_has_no_width_or_height():
     img = Page(
-        render_markdown("![x](a.png)", resolve_image=lambda s: ImageInfo("/m/a", None, None))
+        render_markdown("![x](a.png)", resolve_image=lambda s: ImageInfo("/media/a", None, None))
     )
-    assert img.find("img") == [{"src": "/m/a", "alt": "x", "decoding": "async"}]
+    assert img.find("img") == [{"src": "/media/a", "alt": "x", "decoding": "async"}]
 
 
 def test_resolver_gets_the_path_as_written():

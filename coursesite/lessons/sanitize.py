@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 import bleach
 from bleach import html5lib_shim
@@ -29,39 +30,98 @@ CLASSES = frozenset(
     + ["callout", "callout-title", "missing-image", "highlight", "highlight-box"]
     + ["shot", "shot-full"]
 )
-PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
-_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
-# Browsers drop tabs and newlines anywhere in a URL and trim controls and spaces.
-_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+# Raw links may leave the site only over HTTPS, or open mail and the phone; `lesson:` links
+# are turned into site paths before the sanitiser runs (an unresolved one stays inert).
+PROTOCOLS = frozenset({"https", "mailto", "tel", "lesson"})
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+# Browsers drop tabs and newlines anywhere in a URL and trim controls and spaces; the check
+# drops more than they do (every space, control and invisible format character), so that
+# what it reads as the scheme is never shorter than what a browser would read.
+_URL_IGNORED = re.compile(
+    r"[\x00-\x20\x7f-\xa0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]"
+)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _SRCSET_CANDIDATE = re.compile(r"(\S+)\s+[0-9]{1,5}w")
 _SIZES = re.compile(r"[a-z0-9().,:% -]{1,100}")
+_LESSON_LINK = re.compile(r"lesson:[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+# The only places of the site a lesson may point to: the learners' pages of a language
+# (/fr/…, /en/…) and the lessons' pictures. Never sign-in cards (`/s/`), sign-in or sign-out,
+# forms that change something, or the helpers' and staff's pages.
+_SITE_LINK_PATH = re.compile(r"/(?:[a-z]{2}(?:/.*)?|media/v/[^/]+)")
+_SITE_IMAGE_PATH = re.compile(r"/(?:[a-z]{2}/lessons/[^/]+/media/[^/].*|media/(?:v/)?[^/].*)")
+
+
+def _plain_url(url: str) -> str:
+    """Return url as a browser reads it, less every character it might ignore."""
+    return _URL_IGNORED.sub("", html.unescape(url))
+
+
+def _relative_path(url: str) -> str | None:
+    """Return the decoded path of a relative URL with no way out of the site, else None."""
+    if _SCHEME.match(url) or "\\" in url or url.startswith("//"):
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    decoded = unquote(path)
+    # Encoded slashes would be read as separators by the server once decoded; dot segments,
+    # written plainly or percent-encoded, would climb out of the lesson's folder.
+    if "\\" in decoded or decoded.count("/") != path.count("/"):
+        return None
+    segments = decoded.split("/")
+    if any(segment in (".", "..") for segment in segments):
+        return None
+    # "%6Aavascript:…" is a harmless path to a browser, but nothing a lesson needs either.
+    if ":" in segments[0]:
+        return None
+    return decoded
 
 
 def is_same_origin(url: str) -> bool:
     """Tell whether url can only load from this site (a relative or /-rooted path)."""
-    url = _URL_IGNORED.sub("", html.unescape(url))
-    return bool(url) and "\\" not in url and not url.startswith("//") and not _SCHEME.match(url)
+    url = _plain_url(url)
+    return bool(url) and _relative_path(url) is not None
 
 
 def is_safe_relative(src: str) -> bool:
     """Tell whether src is a plain path inside the lesson folder."""
-    return is_same_origin(src) and not src.startswith("/") and ".." not in src.split("/")
+    return is_same_origin(src) and not _plain_url(src).startswith("/")
+
+
+def is_allowed_image(src: str) -> bool:
+    """Tell whether an image may load from src: a lesson's picture on this site, nothing else."""
+    path = _relative_path(_plain_url(src))
+    if path is None or not _plain_url(src):
+        return False
+    return not path.startswith("/") or _SITE_IMAGE_PATH.fullmatch(path) is not None
 
 
 def is_allowed_link(href: str) -> bool:
-    """Tell whether bleach keeps this href: same-site, or an allowed protocol."""
-    plain = _URL_IGNORED.sub("", html.unescape(href))
+    """Tell whether a link may stay: https, mail, phone, lesson, or a learners' page here."""
+    plain = _plain_url(href)
     scheme = _SCHEME.match(plain)
-    return scheme is None or scheme.group(0)[:-1].lower() in PROTOCOLS
+    if scheme:
+        name = scheme.group(1).lower()
+        rest = plain[scheme.end() :]
+        if name == "https":
+            # "https:/s/x" (one slash or none) is a path on the page's own site for a browser.
+            return re.match(r"//[^/\\?#@]+(?:[/?#]|$)", rest) is not None and "\\" not in rest
+        if name in ("mailto", "tel"):
+            return bool(rest)
+        return name == "lesson" and _LESSON_LINK.fullmatch(plain) is not None
+    path = _relative_path(plain)
+    if path is None:
+        return False
+    return not path.startswith("/") or _SITE_LINK_PATH.fullmatch(path) is not None
 
 
 def _is_same_origin_srcset(value: str) -> bool:
     """Tell whether every candidate of a srcset is a same-origin URL with a width."""
     candidates = [c.strip() for c in value.split(",")]
     matches = [_SRCSET_CANDIDATE.fullmatch(c) for c in candidates]
-    return all(m and is_same_origin(m.group(1)) for m in matches)
+    return all(m and is_allowed_image(m.group(1)) for m in matches)
 
 
 def allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -72,7 +132,7 @@ def allow_attribute(tag: str, name: str, value: str) -> bool:
         return value == "note"
     if tag == "img":
         if name == "src":
-            return is_same_origin(value)
+            return is_allowed_image(value)
         if name == "srcset":
             return _is_same_origin_srcset(value)
         if name == "sizes":
@@ -86,7 +146,9 @@ def allow_attribute(tag: str, name: str, value: str) -> bool:
         return name in ("alt", "title")
     if name in ("colspan", "rowspan") and tag in ("th", "td"):
         return re.fullmatch(r"[0-9]{1,3}", value) is not None
-    allowed = {"a": ("href", "title", "rel"), "th": ("scope",), "abbr": ("title",)}
+    if tag == "a" and name == "href":
+        return is_allowed_link(value)
+    allowed = {"a": ("title", "rel"), "th": ("scope",), "abbr": ("title",)}
     return name in allowed.get(tag, ())
 
 
@@ -111,8 +173,8 @@ class _ExternalLinkFilter(html5lib_shim.Filter):
     def __iter__(self):
         for token in super().__iter__():
             if token["type"] == "StartTag" and token["name"] == "a":
-                href = _URL_IGNORED.sub("", html.unescape(token["data"].get((None, "href"), "")))
-                if href.startswith("//") or href.lower().startswith(("http:", "https:")):
+                href = _plain_url(token["data"].get((None, "href"), ""))
+                if href.lower().startswith("https:"):
                     token["data"][(None, "rel")] = "noopener noreferrer"
             yield token
 
@@ -181,9 +243,6 @@ def removed_by_sanitiser(raw_html: str) -> list[tuple[int, str]]:
         else:
             for name, value in attrs:
                 value = value or ""
-                kept = allow_attribute(tag, name, value)
-                if kept and name == "href":
-                    kept = is_allowed_link(value)
-                if not kept:
+                if not allow_attribute(tag, name, value):
                     removed.append((line, f'{name}="{value[:40]}" on <{tag}>'))
     return removed
