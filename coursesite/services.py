@@ -5,7 +5,7 @@ packages' own `init_app` functions only add pages, hooks and commands and may ru
 order. Views call `services.catalogue()`, never a string key into `app.extensions`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -35,6 +35,8 @@ class Shared:
     database: Database | None = None  # opened by the data package
     # Checked against when a username does not exist, so that the answer takes as long.
     dummy_password_hash: str = ""
+    # Kinds of things a visitor keeps in the session cookie (learn/visitor.py).
+    visitor_data: list = field(default_factory=list)
 
 
 def shared(app: Flask | None = None) -> Shared:
@@ -74,6 +76,11 @@ def lesson_health(app: Flask | None = None) -> HealthReport:
 def database(app: Flask | None = None) -> Database:
     """The app's peewee database (SQLite or PostgreSQL)."""
     return shared(app).database
+
+
+def visitor_data(app: Flask | None = None) -> list:
+    """The kinds of things a visitor did that may join an account (learn/visitor.py)."""
+    return shared(app).visitor_data
 
 
 def drafts_visible() -> bool:

@@ -1,8 +1,7 @@
-"""Signing in and out: the /login form, personal sign-in links from cards, sessions.
+"""Signing in and out: the /login form, personal sign-in links from cards, the account page.
 
-Every sign-in goes through sign_in(): visitor progress is merged into the account, failures
-are forgotten, and the session id records the password version (and the card used, if any)
-so that a new password or a revoked card ends those sessions on their next request.
+Every sign-in goes through sign_in(), which records it on the server (sign_ins.py): signing
+out, a new password or a revoked card ends it, wherever copies of its cookies went.
 """
 
 import logging
@@ -10,7 +9,6 @@ import logging
 from flask import (
     Blueprint,
     current_app,
-    flash,
     g,
     get_flashed_messages,
     redirect,
@@ -19,12 +17,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from peewee import DatabaseError
 
-from coursesite.accounts import cards, throttle
+from coursesite.accounts import cards, sign_ins, throttle
 from coursesite.accounts.users import (
     PASSWORD_MAX,
     USERNAME_MAX,
@@ -34,53 +32,47 @@ from coursesite.accounts.users import (
 )
 from coursesite.data.models import SignInCard, User, utcnow
 from coursesite.desk.paths import next_path_step
-from coursesite.learn.progress import current_progress, merge_visitor_progress
+from coursesite.learn.progress import current_progress
 from coursesite.web.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
 
-def load_user(session_id: str) -> User | None:
-    """Return the signed-in user for a session id, or None if that session has ended."""
+def load_user(session_key: str) -> User | None:
+    """Return the signed-in user for the key in the cookies, or None if that sign-in ended."""
     try:
-        user_id, version, card_id = (int(part) for part in session_id.split(":"))
-    except (AttributeError, ValueError):
-        return None
-    try:
-        return _live_user(user_id, version, card_id)
+        return sign_ins.resume(session_key)
     except DatabaseError:
         # Error pages show the account menu too: they must still render with the database down.
         log.exception("could not load the signed-in user")
         return None
 
 
-def _live_user(user_id: int, version: int, card_id: int) -> User | None:
-    user = User.get_or_none((User.id == user_id) & (User.active == True))  # noqa: E712
-    if user is None or user.auth_version != version:
-        return None
-    if card_id:
-        live = SignInCard.select().where(
-            (SignInCard.id == card_id) & (SignInCard.user == user) & SignInCard.revoked.is_null()
-        )
-        # A card opens a learner's account only: not one that has since become a helper's.
-        if user.role != "learner" or not live.exists():
-            return None
-        user.card_id = card_id
-    return user
-
-
 def sign_in(user: User, remember: bool, card: SignInCard | None = None) -> None:
-    """Sign the person in, bringing along the progress made as a visitor."""
+    """Sign the person in on this browser, recorded on the server (see sign_ins.py).
+
+    What the browser did as a visitor stays in its session until the person answers the
+    question every page then shows (visitor.py): nothing is joined silently.
+    """
     if current_user.is_authenticated and current_user.id != user.id:
+        sign_ins.end(current_user.session_key)
         logout_user()
         session.clear()  # someone else's session: their visitor progress is not this user's
-    merge_visitor_progress(user)
     throttle.clear_failures(user.username)
-    user.card_id = card.id if card else None
+    throttle.remember_address(user.username)
+    sign_ins.start(user, remember=remember, card=card)
     User.update(last_login=utcnow()).where(User.id == user.id).execute()
-    login_user(user, remember=remember)
+    login_user(user, remember=remember or card is not None)
     g.pop("progress", None)
+
+
+def forget_browser(response):
+    """Delete every cookie this browser sent us: nothing of this person stays on it."""
+    g.forget_browser = True
+    for name in request.cookies:
+        response.delete_cookie(name, path="/")
+    return response
 
 
 def resume_url(user: User) -> str:
@@ -166,6 +158,9 @@ def login():
                     ),
                 )
             ]
+    signed_out = []
+    if request.args.get("signed_out") and not current_user.is_authenticated:
+        signed_out = [_l("You are signed out. You can close this window.")]
     page = render_template(
         "auth/login.html",
         username=username[:USERNAME_MAX],
@@ -173,37 +168,101 @@ def login():
         next=next_url,
         problems=problems,
         fields={field for field, _ in problems},
-        notices=get_flashed_messages(),
+        notices=get_flashed_messages() + signed_out,
     )
     return page, 200
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out and forget everything this browser's session held."""
+    """Sign out: end this sign-in on the server and delete every cookie of the site."""
     lang = str(get_locale())
+    if current_user.is_authenticated:
+        sign_ins.end(current_user.session_key)
     logout_user()
     session.clear()
-    flash(_l("You are signed out. You can close this window."))
-    return redirect(url_for("auth.login", lang=lang), 303)
+    return forget_browser(redirect(url_for("auth.login", lang=lang, signed_out=1), 303))
 
 
-@bp.route("/s/<token>")
-def card_sign_in(token):
-    """Sign in with the personal link of a printed card and go straight to the next step."""
+# Anything a page can make a browser load by itself: none of them may use a card.
+EMBEDDED = frozenset({
+    "audio", "audioworklet", "embed", "font", "frame", "iframe", "image", "manifest", "object",
+    "paintworklet", "report", "script", "serviceworker", "sharedworker", "style", "track",
+    "video", "worker", "xslt", "empty",
+})  # fmt: skip
+
+
+def short_name(display_name: str) -> str:
+    """Return "Marie R." for "Marie Roy-Tremblay": enough to recognise oneself, no more."""
+    words = display_name.split()
+    if len(words) < 2:
+        return display_name.strip()
+    return f"{words[0]} {words[-1][0]}."
+
+
+def _card_or_answer(token: str):
+    """Return (card, None) for a live card, or (None, response) saying why not."""
+    if request.headers.get("Sec-Fetch-Dest", "document").lower() in EMBEDDED:
+        # An <img>, <iframe> or script of any page, ours or not: never a sign-in.
+        return None, ("", 403, {"Cache-Control": "no-store"})
     address = throttle.client_address()
     until = throttle.blocked_until(None, address)
     if until:
-        return throttle.too_many_tries(until)
+        return None, throttle.too_many_tries(until)
     card = cards.find_card(token)
     if card is None:
         throttle.record_failure(None, address)
         until = throttle.blocked_until(None, address)
         if until:
-            return throttle.too_many_tries(until)
-        return render_template("auth/card_invalid.html"), 404
+            return None, throttle.too_many_tries(until)
+        return None, (render_template("auth/card_invalid.html"), 404)
+    return card, None
+
+
+@bp.route("/s/<token>")
+def card_sign_in(token):
+    """Ask "Continue as Marie R.?" for the personal link of a printed card."""
+    card, refusal = _card_or_answer(token)
+    if refusal:
+        return refusal
+    learner = card.user
+    if current_user.is_authenticated and current_user.id == learner.id:
+        return redirect(resume_url(current_user), 303)
+    lang = learner.language if learner.language in current_app.config["LANGUAGES"] else None
+    g.page_lang = lang or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(g.page_lang):
+        return render_template(
+            "auth/card.html",
+            name=short_name(learner.display_name),
+            other=current_user.display_name if current_user.is_authenticated else None,
+        )
+
+
+@bp.route("/s/<token>", methods=["POST"])
+def card_confirm(token):
+    """Sign in with a card once the person said it is theirs, and go to their next step."""
+    card, refusal = _card_or_answer(token)
+    if refusal:
+        return refusal
     sign_in(card.user, remember=True, card=card)
     return redirect(resume_url(card.user), 303)
+
+
+@bp.route("/<lang:lang>/account")
+@login_required
+def account(lang):
+    """Show the person's account, with "Sign out of every device"."""
+    return render_template("auth/account.html", devices=sign_ins.open_count(current_user))
+
+
+@bp.route("/<lang:lang>/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere(lang):
+    """End every sign-in of this account, this browser's included."""
+    sign_ins.end_all(current_user)
+    logout_user()
+    session.clear()
+    return forget_browser(redirect(url_for("auth.login", lang=lang, signed_out=1), 303))
 
 
 def keep_account_language(response):

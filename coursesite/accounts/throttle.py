@@ -3,6 +3,11 @@
 Failures live in the database, not in memory, so every waitress thread and every process
 serving the same database counts the same tries. Rows older than the window are deleted as
 new ones come in: no address is kept longer than it is needed.
+
+Failures from one address pause that address. Failures on one username pause that username
+only from addresses it has never signed in from: someone guessing from elsewhere cannot keep
+the owner out by renewing the pause forever, since the owner's usual address (the lab, home)
+keeps working. Staff see a pause on the learner's page and can lift it.
 """
 
 import datetime as dt
@@ -13,8 +18,11 @@ import math
 from flask import current_app, request
 from flask_babel import ngettext
 
-from coursesite.data.models import LoginFailure, utcnow
+from coursesite.data.models import KnownAddress, LoginFailure, utcnow
 from coursesite.web.errors import render_error
+
+# An address a person signed in from is remembered this long after their last sign-in there.
+KNOWN_FOR = dt.timedelta(days=180)
 
 
 def client_address() -> str:
@@ -47,10 +55,44 @@ def _blocked_until(condition) -> dt.datetime | None:
     return recent[-1].at + _window()
 
 
+def is_known(username: str, address: str) -> bool:
+    """Tell whether this username signed in successfully from this address lately."""
+    return (
+        KnownAddress.select()
+        .where(
+            (KnownAddress.username == username)
+            & (KnownAddress.address == address)
+            & (KnownAddress.last_sign_in > utcnow() - KNOWN_FOR)
+        )
+        .exists()
+    )
+
+
+def remember_address(username: str) -> None:
+    """Note that this username signed in from the request's address (kept as a keyed hash)."""
+    address = client_address()
+    KnownAddress.delete().where(
+        (KnownAddress.last_sign_in <= utcnow() - KNOWN_FOR)
+        | ((KnownAddress.username == username) & (KnownAddress.address == address))
+    ).execute()
+    KnownAddress.create(username=username, address=address)
+
+
+def username_paused_until(username: str) -> dt.datetime | None:
+    """Return until when sign-in is paused for this username from unknown addresses."""
+    until = _blocked_until(LoginFailure.username == username)
+    return until if until and until > utcnow() else None
+
+
+def lift_pause(username: str) -> int:
+    """Forget the username's failures, which ends its pause; return how many there were."""
+    return LoginFailure.delete().where(LoginFailure.username == username).execute()
+
+
 def blocked_until(username: str | None, address: str) -> dt.datetime | None:
     """Return until when sign-in is paused for this username or address, or None."""
     times = [_blocked_until(LoginFailure.address == address)]
-    if username:
+    if username and not is_known(username, address):
         times.append(_blocked_until(LoginFailure.username == username))
     times = [t for t in times if t is not None and t > utcnow()]
     return max(times, default=None)

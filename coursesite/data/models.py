@@ -57,14 +57,16 @@ class User(BaseModel, UserMixin):
 
     # Set on sign-in with a card, so that revoking the card ends that session too.
     card_id = None
+    # "<SignIn id>:<secret>" of the request being served: see accounts/sign_ins.py.
+    session_key = None
 
     @property
     def is_active(self):
         return self.active
 
     def get_id(self):
-        """Return the session id: user, password version and card, checked on every request."""
-        return f"{self.id}:{self.auth_version}:{self.card_id or 0}"
+        """Return the key of this sign-in, kept in the cookies and checked on every request."""
+        return self.session_key
 
     def has_role(self, role: str) -> bool:
         """Tell whether this account may do what `role` may (staff may do all a helper may)."""
@@ -107,6 +109,34 @@ class SignInCard(BaseModel):
     token_hash = CharField(max_length=64, unique=True)
     created = DateTimeField(default=utcnow)
     revoked = DateTimeField(null=True)
+
+
+class SignIn(BaseModel):
+    """One person signed in on one browser, until they sign out (see accounts/sign_ins.py).
+
+    The cookies hold this row's id and a random secret; only the secret's SHA-256 is stored,
+    so a copy of the database opens no account, and ending the row ends every copy of the
+    cookies at once.
+    """
+
+    user = ForeignKeyField(User, backref="sign_ins", on_delete="CASCADE")
+    secret_hash = CharField(max_length=64)
+    card = ForeignKeyField(SignInCard, null=True, backref="sign_ins", on_delete="CASCADE")
+    auth_version = IntegerField()  # the password version it was opened with
+    remember = BooleanField(default=False)  # "Stay signed in" (or a card): a long cookie
+    created = DateTimeField(default=utcnow)
+    ended = DateTimeField(null=True, index=True)
+
+
+class KnownAddress(BaseModel):
+    """A (username, address) that signed in successfully: a pause on the username spares it.
+
+    The address is the throttle's keyed hash, never the address itself.
+    """
+
+    username = CharField(max_length=40, index=True)
+    address = CharField(max_length=64)
+    last_sign_in = DateTimeField(default=utcnow, index=True)
 
 
 class LoginFailure(BaseModel):
@@ -211,6 +241,8 @@ MODELS = [
     User,
     StepProgress,
     SignInCard,
+    SignIn,
+    KnownAddress,
     LoginFailure,
     HelpSession,
     HelpRequest,

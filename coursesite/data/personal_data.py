@@ -28,7 +28,9 @@ from coursesite.data.models import (
     AnonymousSession,
     HelpRequest,
     HelpSession,
+    KnownAddress,
     LoginFailure,
+    SignIn,
     SignInCard,
     StepProgress,
     User,
@@ -97,10 +99,12 @@ def anonymise_learner(user: User, now: dt.datetime | None = None) -> None:
             (StepProgress, StepProgress.user),
             (HelpSession, HelpSession.learner),
             (HelpRequest, HelpRequest.learner),
+            (SignIn, SignIn.user),
             (SignInCard, SignInCard.user),
         ):
             model.delete().where(field == user).execute()
         LoginFailure.delete().where(LoginFailure.username == user.username).execute()
+        KnownAddress.delete().where(KnownAddress.username == user.username).execute()
         User.update(
             username=tombstone_username(),
             display_name="",

@@ -26,6 +26,7 @@ from flask_login import current_user
 from peewee import IntegrityError
 
 from coursesite import services
+from coursesite.accounts import sign_ins
 from coursesite.accounts.cards import issue_card
 from coursesite.accounts.learner_import import suggest_username
 from coursesite.accounts.users import AccountError, create_user, easy_password, set_password
@@ -98,6 +99,7 @@ def learner(user_id):
         handled=help_requests.just_handled(request.args.get("handled"), lang),
         history=followup.learner_history(learner, lang),
         has_card=has_card,
+        devices=sign_ins.open_count(learner),
         notices=get_flashed_messages(),
     )
 
@@ -211,6 +213,15 @@ def reprint_slip(help_session_id):
             set_password(learner, password)
         token = issue_card(learner)
     return slip_page(help_session, learner, token, password)
+
+
+@bp.route("/learners/<int:user_id>/sign-out-everywhere", methods=["POST"])
+def sign_out_everywhere(user_id):
+    """End every sign-in of a learner: a phone lost, a lab computer left signed in."""
+    learner = active_learner_or_404(user_id)
+    sign_ins.end_all(learner)
+    flash(_l("%(name)s is now signed out on every device.", name=learner.display_name))
+    return redirect(url_for("helper.learner", user_id=learner.id), 303)
 
 
 @bp.route("/learners/<int:user_id>/password")

@@ -12,11 +12,23 @@ def init_app(app):
     import threading
 
     from coursesite import services
-    from coursesite.learn import display, media, pages, privacy, progress_pages, site
+    from coursesite.learn import (
+        display,
+        media,
+        pages,
+        privacy,
+        progress,
+        progress_pages,
+        site,
+        visitor,
+    )
 
     for module in (site, pages, privacy, progress_pages, media):
         app.register_blueprint(module.bp)
     display.init_app(app)
+    # After signing in, every page asks whether the visitor's steps join the account.
+    visitor.register(app, progress.VISITOR_STEPS)
+    app.context_processor(lambda: {"visitor_pending": visitor.pending})
     # Indexing thousands of lessons takes seconds: do it without delaying start-up.
     index = services.search_index(app)
     threading.Thread(target=index.sync_in_background, name="search-index", daemon=True).start()

@@ -14,8 +14,10 @@ heading makes it a new step (not done). That is why lessons should give every st
 explicit id, as the starter lessons do.
 
 A visitor's progress lives in the signed session cookie, oldest entries dropped if it ever
-outgrew the cookie, and is merged into the account on sign-in: a step done on both sides is
-kept once, with the earlier time.
+outgrew the cookie. After signing in, the person is asked whether those steps are theirs
+(visitor.py); on yes they join the account, a step done on both sides kept once with the
+earlier time. The session cookie ends with the browser: on a shared computer a visitor's
+steps are gone once the browser is closed.
 """
 
 import datetime as dt
@@ -27,6 +29,7 @@ from flask_login import current_user
 from coursesite import services
 from coursesite.data.database import database
 from coursesite.data.models import StepProgress, utcnow
+from coursesite.learn.visitor import VisitorData
 
 SESSION_KEY = "progress"
 # Browsers drop cookies over 4 KB; stay well below, leaving room for the rest of the session.
@@ -202,6 +205,14 @@ def merge_visitor_progress(user) -> int:
     visitor.clear()
     g.pop("progress", None)
     return len(done)
+
+
+VISITOR_STEPS = VisitorData(
+    name="steps",
+    count=lambda: len(SessionStore(session).load()),
+    join=merge_visitor_progress,
+    forget=lambda: SessionStore(session).clear(),
+)
 
 
 # What the lesson pages show

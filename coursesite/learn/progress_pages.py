@@ -2,9 +2,12 @@
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from coursesite import services
+from coursesite.learn import visitor
 from coursesite.learn.progress import current_progress, find_step, step_state
+from coursesite.web.urls import safe_next
 
 bp = Blueprint("progress", __name__)
 
@@ -42,3 +45,15 @@ def mark(lesson_id, step_id):
         html=html,
         announcement=announcement,
     )
+
+
+@bp.route("/visitor-progress", methods=["POST"])
+@login_required
+def answer_visitor_question():
+    """Join or forget what this browser did before signing in, as the person answered."""
+    if request.form.get("join") == "yes":
+        visitor.join_into(current_user)
+    else:
+        visitor.forget()
+    back = safe_next(request.form.get("next"))
+    return redirect(back or url_for("learn.catalogue", lang=current_user.language), 303)

@@ -42,6 +42,8 @@ def select_locale() -> str:
 def remember_language(response):
     """Keep the language of the page just shown as the person's choice."""
     lang = getattr(g, "page_lang", None)
+    if g.get("forget_browser"):  # signing out: every cookie goes, this one too
+        return response
     if lang and request.cookies.get(LANGUAGE_COOKIE) != lang:
         response.set_cookie(
             LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True

@@ -1,5 +1,7 @@
 """Security headers and CSRF protection for every response and form."""
 
+from flask import current_app, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
 # No inline script or style anywhere: a slip in the lesson sanitiser can never run code.
@@ -25,6 +27,30 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+# Everyone's pages under these; and /s/<token> names the card's owner.
+PERSONAL_PREFIXES = ("/helper", "/staff", "/s/")
+# Files that are the same for everyone: a browser may keep them, even for a signed-in person.
+PUBLIC_FILE_TYPES = ("image/", "font/", "text/css", "text/javascript", "application/javascript")
+
+
+def forbid_caching_personal_pages(response):
+    """Send no-store on every page of a signed-in person and every desk or staff page.
+
+    One rule for the whole site, so that no new page can forget it: on a shared computer,
+    the back button or the browser's cache must never show the previous person's pages.
+    """
+    if request.path.startswith(PERSONAL_PREFIXES) or (
+        not response.mimetype.startswith(PUBLIC_FILE_TYPES) and _signed_in()
+    ):
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
+    return response
+
+
+def _signed_in() -> bool:
+    return hasattr(current_app, "login_manager") and current_user.is_authenticated
 
 
 def add_security_headers(response):
@@ -66,4 +92,5 @@ def init_app(app):
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open all afternoon still works
     CSRFProtect(app)
     app.after_request(add_security_headers)
+    app.after_request(forbid_caching_personal_pages)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)

@@ -21,8 +21,8 @@ LESSON = "creer-adresse-courriel"
 
 
 def issue_card_for(app, user) -> str:
-    from coursesite import cards
-    from coursesite.models import User
+    from coursesite.accounts import cards
+    from coursesite.data.models import User
 
     with app_database(app):
         return cards.issue_card(User.get_by_id(user.id))
@@ -128,7 +128,7 @@ def test_the_card_page_and_the_join_question_read_well(browser, live_server, lan
     question.get_by_role("button").first.click()
     expect(page.locator(".visitor-progress")).to_have_count(0)
     with app_database(live_server.app):
-        from coursesite.models import StepProgress
+        from coursesite.data.models import StepProgress
 
         assert StepProgress.select().where(StepProgress.user == marie.id).count() == 1
     page.goto(f"/{lang}/account")
