@@ -212,6 +212,15 @@ class AuthActions:
             data["remember"] = "1"
         return self.client.post("/login", data=data)
 
+    def open_card(self, token: str):
+        """Open a card's link as a phone camera would, then tap "Continue" (one scan, one tap)."""
+        page = self.client.get(f"/s/{token}")
+        if page.status_code != 200:
+            return page
+        return self.client.post(
+            f"/s/{token}", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+        )
+
     def logout(self):
         return self.client.post("/logout", data={"csrf_token": self.csrf_token("/fr/")})
 

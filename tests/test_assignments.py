@@ -11,7 +11,7 @@ from coursesite.accounts import cards
 from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User
 from coursesite.desk import paths as help_sessions
 from coursesite.learn.progress import AccountStore, Progress
-from tests.conftest import PASSWORDS, app_database
+from tests.conftest import PASSWORDS, AuthActions, app_database
 
 pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set
 
@@ -211,7 +211,8 @@ def test_the_slip_qr_of_an_assigned_path_opens_its_next_step_not_done(
         StepProgress.create(user=learner, lesson_id="au-revoir", step_id="wave")
         StepProgress.create(user=learner, lesson_id="bonjour", step_id="open-door")  # later
         token = cards.issue_card(User.get_by_id(learner.id))
-    assert client.get(f"/s/{token}").headers["Location"] == "/en/lessons/au-revoir/2"
+    response = AuthActions(client).open_card(token)
+    assert response.headers["Location"] == "/en/lessons/au-revoir/2"
 
 
 def test_visitors_and_helpers_have_no_assigned_path_on_their_home(client, auth, paths, make_helper):

@@ -8,7 +8,7 @@ import pytest
 from coursesite.accounts import cards
 from coursesite.accounts.users import set_password
 from coursesite.data.models import LoginFailure, SignInCard, StepProgress, User
-from tests.conftest import FIXTURE_LESSONS, app_database, make_app
+from tests.conftest import FIXTURE_LESSONS, AuthActions, app_database, make_app
 
 pytestmark = pytest.mark.db
 
@@ -249,7 +249,9 @@ def test_a_card_link_signs_in_for_long_and_goes_to_the_next_step_not_done(
         StepProgress.create(user=user, lesson_id="bonjour", step_id="open-door")
     token = issue_card_for(app, user)
     assert len(token) >= 32  # 24 random bytes: 192 bits
-    response = client.get(f"/s/{token}")
+    assert client.get(f"/s/{token}").status_code == 200  # opening the link asks first
+    assert "Session de" not in text_of(client.get("/fr/"))
+    response = AuthActions(client).open_card(token)
     assert response.status_code == 303 and response.headers["Location"] == "/fr/lessons/bonjour/2"
     assert any(c.startswith("remember_token=") for c in set_cookies(response))
     assert "Session de" in text_of(client.get("/fr/"))
@@ -259,7 +261,7 @@ def test_a_card_without_progress_goes_to_the_lessons_in_the_learners_language(
     app, client, make_learner
 ):
     token = issue_card_for(app, make_learner(language="en"))
-    assert client.get(f"/s/{token}").headers["Location"] == "/en/"
+    assert AuthActions(client).open_card(token).headers["Location"] == "/en/"
 
 
 def test_only_the_hash_of_a_card_token_is_stored(app, make_learner):
@@ -273,7 +275,7 @@ def test_a_new_card_kills_the_old_one_and_its_sessions(app, make_learner):
     user = make_learner()
     old = issue_card_for(app, user)
     phone = app.test_client()
-    phone.get(f"/s/{old}")
+    AuthActions(phone).open_card(old)
     assert "Session de" in text_of(phone.get("/fr/"))
     new = issue_card_for(app, user)
     assert "Session de" not in text_of(phone.get("/fr/"))  # even with its remember cookie
@@ -281,7 +283,7 @@ def test_a_new_card_kills_the_old_one_and_its_sessions(app, make_learner):
     assert response.status_code == 404
     assert "Cette carte ne fonctionne plus" in text_of(response)
     assert "Demandez une nouvelle carte à une personne aidante." in text_of(response)
-    assert app.test_client().get(f"/s/{new}").status_code == 303
+    assert AuthActions(app.test_client()).open_card(new).status_code == 303
 
 
 def test_a_bad_card_link_answers_in_the_persons_language(client):
@@ -305,7 +307,7 @@ def test_cards_are_for_learners_only(app, make_helper):
 def test_a_card_session_ends_if_the_learner_becomes_a_helper(app, make_learner):
     user = make_learner()
     phone = app.test_client()
-    phone.get(f"/s/{issue_card_for(app, user)}")
+    AuthActions(phone).open_card(issue_card_for(app, user))
     with app_database(app):
         User.update(role="helper").where(User.id == user.id).execute()
     assert "Session de" not in text_of(phone.get("/fr/"))
@@ -317,6 +319,6 @@ def test_a_card_opened_on_a_browser_signed_in_as_someone_else_switches_account(
     learner = make_learner(name="Carole")
     make_helper(name="Richard")
     auth.login("richard", "helper-pass-47")
-    client.get(f"/s/{issue_card_for(app, learner)}")
+    auth.open_card(issue_card_for(app, learner))
     page = text_of(client.get("/fr/"))
     assert "Session de Carole" in page and "Richard" not in page

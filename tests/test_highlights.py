@@ -71,7 +71,9 @@ def test_copies_with_and_without_a_box_are_cached_apart(screen, tmp_path):
 
 
 def resolver(src, highlight=()):
-    return ImageInfo(f"/media/{src}-{len(highlight)}", 1000, 500, f"/media/v/{src} 480w", "/media/full")
+    return ImageInfo(
+        f"/media/{src}-{len(highlight)}", 1000, 500, f"/media/v/{src} 480w", "/media/full"
+    )
 
 
 def test_the_syntax_reaches_the_resolver_and_the_label_joins_the_alt_text():
@@ -119,7 +121,9 @@ def test_the_sanitiser_allows_only_same_origin_srcset_and_plain_sizes():
         "/a.webp",
     ):
         assert "srcset" not in sanitize_html(f'<img src="/media/a.png" srcset="{srcset}" alt="x">')
-    assert "sizes" not in sanitize_html('<img src="/media/a.png" sizes="100vw; x:expression(1)" alt="x">')
+    assert "sizes" not in sanitize_html(
+        '<img src="/media/a.png" sizes="100vw; x:expression(1)" alt="x">'
+    )
     html = sanitize_html(
         '<span class="shot"><img src="/media/a.png" alt="x"><span class="shot-full"><a href="/media/a.png">Voir</a></span></span>'
     )

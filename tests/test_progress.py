@@ -139,7 +139,9 @@ def test_progress_follows_step_ids_across_languages(client):
     assert "You did this step." in text_of(client.get("/en/lessons/bonjour/2"))
 
 
-def test_a_visitors_progress_merges_into_the_account_on_sign_in(app, client, auth, make_learner):
+def test_a_visitors_progress_joins_the_account_when_the_person_says_yes(
+    app, client, auth, make_learner
+):
     user = make_learner()
     earlier = dt.datetime(2026, 1, 5, 10, 0)
     with app_database(app):
@@ -150,6 +152,12 @@ def test_a_visitors_progress_merges_into_the_account_on_sign_in(app, client, aut
     mark(client, "open-door")
     mark(client, "saluer")  # already in the account, earlier: kept once, with the earlier time
     auth.login()
+    page = client.get("/fr/")
+    assert "Vous avez fait 2 étapes avant de vous connecter" in text_of(page)
+    client.post(
+        "/visitor-progress",
+        data={"join": "yes", "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )
     assert done_steps(app) == {
         ("bonjour", "open-door"),
         ("bonjour", "saluer"),

@@ -43,6 +43,11 @@ MATRIX = {
     ("auth.login", "POST"): "visitor",
     ("auth.logout", "POST"): "visitor",
     ("auth.card_sign_in", "GET"): "visitor",
+    ("auth.card_confirm", "POST"): "visitor",
+    ("auth.account", "GET"): "learner",
+    ("auth.sign_out_everywhere", "POST"): "learner",
+    ("progress.answer_visitor_question", "POST"): "learner",
+    ("helper.sign_out_everywhere", "POST"): "helper",
     ("progress.mark", "POST"): "visitor",
     ("cards.card_form", "GET"): "helper",
     ("cards.issue", "POST"): "helper",
@@ -153,7 +158,7 @@ def test_every_route_answers_each_role_as_the_matrix_says(
             wrong.append(f"{role} {method} {url}: {response.status_code} (needs {needed})")
         elif response.status_code >= 500:  # let in, then broken: as wrong as a refusal
             wrong.append(f"{role} {method} {url}: {response.status_code} (server error)")
-        if rule.endpoint == "auth.logout":
+        if rule.endpoint in ("auth.logout", "auth.sign_out_everywhere"):
             sign_in()
     assert wrong == []
 
