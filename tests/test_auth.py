@@ -132,7 +132,7 @@ def test_sign_out_is_a_post_that_forgets_the_session(client, auth, make_learner)
     auth.login()
     assert client.get("/logout").status_code == 405
     response = auth.logout()
-    assert response.status_code == 303 and response.headers["Location"].startswith("/login")
+    assert response.status_code == 303 and response.headers["Location"] == "/fr/signed-out"
     page = text_of(client.get(response.headers["Location"]))
     assert "Votre session est fermée." in page
     assert "Session de" not in text_of(client.get("/fr/"))

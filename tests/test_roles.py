@@ -44,6 +44,7 @@ MATRIX = {
     ("auth.logout", "POST"): "visitor",
     ("auth.card_sign_in", "GET"): "visitor",
     ("auth.card_confirm", "POST"): "visitor",
+    ("auth.signed_out", "GET"): "visitor",
     ("auth.account", "GET"): "learner",
     ("auth.sign_out_everywhere", "POST"): "learner",
     ("progress.answer_visitor_question", "POST"): "learner",

@@ -158,9 +158,6 @@ def login():
                     ),
                 )
             ]
-    signed_out = []
-    if request.args.get("signed_out") and not current_user.is_authenticated:
-        signed_out = [_l("You are signed out. You can close this window.")]
     page = render_template(
         "auth/login.html",
         username=username[:USERNAME_MAX],
@@ -168,9 +165,16 @@ def login():
         next=next_url,
         problems=problems,
         fields={field for field, _ in problems},
-        notices=get_flashed_messages() + signed_out,
+        notices=get_flashed_messages(),
     )
     return page, 200
+
+
+@bp.route("/<lang:lang>/signed-out")
+def signed_out(lang):
+    """Say the person is signed out, setting no cookie: the browser stays empty for the next."""
+    g.forget_browser = True
+    return render_template("auth/signed_out.html")
 
 
 @bp.route("/logout", methods=["POST"])
@@ -181,7 +185,7 @@ def logout():
         sign_ins.end(current_user.session_key)
     logout_user()
     session.clear()
-    return forget_browser(redirect(url_for("auth.login", lang=lang, signed_out=1), 303))
+    return forget_browser(redirect(url_for("auth.signed_out", lang=lang), 303))
 
 
 # Anything a page can make a browser load by itself: none of them may use a card.
@@ -262,7 +266,7 @@ def sign_out_everywhere(lang):
     sign_ins.end_all(current_user)
     logout_user()
     session.clear()
-    return forget_browser(redirect(url_for("auth.login", lang=lang, signed_out=1), 303))
+    return forget_browser(redirect(url_for("auth.signed_out", lang=lang), 303))
 
 
 def keep_account_language(response):

@@ -37,6 +37,28 @@ def sign_in_with_the_form(page, username, password, remember=False):
     page.get_by_role("button", name="Me connecter").click()
 
 
+# Words of an element's text cut across two lines ("Continu|er"), measured in the page.
+WORDS_CUT = """el => {
+  const cut = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    for (const match of text.matchAll(/[\\p{L}\\p{N}’'.]+/gu)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) cut.push(match[0]);
+    }
+  }
+  return cut;
+}"""
+
+
+def words_cut(page, selector) -> list[str]:
+    return [word for el in page.locator(selector).all() for word in el.evaluate(WORDS_CUT)]
+
+
 def site_cookies(context, url) -> list[str]:
     return [cookie["name"] for cookie in context.cookies(url)]
 
@@ -114,6 +136,7 @@ def test_the_card_page_and_the_join_question_read_well(browser, live_server, lan
     page.goto(f"/s/{token}")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"card-{lang}-{size}.png", full_page=True)
+    assert words_cut(page, "main h1, main button, main a") == []
     button = page.locator("form.card-confirm button")
     box = button.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 200  # one large button, easy to tap
@@ -122,6 +145,7 @@ def test_the_card_page_and_the_join_question_read_well(browser, live_server, lan
     button.click()
     question = page.locator(".visitor-progress")
     expect(question).to_be_visible()
+    assert words_cut(page, ".visitor-progress") == []
     page.screenshot(path=SHOTS / f"join-{lang}-{size}.png", full_page=True)
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
@@ -133,6 +157,7 @@ def test_the_card_page_and_the_join_question_read_well(browser, live_server, lan
         assert StepProgress.select().where(StepProgress.user == marie.id).count() == 1
     page.goto(f"/{lang}/account")
     page.screenshot(path=SHOTS / f"account-{lang}-{size}.png", full_page=True)
+    assert words_cut(page, "main") == []
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     context.close()
