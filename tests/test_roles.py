@@ -67,6 +67,7 @@ MATRIX = {
     ("staff_learners.export", "GET"): "staff",
     ("staff_learners.delete_form", "GET"): "staff",
     ("staff_learners.delete", "POST"): "staff",
+    ("staff_learners.lift_pause", "POST"): "staff",
     ("help_requests.ask", "POST"): "learner",
     ("help_requests.handle", "POST"): "helper",
     ("help_requests.undo_handled", "POST"): "helper",

@@ -109,6 +109,11 @@ def clear_failures(username: str) -> None:
     LoginFailure.delete().where(LoginFailure.username == username).execute()
 
 
+def minutes_left(until: dt.datetime) -> int:
+    """Return in how many whole minutes (at least 1) a pause ends."""
+    return math.ceil(max(1, math.ceil((until - utcnow()).total_seconds())) / 60)
+
+
 def too_many_tries(until: dt.datetime):
     """Return the friendly 429 page saying when to try again, with Retry-After."""
     seconds = max(1, math.ceil((until - utcnow()).total_seconds()))

@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
+from coursesite.accounts import throttle
 from coursesite.accounts.users import USERNAME_MAX, normalize_username
 from coursesite.data.models import HelpRequest, HelpSession, SignInCard, StepProgress, User
 from coursesite.data.personal_data import anonymise_learner, erasable, export_user
@@ -62,12 +63,24 @@ def learner(user_id):
         "requests": HelpRequest.select().where(HelpRequest.learner == user).count(),
         "cards": SignInCard.select().where(SignInCard.user == user).count(),
     }
+    paused_until = throttle.username_paused_until(user.username)
     return render_template(
         "staff/learner.html",
         learner=user,
         counts=counts,
         last_activity=followup.last_activity([user.id]).get(user.id),
+        paused_minutes=throttle.minutes_left(paused_until) if paused_until else 0,
+        notices=get_flashed_messages(),
     )
+
+
+@bp.route("/<int:user_id>/lift-pause", methods=["POST"])
+def lift_pause(user_id):
+    """Let a learner sign in again at once, after too many failed tries on their username."""
+    user = kept_learner_or_404(user_id)
+    throttle.lift_pause(user.username)
+    flash(_l("%(name)s can sign in again from anywhere.", name=user.display_name))
+    return redirect(url_for("staff_learners.learner", user_id=user.id), 303)
 
 
 @bp.route("/<int:user_id>/export.json")
