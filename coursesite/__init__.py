@@ -6,6 +6,7 @@ from flask import Flask
 
 from coursesite import accounts, data, desk, learn, services, staff, web
 from coursesite.config import STATIC_FOLDER, instance_path, load_config
+from coursesite.data.private_files import restrict_new_files
 from coursesite.web import logs
 from coursesite.web.urls import SiteMap
 
@@ -18,6 +19,7 @@ class CourseSite(Flask):
 def create_app(test_config=None):
     """Create and wire the Flask application."""
     test_config = dict(test_config or {})
+    restrict_new_files()  # before the first file: the database and its copies hold personal data
     app = CourseSite(
         __name__,
         instance_path=str(test_config.pop("INSTANCE_PATH", None) or instance_path()),

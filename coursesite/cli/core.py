@@ -3,6 +3,7 @@
 import logging
 import re
 import signal
+from pathlib import Path
 
 import click
 import segno
@@ -10,6 +11,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from coursesite import create_app, services
+from coursesite.data.private_files import fix_modes
 from coursesite.web import logs
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,13 @@ def init_command():
     database_url = redact_password(current_app.config["DATABASE_URL"])
     click.echo(f"Database: {database_url} (schema version {version})")
     click.echo(f"Lessons: {current_app.config['LESSONS']}")
+    url = current_app.config["DATABASE_URL"]
+    database = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    changed = fix_modes(Path(current_app.instance_path), database)
+    if changed:
+        click.echo(f"Made {len(changed)} files and folders readable by this account only:")
+        for path in changed:
+            click.echo(f"  {path}")
 
 
 def redact_password(url: str) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from coursesite.data.private_files import make_private
+
 PREFIX = "coursesite-"
 EXPECTED_TABLES = {"setting"}
 
@@ -39,6 +41,7 @@ def copy_database(source: Path, destination: Path) -> None:
         src.backup(dst)
     src.close()
     dst.close()
+    make_private(partial)  # a copy written elsewhere (a USB key) is private too
     os.replace(partial, destination)
 
 
