@@ -33,6 +33,8 @@ class Shared:
     phone_codes: PhoneCodes
     lesson_health: HealthReport
     database: Database | None = None  # opened by the data package
+    database_health: object = None  # data.health.DatabaseHealth, made with the database
+    database_problem: str | None = None  # why the database could not be opened (a damaged file)
     # Checked against when a username does not exist, so that the answer takes as long.
     dummy_password_hash: str = ""
     # Kinds of things a visitor keeps in the session cookie (learn/visitor.py).
@@ -81,6 +83,12 @@ def database(app: Flask | None = None) -> Database:
 def visitor_data(app: Flask | None = None) -> list:
     """The kinds of things a visitor did that may join an account (learn/visitor.py)."""
     return shared(app).visitor_data
+
+
+def database_problem(app: Flask | None = None) -> str | None:
+    """What is wrong with the database now (quick_check, once a minute at most), or None."""
+    found = shared(app)
+    return found.database_problem or found.database_health.problem()
 
 
 def drafts_visible() -> bool:

@@ -30,6 +30,12 @@ from coursesite.data.models import User
 from coursesite.lessons.text import without_accents
 
 MAX_LEARNERS = 200
+# A line holds a name (80 characters), a username (40) and a language: anything much longer
+# is not a list of learners, and Python's csv module refuses cells over 131,072 characters.
+MAX_LINE_CHARS = 1000
+MAX_FILE_BYTES = MAX_LEARNERS * MAX_LINE_CHARS
+# Characters no spreadsheet writes in a CSV file: their presence means another kind of file.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 HEADER_NAMES = {
     "name": "name",
     "nom": "name",
@@ -61,15 +67,34 @@ class LearnerImportError(AccountError):
 
 
 def decode(data: bytes) -> str:
-    """Return the file's text: UTF-8 (with or without BOM), else Windows-1252."""
-    if b"\x00" in data:
+    """Return the file's text: UTF-8 (with or without BOM), else Windows-1252.
+
+    Line ends become "\n" whichever the program wrote: Windows (CR LF), Unix (LF), or the
+    CR alone of a spreadsheet's "CSV (Macintosh)".
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if NOT_TEXT.search(text):
         raise LearnerImportError(
             [_l("This is not a CSV text file. Save the list as CSV and try again.")]
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def long_lines(text: str) -> list:
+    """Return a problem for each line too long to be a learner."""
+    return [
+        _l(
+            "Line %(line)d: this line has %(count)d characters; a line holds only a name, "
+            "a username and a language.",
+            line=number,
+            count=len(line),
+        )
+        for number, line in enumerate(text.split("\n"), start=1)
+        if len(line) > MAX_LINE_CHARS
+    ]
 
 
 def read_rows(text: str) -> list[tuple[int, dict]]:
@@ -79,9 +104,27 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    problems = long_lines(text)
+    if problems:
+        raise LearnerImportError(problems)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     columns, rows = COLUMNS, []
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            # A quote opened and never closed swallows the lines after it: say where.
+            raise LearnerImportError(
+                [
+                    _l(
+                        "Line %(line)d: a quotation mark opens a cell that never ends. "
+                        "Remove it, or close it.",
+                        line=reader.line_num,
+                    )
+                ]
+            ) from None
         line = reader.line_num
         cells = [c.strip() for c in cells]
         if not any(cells):
@@ -170,6 +213,16 @@ def import_learners(data: bytes) -> list[NewLearner]:
 
     Raises LearnerImportError listing every problem by line; nothing is saved then.
     """
+    if len(data) > MAX_FILE_BYTES:
+        raise LearnerImportError(
+            [
+                _l(
+                    "The file is too large to be a list of learners (%(size)d KB). Check that "
+                    "it is the right file.",
+                    size=len(data) // 1000,
+                )
+            ]
+        )
     rows = read_rows(decode(data))
     if not rows:
         raise LearnerImportError([_l("The file has no learners in it.")])

@@ -17,7 +17,11 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from coursesite.accounts.cards import issue_card, render_card
-from coursesite.accounts.learner_import import LearnerImportError, import_learners
+from coursesite.accounts.learner_import import (
+    MAX_FILE_BYTES,
+    LearnerImportError,
+    import_learners,
+)
 from coursesite.accounts.users import AccountError, create_user, normalize_username
 from coursesite.data.database import database
 from coursesite.data.models import ROLES, User
@@ -60,6 +64,15 @@ def create_user_command(username, role, name, password, language):
         click.echo(f"Print a sign-in card at {public_base()}helper/learners/{user.id}/card")
 
 
+def read_start(path: Path) -> bytes:
+    """Return the file's bytes, no more than a list of learners can hold (plus one)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
+
+
 @click.command("import-learners")
 @click.argument(
     "csv_file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -77,7 +90,7 @@ def import_learners_command(csv_file, sheet):
     with force_locale("en"), database.connection_context():
         try:
             with database.atomic():
-                learners = import_learners(csv_file.read_bytes())
+                learners = import_learners(read_start(csv_file))
                 tokens = [issue_card(learner.user) for learner in learners]
         except LearnerImportError as exc:
             fail(

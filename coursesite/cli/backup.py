@@ -1,5 +1,6 @@
 """`coursesite backup` and `restore`: copies of the SQLite database, safe while serving."""
 
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -8,6 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from coursesite import services
+from coursesite.data import migrations
 from coursesite.data.backup import (
     BackupError,
     backup_name,
@@ -16,6 +19,7 @@ from coursesite.data.backup import (
     database_path,
     prune,
 )
+from coursesite.data.private_files import make_private
 
 
 def checked(function, *args):
@@ -59,7 +63,11 @@ def backup_command(dest, keep):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(file, yes):
-    """Replace the database with a backup FILE (the current one is saved first)."""
+    """Replace the database with a backup FILE (the current one is saved first).
+
+    What was done since the backup to keep accounts safe is kept: cards stopped since then
+    stay stopped, sign-ins ended since then stay ended, and new passwords stay.
+    """
     target = checked(database_path)
     checked(check_database, file)
     if not yes and not click.confirm(
@@ -70,16 +78,100 @@ def restore_command(file, yes):
         sys.exit(1)
     safety = Path(current_app.instance_path) / "backups" / ("before-restore-" + backup_name())
     safety.parent.mkdir(parents=True, exist_ok=True)
+    kept = None
     if target.exists():
-        copy_database(target, safety)
+        try:
+            copy_database(target, safety)
+            kept = read_security_state(target)
+        except sqlite3.DatabaseError:
+            # A damaged file cannot be read page by page: keep it as it is, for the record.
+            shutil.copyfile(target, safety)
+            make_private(safety)
         click.echo(f"The current database was saved first: {safety}")
     # Restoring through the backup API writes into the live file under SQLite's own locks,
     # so a running server sees either the old or the new database, never a mix.
+    try:
+        restore_into(file, target)
+    except sqlite3.DatabaseError:
+        for suffix in ("", "-wal", "-shm"):  # damaged beyond use: start from a fresh file
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        restore_into(file, target)
+    # A backup made by an older version lacks newer tables and columns: add them now.
+    db = services.database()
+    with db.connection_context():
+        migrations.upgrade(db)
+    click.echo(f"Restored {file} into {target}.")
+    if kept is None:
+        click.echo(
+            "The current database could not be read: cards stopped, sign-ins ended and "
+            "passwords changed since the backup are undone. Old cards work again: print new "
+            "cards for learners who lost theirs, and give new passwords where needed."
+        )
+        return
+    cards, sign_ins, passwords = reapply_security_state(target, kept)
+    click.echo(
+        f"Kept from the current database: {cards} stopped cards, {sign_ins} ended sign-ins, "
+        f"{passwords} new passwords."
+    )
+
+
+def restore_into(file: Path, target: Path) -> None:
     with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     src.close()
     dst.close()
-    click.echo(f"Restored {file} into {target}.")
+
+
+def read_security_state(path: Path) -> dict:
+    """Return the cards stopped, sign-ins ended and password versions of a database."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        state = {
+            "cards": db.execute(
+                "SELECT token_hash, revoked FROM signincard WHERE revoked IS NOT NULL"
+            ).fetchall(),
+            "users": db.execute(
+                'SELECT id, username, password_hash, auth_version FROM "user"'
+            ).fetchall(),
+            "sign_ins": db.execute(
+                "SELECT secret_hash, ended FROM signin WHERE ended IS NOT NULL"
+            ).fetchall()
+            if "signin" in tables
+            else [],
+        }
+    db.close()
+    return state
+
+
+def reapply_security_state(path: Path, state: dict) -> tuple[int, int, int]:
+    """Re-apply to a restored database what was done since its backup to keep accounts safe."""
+    with sqlite3.connect(path) as db:
+        cards = sum(
+            db.execute(
+                "UPDATE signincard SET revoked = ? WHERE token_hash = ? AND revoked IS NULL",
+                (revoked, token_hash),
+            ).rowcount
+            for token_hash, revoked in state["cards"]
+        )
+        sign_ins = sum(
+            db.execute(
+                "UPDATE signin SET ended = ? WHERE secret_hash = ? AND ended IS NULL",
+                (ended, secret_hash),
+            ).rowcount
+            for secret_hash, ended in state["sign_ins"]
+        )
+        # A password changed since the backup (a lost card, a leaked password) stays changed,
+        # and the sign-ins made with the old one stay ended.
+        passwords = sum(
+            db.execute(
+                'UPDATE "user" SET password_hash = ?, auth_version = ? '
+                "WHERE id = ? AND username = ? AND auth_version < ?",
+                (password_hash, version, user_id, username, version),
+            ).rowcount
+            for user_id, username, password_hash, version in state["users"]
+        )
+    db.close()
+    return cards, sign_ins, passwords
 
 
 COMMANDS = (backup_command, restore_command)

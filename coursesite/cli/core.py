@@ -1,5 +1,6 @@
 """The `coursesite` command group, and its two everyday commands: `init` and `serve`."""
 
+import errno
 import logging
 import re
 import signal
@@ -11,6 +12,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from coursesite import create_app, services
+from coursesite.data.health import how_to_restore
 from coursesite.data.private_files import fix_modes
 from coursesite.web import logs
 
@@ -29,6 +31,7 @@ def init_command():
     # create_app has already made all three and applied any pending migration; say so.
     from coursesite.data.migrations import stored_version
 
+    refuse_a_damaged_database(current_app)
     db = services.database()
     with db.connection_context():
         version = stored_version(db)
@@ -43,6 +46,19 @@ def init_command():
         click.echo(f"Made {len(changed)} files and folders readable by this account only:")
         for path in changed:
             click.echo(f"  {path}")
+
+
+def refuse_a_damaged_database(app) -> None:
+    """Stop with the way back (restore) when the SQLite file is damaged, not a traceback."""
+    problem = services.database_problem(app)
+    if not problem:
+        return
+    url = app.config["DATABASE_URL"]
+    database = Path(url.removeprefix("sqlite:///"))
+    raise click.ClickException(
+        f"the database file {database} is damaged ({problem}).\n"
+        + how_to_restore(database, Path(app.instance_path))
+    )
 
 
 def redact_password(url: str) -> str:
@@ -68,6 +84,7 @@ def serve_command(host, port, threads, log_level):
     from coursesite.web.network import site_urls
 
     app = current_app._get_current_object()
+    refuse_a_damaged_database(app)
     urls = site_urls(host, port)
     if not app.config.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = urls[0]
@@ -80,7 +97,17 @@ def serve_command(host, port, threads, log_level):
             "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
             "clear_untrusted_proxy_headers": True,
         }
-    server = create_server(app, host=host, port=port, threads=threads, ident="coursesite", **proxy)
+    try:
+        server = create_server(
+            app, host=host, port=port, threads=threads, ident="coursesite", **proxy
+        )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} is already in use on {host}: another coursesite, or another "
+                f"program, is listening there. Stop it, or choose another port: --port {port + 1}"
+            ) from None
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     log.info("listening on %s:%d with %d threads", host, port, threads)
     log.debug(
         "lessons from %s, database %s",

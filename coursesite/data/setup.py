@@ -2,11 +2,12 @@
 
 import logging
 
-from peewee import SqliteDatabase
+from peewee import DatabaseError, SqliteDatabase
 
 from coursesite import services
 from coursesite.data import migrations
 from coursesite.data.database import database, open_database
+from coursesite.data.health import DatabaseHealth
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +21,18 @@ def init_app(app):
     # so each server thread keeps its own; other databases give theirs back after a request.
     keep_open = isinstance(db, SqliteDatabase)
 
-    with db.connection_context():
-        for applied in migrations.upgrade(db):
-            log.warning("database upgraded: %s", applied)
+    services.shared(app).database_health = DatabaseHealth(lambda: db)
+    try:
+        with db.connection_context():
+            for applied in migrations.upgrade(db):
+                log.warning("database upgraded: %s", applied)
+    except DatabaseError as exc:
+        if not isinstance(db, SqliteDatabase):
+            raise  # a server that does not answer: its own message says more than ours
+        # A damaged file: the app is still made, so that `coursesite restore` can run;
+        # `coursesite serve` refuses to start and /healthz answers 503.
+        services.shared(app).database_problem = str(exc) or type(exc).__name__
+        log.error("the database is damaged: %s", exc)
 
     @app.before_request
     def bind_db():

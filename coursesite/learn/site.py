@@ -15,7 +15,6 @@ from flask import (
 )
 
 from coursesite import services
-from coursesite.data.database import database
 from coursesite.web.i18n import LANGUAGE_NAMES, browser_language, saved_language
 from coursesite.web.network import public_url
 
@@ -45,12 +44,15 @@ def home():
 
 @bp.route("/healthz")
 def healthz():
-    """Answer 200 with a short JSON when the app and its database answer."""
+    """Answer 200 with a short JSON when the app and its database answer and are sound."""
     try:
-        database.execute_sql("SELECT 1").fetchone()
+        problem = services.database_problem()
     except Exception:  # noqa: BLE001 — any database failure means "not healthy"
         log.exception("health check: database does not answer")
         return jsonify(status="error", database="unavailable"), 503
+    if problem:
+        log.error("health check: the database is damaged: %s", problem)
+        return jsonify(status="error", database="damaged", detail=problem[:200]), 503
     lessons = services.catalogue().current().lessons
     return jsonify(status="ok", database="ok", lessons=len(lessons))
 
