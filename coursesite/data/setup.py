@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 def init_app(app):
     """Bind the database, create missing tables, and manage connections per request."""
-    db = open_database(app.config["DATABASE_URL"])
+    db = open_database(app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"])
     database.initialize(db)
     services.shared(app).database = db
     # An SQLite connection is cheap to keep and costly to open (its pragmas run each time),
