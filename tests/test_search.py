@@ -122,3 +122,36 @@ def test_drafts_are_not_found_by_learners(client, lessons_dir):
 def test_search_box_is_on_every_lesson_page(client):
     page = client.get("/fr/lessons/bonjour/1").get_data(as_text=True)
     assert 'role="search"' in page and 'action="/fr/search"' in page
+
+
+# Hostile lesson files: indexing stays linear (it took 8.5 s on 60,000 "[", stalling requests)
+
+HOSTILE_BODIES = {
+    "brackets": "[" * 245_000,
+    "image openers": "![" * 122_000,
+    "links never closed": "[a](" * 61_000,
+    "attribute braces": "{=" * 122_000,
+    "tags never closed": "<" * 245_000,
+    "numbered lines": "\n1" * 122_000,
+    "blank lines": "\n" * 245_000,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_BODIES)
+def test_indexing_a_250_kb_hostile_lesson_takes_under_a_second(app, client, lessons_dir, name):
+    import time
+
+    folder = lessons_dir / "fr" / "piege"
+    folder.mkdir()
+    (folder / "lesson.md").write_text(
+        "---\ntitle: Piège\nsummary: Un fichier hostile.\nduration: 5\nupdated: 2026-11-01\n---\n"
+        f"\n## Un {{#un}}\n\n{HOSTILE_BODIES[name]}\n\nmotdepasse introuvable ailleurs\n",
+        encoding="utf-8",
+    )
+    assert (folder / "lesson.md").stat().st_size > 240_000
+    catalogue, index = services.catalogue(app), services.search_index(app)
+    assert catalogue.get("fr", "piege") is not None
+    started = time.thread_time()  # processor time: other test runs share this machine
+    index.sync()
+    assert time.thread_time() - started < 1.0
+    assert "/fr/lessons/piege/1" in result_links(client, "fr", "introuvable")

@@ -6,7 +6,6 @@ when a file changes. A digest per lesson lets a restart skip lessons already ind
 """
 
 import hashlib
-import html
 import logging
 import re
 import threading
@@ -18,16 +17,13 @@ from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.model import Lesson
+from coursesite.lessons.plaintext import markdown_text
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 MAX_RESULTS = 30
 BATCH = 100  # lessons written per transaction
 WORD = re.compile(r"\w+", re.UNICODE)
-TAG = re.compile(r"<[^>]*>")
-IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-ATTRIBUTES = re.compile(r"\{[#.]?[^}\n]*=[^}\n]*\}|\{#[\w-]+\}")
-MARKUP = re.compile(r"\[!\w+\]|[*_`~|>#\[\]]+|^\s*[-+]\s+|^\s*\d+[.)]\s+|-{3,}", re.M)
 # Marks around matched words in snippets: characters that never occur in lesson text.
 MARK_START, MARK_END = "\x02", "\x03"
 log = logging.getLogger(__name__)
@@ -76,19 +72,6 @@ class Hit:
     lesson: Lesson
     step: int  # 0 for the lesson itself
     snippet: tuple[tuple[str, bool], ...]  # (text, is_match) pieces
-
-
-def markdown_text(source: str) -> str:
-    """Return the words of a Markdown fragment, cheaply: markup removed, words kept.
-
-    Search only needs words, and indexing thousands of steps through the full parser takes
-    many seconds; removing the syntax takes microseconds per step.
-    """
-    text = IMAGE_OR_LINK.sub(r"\1", source)  # keep an image's alt text, a link's text
-    text = ATTRIBUTES.sub(" ", text)
-    text = TAG.sub(" ", text)
-    text = html.unescape(text)
-    return " ".join(MARKUP.sub(" ", text).split())
 
 
 def lesson_rows(lesson: Lesson) -> list[dict]:

@@ -54,11 +54,11 @@ class _Next:
 
 def _links_to_text(text: str) -> str:
     """Pass 1: replace `[text](url)` and `![alt](src)` by their text."""
-    out, i, n = [], 0, len(text)
+    out, i, pos, n = [], 0, 0, len(text)  # text[i:pos] is kept as it is
     closing, url_end = _Next(text, r"\]"), _Next(text, r"\)")
     start = _Next(text, r"\[")
     while True:
-        k = start.at_or_after(i)
+        k = start.at_or_after(pos)
         if k == -1:
             break
         j = closing.at_or_after(k + 1)
@@ -66,25 +66,24 @@ def _links_to_text(text: str) -> str:
             break  # no `]` anywhere further: no more links
         m = url_end.at_or_after(j + 2) if j + 1 < n and text[j + 1] == "(" else -1
         if m == -1:
-            out.append(text[i : k + 1])
-            i = k + 1
+            pos = k + 1
             continue
         begin = k - 1 if k > i and text[k - 1] == "!" else k
         out.append(text[i:begin])
         out.append(text[k + 1 : j])
-        i = m + 1
+        i = pos = m + 1
     out.append(text[i:])
     return "".join(out)
 
 
 def _attributes_to_space(text: str) -> str:
     """Pass 2: replace `{key=value …}` and `{#id}` by a space."""
-    out, i = [], 0
+    out, i, pos = [], 0, 0
     start = _Next(text, r"\{")
     line_end = _Next(text, r"[}\n]")
     equals = _Next(text, r"=")
     while True:
-        k = start.at_or_after(i)
+        k = start.at_or_after(pos)
         if k == -1:
             break
         j = line_end.at_or_after(k + 1)
@@ -97,12 +96,11 @@ def _attributes_to_space(text: str) -> str:
             if word and text.startswith("}", word.end()):
                 end = word.end() + 1
         if end == -1:
-            out.append(text[i : k + 1])
-            i = k + 1
+            pos = k + 1
             continue
         out.append(text[i:k])
         out.append(" ")
-        i = end
+        i = pos = end
     out.append(text[i:])
     return "".join(out)
 
@@ -135,8 +133,9 @@ def _markup_to_space(text: str) -> str:
         q = spaces.at_or_after(p)
         return n if q == -1 else q
 
-    while i < n:
-        k = candidate.at_or_after(i)
+    pos = 0
+    while pos < n:
+        k = candidate.at_or_after(pos)
         if k == -1 or k >= n:
             break
         end = -1
@@ -162,12 +161,11 @@ def _markup_to_space(text: str) -> str:
         if end == -1 and text.startswith("---", k):
             end = _DASHES.match(text, k).end()
         if end == -1:
-            out.append(text[i : k + 1])
-            i = k + 1
+            pos = k + 1
             continue
         out.append(text[i:k])
         out.append(" ")
-        i = end
+        i = pos = end
     out.append(text[i:])
     return "".join(out)
 
