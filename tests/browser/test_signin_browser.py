@@ -1,5 +1,5 @@
 """Accounts in a real browser: the sign-in form, a card scanned on a phone, progress that
-survives a restart of the real server process, a visitor's progress merged on sign-in,
+survives a restart of the real server process, a visitor's progress joined on "yes",
 and the CSRF and throttle refusals as a person would meet them."""
 
 import io
@@ -83,6 +83,8 @@ def test_a_card_printed_by_a_helper_signs_in_on_a_phone_at_the_next_step(
     assert link.startswith(f"{live_server.url}/s/") and len(link.rsplit("/", 1)[1]) >= 32
     page = phone.new_page()
     page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Continuer en tant que Carole ?")
+    page.get_by_role("button", name="Continuer").click()  # one scan, one tap
     expect(page).to_have_url(re.compile(rf"/fr/lessons/{LESSON}/3$"))
     expect(page.locator(".signed-in-as")).to_have_text("Session de Carole")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -117,7 +119,7 @@ def test_staff_import_a_group_and_print_two_cards_per_letter_page(live_server, d
     assert len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="Letter"))) == 2
 
 
-def test_a_visitors_progress_is_merged_when_they_sign_in(live_server, desktop):
+def test_a_visitors_progress_joins_the_account_when_they_say_yes(live_server, desktop):
     user = add_user(live_server.app, "visitor.merge", name="Nadia")
     page = desktop.new_page()
     page.goto(f"/fr/lessons/{LESSON}/1")
@@ -131,6 +133,12 @@ def test_a_visitors_progress_is_merged_when_they_sign_in(live_server, desktop):
     page.get_by_role("link", name="Me connecter").click()
     sign_in_with_the_form(page, "visitor.merge", PASSWORDS["learner"])
     expect(page).to_have_url(re.compile(rf"/fr/lessons/{LESSON}/1$"))  # back where they were
+    question = page.locator(".visitor-progress")
+    expect(question).to_contain_text("Vous avez fait 1 étape avant de vous connecter")
+    assert axe_violations(page) == []
+    question.get_by_role("button", name="Oui, les ajouter").click()
+    expect(page).to_have_url(re.compile(rf"/fr/lessons/{LESSON}/1$"))  # still where they were
+    expect(page.locator(".visitor-progress")).to_have_count(0)
     expect(page.locator(".progress-status")).to_contain_text("Vous avez fait cette étape.")
     for path in ("/fr/", f"/fr/lessons/{LESSON}/"):  # progress bars, "continue", steps done
         page.goto(path)
