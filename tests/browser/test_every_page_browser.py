@@ -26,8 +26,9 @@ VISITOR_PAGES = [
     "/poster?lang={lang}",
     "/{lang}/lessons/nowhere/",
     "/{lang}/topics/{topic}",
+    "/{lang}/signed-out",
 ]
-LEARNER_PAGES = VISITOR_PAGES[:7]
+LEARNER_PAGES = [*VISITOR_PAGES[:7], "/{lang}/account"]
 HELPER_PAGES = [
     "/helper/?lang={lang}",
     "/helper/session?lang={lang}",
