@@ -276,3 +276,13 @@ def test_a_bug_in_one_check_does_not_hide_the_rest_of_the_report(tmp_path, monke
     )
     assert any(line.startswith("fr/b/lesson.md:8: error: picture `absent.png`") for line in lines)
     assert "checking" in caplog.text and "KeyError" in caplog.text
+
+
+def test_a_plain_http_link_is_reported_because_the_page_would_drop_it(tmp_path):
+    from coursesite.lessons.markdown import render_markdown
+
+    lesson(tmp_path, FRONT + "\n## Un {#un}\n\nVoir [le site](http://example.org/).\n")
+    assert any(
+        "will be removed" in line and "http://example.org/" in line for line in reported(tmp_path)
+    )
+    assert "href" not in render_markdown("[le site](http://example.org/)")

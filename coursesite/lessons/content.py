@@ -26,7 +26,8 @@ from coursesite.lessons.model import N_, Problem
 from coursesite.lessons.refs import ImageRef, LinkRef, References, find_references
 from coursesite.lessons.sanitize import removed_by_sanitiser
 
-SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+# The sanitiser keeps these and lesson: only (a plain http: link loses its address).
+SAFE_SCHEMES = ("https", "mailto", "tel")
 # A raw <a> may lead to another site (https) or start an email or a call; nothing else.
 RAW_LINK_SCHEMES = ("https", "mailto", "tel")
 SITE_LESSON_PATH = re.compile(r"/([a-z]{2})/lessons/([^/?#]+)")
