@@ -288,3 +288,20 @@ def test_every_personal_page_says_no_store(app, role, make_learner, make_helper,
         if personal and "no-store" not in response.headers.get("Cache-Control", ""):
             cached.append(f"{url}: {response.status_code} {response.headers.get('Cache-Control')}")
     assert cached == []
+
+
+def test_a_persons_export_lists_their_sign_ins_without_any_secret(
+    app, client, auth, make_learner, runner
+):
+    import json
+
+    make_learner("erin", name="Erin")
+    auth.login("erin", remember=True)
+    secret = cookie_jar(client)["remember_token"].split("|")[0].split(":")[1]
+    auth.logout()
+    document = json.loads(runner.invoke(args=["export-learner", "erin"]).output)
+    assert len(document["sign_ins"]) == 1
+    sign_in = document["sign_ins"][0]
+    assert sign_in["stay_signed_in"] is True and sign_in["ended"] is not None
+    assert len(document["known_addresses"]) == 1
+    assert secret not in json.dumps(document)

@@ -219,6 +219,21 @@ def export_user(user: User) -> dict:
         "sign_in_cards": [
             {"created": iso(card.created), "revoked": iso(card.revoked)} for card in cards
         ],
+        # Each browser signed in on (the secret in its cookie is stored only as a hash).
+        "sign_ins": [
+            {
+                "started": iso(row.created),
+                "ended": iso(row.ended),
+                "stay_signed_in": row.remember,
+                "with_a_card": row.card_id is not None,
+            }
+            for row in SignIn.select().where(SignIn.user == user).order_by(SignIn.created)
+        ],
+        # Addresses signed in from (keyed hashes): a pause on the username spares them.
+        "known_addresses": [
+            {"address": row.address, "last_sign_in": iso(row.last_sign_in)}
+            for row in KnownAddress.select().where(KnownAddress.username == user.username)
+        ],
         # Kept only for the throttle window (minutes), with the address the try came from.
         "failed_sign_ins": [{"at": iso(f.at), "address": f.address} for f in failures],
         # Helpers' notes about the person are theirs to read too, the private ones included.
