@@ -69,11 +69,22 @@ def test_display_preferences_fall_back_to_defaults(app, make_learner):
     assert user.display_preferences == defaults
 
 
-def test_session_id_names_the_password_version_and_card(app, make_learner):
+def test_the_cookie_key_names_a_sign_in_and_its_secret_never_the_account(app, make_learner):
+    from coursesite.accounts import sign_ins
+
     user = make_learner()
-    assert user.get_id() == f"{user.id}:1:0"
-    user.card_id = 7
-    assert user.get_id() == f"{user.id}:1:7"
+    assert user.get_id() is None  # not signed in anywhere: nothing to put in a cookie
+    with app_database(app):
+        first = sign_ins.start(user, remember=False)
+        second = sign_ins.start(user, remember=False)
+    assert user.get_id() == second != first
+    row_id, secret = second.split(":")
+    with app_database(app):
+        from coursesite.data.models import SignIn
+
+        row = SignIn.get_by_id(int(row_id))  # the sign-in's row, not the account's id
+        assert row.user_id == user.id and secret not in row.secret_hash
+    assert len(secret) >= 40  # 32 random bytes
 
 
 def test_every_table_is_created_on_a_fresh_database(app):
