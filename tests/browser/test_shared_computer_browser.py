@@ -175,3 +175,49 @@ def test_the_qr_flow_is_one_scan_and_one_tap(browser, live_server):
     expect(page).to_have_url(re.compile(r"/fr/"))
     expect(page.locator(".signed-in-as")).to_have_text("Session de Carole")
     phone.close()
+
+
+def paused(app, username: str) -> None:
+    """Make a username paused, as ten wrong passwords from a stranger's address would."""
+    from coursesite.data.models import LoginFailure
+
+    with app_database(app):
+        for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+            LoginFailure.create(username=username, address="stranger")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_desk_and_staff_pages_offer_sign_out_everywhere_and_lifting_a_pause(
+    browser, live_server, lang, size
+):
+    learner = add_user(live_server.app, f"nadia.{lang}.{size}", name="Nadia Benali-Tremblay")
+    add_user(live_server.app, f"sophie.{lang}.{size}", "staff", name="Sophie")
+    paused(live_server.app, learner.username)
+    viewport = {"width": 360, "height": 740} if size == "phone" else {"width": 1280, "height": 800}
+    context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    page = context.new_page()
+    sign_in_with_the_form(page, f"sophie.{lang}.{size}", PASSWORDS["staff"])
+    if size == "phone":  # staff choose the largest text too, in their account
+        page.goto(f"/{lang}/display")
+        page.locator("input[name=text_size][value='200']").check()
+        with page.expect_navigation():
+            page.locator("form button[type=submit]").last.click()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path in (
+        ("desk", f"/helper/learners/{learner.id}?lang={lang}"),
+        ("staff", f"/staff/learners/{learner.id}?lang={lang}"),
+    ):
+        page.goto(path)
+        page.screenshot(path=SHOTS / f"{name}-{lang}-{size}.png", full_page=True)
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        # What this issue added; other headings of these pages are lowvision's to fix.
+        mine = "form[action$='/sign-out-everywhere'] button, form[action$='/lift-pause'] button"
+        assert words_cut(page, f"{mine}, #signing-in-title, #signing-in-title + p") == []
+    page.locator("form[action$='/lift-pause'] button").click()
+    expect(page.locator("form[action$='/lift-pause']")).to_have_count(0)
+    page.goto(f"/helper/learners/{learner.id}?lang={lang}")
+    page.locator("form[action$='/sign-out-everywhere'] button").click()
+    expect(page.locator(".notice")).to_contain_text("Nadia Benali-Tremblay")
+    context.close()
