@@ -254,3 +254,13 @@ def test_starter_typed_answers_are_found_in_the_lessons_own_text():
             if question.kind == "type-it":
                 first = next(c for c in question.choices if c.right)
                 assert normalise(first.text) in text, (lang, lesson_id, question.id)
+
+
+def test_both_writing_guides_explain_the_three_kinds_with_a_checked_example():
+    for name in ("writing-lessons.md", "writing-lessons.en.md"):
+        guide = (STARTER_LESSONS.parent / "docs" / name).read_text(encoding="utf-8")
+        for needle in ("[!QUESTION] {#", ".several}", ".type-it}", "- [x]", "- [ ]", "  > "):
+            assert needle in guide, (name, needle)
+        # The complete example (checked clean by test_check) asks all three kinds.
+        example = guide[guide.index("## 3.") : guide.index("## 4.")]
+        assert "{#attach-button}" in example and ".several}" in example and ".type-it}" in example
