@@ -108,9 +108,7 @@ class AccountAnswers:
             for row in rows
         ]
 
-    def add(
-        self, lesson_id: str, question_id: str, answer: str, right: bool, when=None
-    ) -> None:
+    def add(self, lesson_id: str, question_id: str, answer: str, right: bool, when=None) -> None:
         QuestionAnswer.create(
             user=self.user,
             lesson_id=lesson_id,
@@ -259,8 +257,9 @@ def question_state(
     book = current_answers()
     return QuestionState(
         q=renderer().question(lesson, question),
-        action=url_for("answers.answer", lesson_id=lesson.id, question_id=question.id,
-                       lang=lesson.lang),
+        action=url_for(
+            "answers.answer", lesson_id=lesson.id, question_id=question.id, lang=lesson.lang
+        ),
         number=number,
         count=count,
         status="right" if book.answered_right(lesson.id, question.id) else "",
@@ -323,16 +322,20 @@ def answer(lesson_id, question_id):
         position = next(i for i, q in enumerate(steps, start=1) if q.id == question.id)
         item = question_state(lesson, question, position, len(steps), result)
         html = render_template("learn/_question.html", item=item)
-        return jsonify(right=bool(graded and graded.right), answered=graded is not None,
-                       html=html)
+        return jsonify(right=bool(graded and graded.right), answered=graded is not None, html=html)
     session[FEEDBACK_KEY] = {
         "lesson": lesson.id,
         "question": question.id,
         "chosen": [n for n in chosen if n.isdigit()][:50],
         "typed": typed[:MAX_TYPED_CHARS],
     }
-    url = url_for("learn.step", lang=lesson.lang, lesson_id=lesson.id, number=number,
-                  _anchor=f"q-{question.id}")
+    url = url_for(
+        "learn.step",
+        lang=lesson.lang,
+        lesson_id=lesson.id,
+        number=number,
+        _anchor=f"q-{question.id}",
+    )
     return redirect(url, 303)
 
 
@@ -358,11 +361,14 @@ def answer_summary(learner, lang: str) -> list[dict]:
             counts[status] += 1
             history = book.history(lesson_id, question.id)
             right_at = next((n for n, r in enumerate(history, start=1) if r.right), None)
-            questions.append({
-                "text": strip_to_text(question.prompt),
-                "status": status,
-                "tries": right_at or len(history),
-            })
-        rows.append({"lesson_id": lesson_id, "lesson": lesson, "questions": questions,
-                     "counts": counts})
+            questions.append(
+                {
+                    "text": strip_to_text(question.prompt),
+                    "status": status,
+                    "tries": right_at or len(history),
+                }
+            )
+        rows.append(
+            {"lesson_id": lesson_id, "lesson": lesson, "questions": questions, "counts": counts}
+        )
     return rows

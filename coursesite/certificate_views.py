@@ -68,6 +68,8 @@ def make(assignment_id):
 @bp.route("/<lang:lang>/certificates/<code>")
 def show(lang, code):
     """Show one certificate, ready to print on one page in the learner's language."""
+    if not current_user.is_authenticated:
+        return refuse()
     certificate = certificates.find(code)
     if certificate is None or not may_see(certificate):
         abort(404)
@@ -133,8 +135,9 @@ def verify(code):
         code_shown = certificates.shown_code(certificates.clean_code(code))
     response = current_app.make_response(
         (
-            render_template("certificates/verify.html", status=status, facts=facts,
-                            code=code_shown),
+            render_template(
+                "certificates/verify.html", status=status, facts=facts, code=code_shown
+            ),
             404 if status == "unknown" else 200,
         )
     )

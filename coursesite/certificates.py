@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from coursesite.answers import answers_of
-from coursesite.assignments import find_lesson, named_path, progress_of
+from coursesite.assignments import assignments_of, find_lesson, named_path, path_title, progress_of
 from coursesite.lessons.model import Lesson
 from coursesite.models import AnonymousCertificate, Assignment, Certificate, User, utcnow
 
@@ -177,3 +177,24 @@ def listed_lessons(certificate: Certificate) -> list[dict]:
         for row in rows
         if isinstance(row, list) and len(row) == 3
     ]
+
+
+def with_certificates(my_path: dict | None, lang: str) -> dict | None:
+    """Add the current path's certificate and every certificate earned to "My path"."""
+    if my_path is None:
+        return None
+    learner = my_path["current"].assignment.learner
+    my_path["certificate"] = certificate_state(learner, my_path["current"].assignment, lang)
+    my_path["certificates"] = certificates_of(learner)
+    return my_path
+
+
+def certificate_rows(learner: User, lang: str) -> dict:
+    """Return a learner's certificates, and the paths whose certificate can be made now."""
+    made = certificates_of(learner)
+    with_one = {certificate.assignment_id for certificate in made}
+    ready = []
+    for assignment in assignments_of(learner):
+        if assignment.id not in with_one and certificate_state(learner, assignment, lang).ready:
+            ready.append({"assignment": assignment, "title": path_title(assignment, lang)})
+    return {"certificates": made, "ready_paths": ready}

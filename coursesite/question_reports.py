@@ -90,13 +90,19 @@ def missed_first(
             missed[key] = missed.get(key, 0) + (not right)
     known = question_versions(lessons)
     rows = [
-        QuestionCount(lesson_id, question_id, known[(lesson_id, question_id)], count,
-                      missed[(lesson_id, question_id)])
+        QuestionCount(
+            lesson_id,
+            question_id,
+            known[(lesson_id, question_id)],
+            count,
+            missed[(lesson_id, question_id)],
+        )
         for (lesson_id, question_id), count in answered.items()
         if (lesson_id, question_id) in known  # a question removed since is not shown
     ]
-    return sorted(rows, key=lambda r: (-r.missed, -r.missed / r.answered, r.lesson_id,
-                                       r.question_id))
+    return sorted(
+        rows, key=lambda r: (-r.missed, -r.missed / r.answered, r.lesson_id, r.question_id)
+    )
 
 
 def certificates_issued(start: dt.datetime, end: dt.datetime) -> int:
@@ -104,8 +110,11 @@ def certificates_issued(start: dt.datetime, end: dt.datetime) -> int:
     live = (
         Certificate.select()
         .join(User, on=(Certificate.learner == User.id))
-        .where((User.role == "learner") & (Certificate.issued_at >= start)
-               & (Certificate.issued_at < end))
+        .where(
+            (User.role == "learner")
+            & (Certificate.issued_at >= start)
+            & (Certificate.issued_at < end)
+        )
         .count()
     )
     erased = (

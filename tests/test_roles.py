@@ -44,6 +44,12 @@ MATRIX = {
     ("auth.logout", "POST"): "visitor",
     ("auth.card_sign_in", "GET"): "visitor",
     ("progress.mark", "POST"): "visitor",
+    ("answers.answer", "POST"): "visitor",
+    ("certificates.verify", "GET"): "visitor",
+    ("certificates.verify_form", "GET"): "visitor",
+    ("certificates.make", "POST"): "learner",
+    ("certificates.show", "GET"): "learner",
+    ("staff_certificates.withdraw", "POST"): "staff",
     ("cards.card_form", "GET"): "helper",
     ("cards.issue", "POST"): "helper",
     ("cards.revoke", "POST"): "helper",
@@ -56,6 +62,7 @@ MATRIX = {
     ("staff_reports.page", "GET"): "staff",
     ("staff_reports.summary_csv", "GET"): "staff",
     ("staff_reports.steps_csv", "GET"): "staff",
+    ("staff_reports.questions_csv", "GET"): "staff",
     ("staff_learners.search", "GET"): "staff",
     ("staff_learners.learner", "GET"): "staff",
     ("staff_learners.export", "GET"): "staff",
@@ -87,6 +94,8 @@ VALUES = {
     "request_id": 1,
     "help_session_id": 1,
     "topic": "essai",
+    "question_id": "greeting",
+    "code": "ABCD-EFGH-JKMN",
 }
 FORM = {"done": "1", "username": "", "password": ""}
 
