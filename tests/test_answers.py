@@ -34,7 +34,7 @@ def answer(client, question_id, lang="en", number=PASSWORD_STEP, json=False, **f
 
 
 def stored(app):
-    from coursesite.models import QuestionAnswer
+    from coursesite.data.models import QuestionAnswer
 
     with app_database(app):
         return [

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from coursesite import services
 from tests.conftest import (
     PASSWORDS,
     STARTER_LESSONS,
@@ -30,12 +31,12 @@ def app(tmp_path):
 @pytest.fixture
 def carole(app, make_learner):
     """A learner with a one-lesson path, the email lesson."""
-    from coursesite.assignments import assign_path
+    from coursesite.desk.paths import assign_path
 
     user = make_learner("carole", name="Carole Tremblay")
     with app_database(app):
-        assignment = assign_path(user, None, [LESSON], title="Mon courriel")
-    return user, assignment
+        help_session = assign_path(user, None, [LESSON], title="Mon courriel")
+    return user, help_session
 
 
 def token(client, path=f"/fr/lessons/{LESSON}/1"):
@@ -43,8 +44,7 @@ def token(client, path=f"/fr/lessons/{LESSON}/1"):
 
 
 def do_every_step(client, app):
-    with app.app_context():
-        lesson = app.extensions["coursesite.catalogue"].get("fr", LESSON)
+    lesson = services.catalogue(app).get("fr", LESSON)
     for step in lesson.steps:
         response = client.post(
             f"/progress/{LESSON}/{step.id}", data={"csrf_token": token(client), "done": "1"}
@@ -64,16 +64,16 @@ def answer_all_right(client, skip=()):
             assert answer(client, question_id, **form).status_code == 303
 
 
-def get_certificate(client, assignment):
+def get_certificate(client, help_session):
     response = client.post(
-        f"/certificates/make/{assignment.id}", data={"csrf_token": token(client, "/fr/")}
+        f"/certificates/make/{help_session.id}", data={"csrf_token": token(client, "/fr/")}
     )
     assert response.status_code == 303, response.status_code
     return response.headers["Location"]
 
 
 def test_every_step_done_is_not_enough_every_question_must_be_right(client, auth, carole):
-    user, assignment = carole
+    user, help_session = carole
     auth.login("carole")
     do_every_step(client, client.application)
     answer_all_right(client, skip={"strong-password"})
@@ -81,7 +81,7 @@ def test_every_step_done_is_not_enough_every_question_must_be_right(client, auth
     assert "Pour obtenir votre attestation, répondez correctement à ces questions" in home
     assert f'href="/fr/lessons/{LESSON}/7#q-strong-password"' in home
     refused = client.post(
-        f"/certificates/make/{assignment.id}", data={"csrf_token": token(client, "/fr/")}
+        f"/certificates/make/{help_session.id}", data={"csrf_token": token(client, "/fr/")}
     )
     assert refused.status_code == 409
     answer(client, "strong-password", choice="1")  # wrong first: it costs nothing
@@ -91,11 +91,11 @@ def test_every_step_done_is_not_enough_every_question_must_be_right(client, auth
 
 
 def test_the_certificate_says_who_what_when_where_with_a_code_and_its_qr(client, auth, carole):
-    user, assignment = carole
+    user, help_session = carole
     auth.login("carole")
     do_every_step(client, client.application)
     answer_all_right(client)
-    location = get_certificate(client, assignment)
+    location = get_certificate(client, help_session)
     assert re.fullmatch(r"/fr/certificates/[A-Z2-9]{12}", location)
     page = client.get(location)
     assert page.headers["Cache-Control"] == "no-store"
@@ -108,7 +108,7 @@ def test_the_certificate_says_who_what_when_where_with_a_code_and_its_qr(client,
     assert shown in html and f"http://localhost/verify/{shown}" in html
     assert '<svg role="img"' in html  # the QR code, drawn on the server
     # The same path gives the same certificate: asking again does not make another.
-    assert get_certificate(client, assignment) == location
+    assert get_certificate(client, help_session) == location
     home = client.get("/fr/").get_data(as_text=True)
     assert "Votre attestation de réussite est prête." in home and location in home
 
@@ -116,11 +116,11 @@ def test_the_certificate_says_who_what_when_where_with_a_code_and_its_qr(client,
 def test_verify_tells_anyone_first_name_initial_path_date_and_lab_nothing_more(
     app, client, auth, carole
 ):
-    user, assignment = carole
+    user, help_session = carole
     auth.login("carole")
     do_every_step(client, app)
     answer_all_right(client)
-    code = get_certificate(client, assignment).rsplit("/", 1)[1]
+    code = get_certificate(client, help_session).rsplit("/", 1)[1]
     auth.logout()
     for typed in (code, code.lower(), f"{code[:4]}-{code[4:8]}-{code[8:]}"):
         page = client.get(f"/verify/{typed}")
@@ -143,11 +143,11 @@ def test_verify_tells_anyone_first_name_initial_path_date_and_lab_nothing_more(
 def test_staff_withdraw_a_certificate_and_can_undo_it(
     app, client, auth, carole, make_helper, make_staff
 ):
-    user, assignment = carole
+    user, help_session = carole
     auth.login("carole")
     do_every_step(client, app)
     answer_all_right(client)
-    location = get_certificate(client, assignment)
+    location = get_certificate(client, help_session)
     code = location.rsplit("/", 1)[1]
     auth.logout()
     make_helper("richard")
@@ -186,18 +186,17 @@ def test_staff_withdraw_a_certificate_and_can_undo_it(
 
 
 def test_export_delete_and_reports_follow_answers_and_certificates(app, client, auth, carole):
-    from coursesite.accounts import export_user
-    from coursesite.anonymise import anonymise_learner
-    from coursesite.models import AnonymousAnswer, Certificate, QuestionAnswer, User
-    from coursesite.question_reports import certificates_issued, missed_first
-    from coursesite.reports import Period, lesson_versions
+    from coursesite.data.models import AnonymousAnswer, Certificate, QuestionAnswer, User
+    from coursesite.data.personal_data import anonymise_learner, export_user
+    from coursesite.staff.question_reports import certificates_issued, missed_first
+    from coursesite.staff.reports import Period, lessons_by_id
 
-    user, assignment = carole
+    user, help_session = carole
     auth.login("carole")
     do_every_step(client, app)
     answer(client, "strong-password", choice="2")
     answer_all_right(client)
-    code = get_certificate(client, assignment).rsplit("/", 1)[1]
+    code = get_certificate(client, help_session).rsplit("/", 1)[1]
     auth.logout()
     with app_database(app):
         exported = json.loads(json.dumps(export_user(User.get_by_id(user.id))))
@@ -212,7 +211,7 @@ def test_export_delete_and_reports_follow_answers_and_certificates(app, client, 
             import datetime as dt
 
             start, end = Period(dt.date.today(), dt.date.today()).bounds()
-            lessons = lesson_versions(app.extensions["coursesite.catalogue"], ("fr", "en"))
+            lessons = lessons_by_id(services.catalogue(app), ("fr", "en"))
             missed = {
                 (r.question_id, r.missed, r.answered) for r in missed_first(start, end, lessons)
             }

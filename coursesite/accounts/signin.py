@@ -34,6 +34,7 @@ from coursesite.accounts.users import (
 )
 from coursesite.data.models import SignInCard, User, utcnow
 from coursesite.desk.paths import next_path_step
+from coursesite.learn.answers import merge_visitor_answers
 from coursesite.learn.progress import current_progress, merge_visitor_progress
 from coursesite.web.urls import safe_next
 
@@ -76,11 +77,13 @@ def sign_in(user: User, remember: bool, card: SignInCard | None = None) -> None:
         logout_user()
         session.clear()  # someone else's session: their visitor progress is not this user's
     merge_visitor_progress(user)
+    merge_visitor_answers(user)
     throttle.clear_failures(user.username)
     user.card_id = card.id if card else None
     User.update(last_login=utcnow()).where(User.id == user.id).execute()
     login_user(user, remember=remember)
     g.pop("progress", None)
+    g.pop("answers", None)
 
 
 def resume_url(user: User) -> str:

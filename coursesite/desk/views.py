@@ -45,6 +45,8 @@ from coursesite.desk.paths import (
     paths_to_offer,
 )
 from coursesite.desk.slips import appointment_text, slip_page
+from coursesite.learn.answers import answer_summary
+from coursesite.learn.certificates import certificate_rows
 from coursesite.learn.progress import AccountStore, Progress
 from coursesite.web.i18n import LANGUAGE_NAMES
 from coursesite.web.roles import has_role
@@ -99,6 +101,8 @@ def learner(user_id):
         history=followup.learner_history(learner, lang),
         has_card=has_card,
         notices=get_flashed_messages(),
+        answer_summary=answer_summary(learner, lang),
+        **certificate_rows(learner, lang),
     )
 
 

@@ -12,9 +12,18 @@ def init_app(app):
     import threading
 
     from coursesite import services
-    from coursesite.learn import display, media, pages, privacy, progress_pages, site
+    from coursesite.learn import (
+        answer_pages,
+        certificate_pages,
+        display,
+        media,
+        pages,
+        privacy,
+        progress_pages,
+        site,
+    )
 
-    for module in (site, pages, privacy, progress_pages, media):
+    for module in (site, pages, privacy, progress_pages, answer_pages, certificate_pages, media):
         app.register_blueprint(module.bp)
     display.init_app(app)
     # Indexing thousands of lessons takes seconds: do it without delaying start-up.

@@ -7,6 +7,8 @@ from flask import Blueprint, abort, current_app, g, render_template, request, se
 from coursesite import services
 from coursesite.desk.help_requests import step_help
 from coursesite.desk.paths import home_state
+from coursesite.learn.answers import step_questions
+from coursesite.learn.certificates import with_certificates
 from coursesite.learn.progress import catalogue_state, lesson_state, step_state
 from coursesite.learn.search import MAX_QUERY_CHARS
 from coursesite.lessons.files import safe_media_path
@@ -67,7 +69,7 @@ def catalogue_page(lang):
         missing_lesson=missing_lesson,
         paths=services.catalogue().paths(),
         progress=catalogue_state(lang, lessons),
-        my_path=home_state(lang),
+        my_path=with_certificates(home_state(lang), lang),
     )
 
 
@@ -136,6 +138,7 @@ def step(lang, lesson_id, number):
         next_url=next_url,
         progress=step_state(lesson, number),
         help=step_help(lesson, number),
+        questions=step_questions(lesson, number),
     )
 
 

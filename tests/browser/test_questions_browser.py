@@ -31,7 +31,7 @@ OUT = Path(os.environ.get("COURSESITE_TEST_OUT", "/tmp/coursesite-certificates")
 
 
 def learner_with_the_email_path(app, username, name):
-    from coursesite.assignments import assign_path
+    from coursesite.desk.paths import assign_path
 
     user = add_user(app, username, "learner", name=name)
     with app_database(app):

@@ -11,15 +11,15 @@ Only learners count; erased learners count through the Anonymous* tables.
 import datetime as dt
 from dataclasses import dataclass
 
-from coursesite.lessons.model import Lesson
-from coursesite.lessons.questions import Question
-from coursesite.models import (
+from coursesite.data.models import (
     AnonymousAnswer,
     AnonymousCertificate,
     Certificate,
     QuestionAnswer,
     User,
 )
+from coursesite.lessons.model import Lesson
+from coursesite.lessons.questions import Question
 
 
 @dataclass

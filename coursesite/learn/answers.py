@@ -8,7 +8,8 @@ see whether a question was answered right the first time, after retries, or not 
 
 Without JavaScript the form is an ordinary POST: the answer is graded, kept, and the step
 page comes back at the question with its feedback (the raw answer waits in the session for
-that one page view). With JavaScript the same POST answers with the question's new HTML.
+that one page view). With JavaScript the same POST answers with the question's new HTML
+(answer_pages.py).
 """
 
 from __future__ import annotations
@@ -17,27 +18,17 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    g,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import g, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from coursesite.db import database
+from coursesite import services
+from coursesite.data.database import database
+from coursesite.data.models import QuestionAnswer, utcnow
+from coursesite.desk.paths import find_lesson
+from coursesite.lessons.markdown import strip_to_text
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.questions import MAX_TYPED_CHARS, Grade, Question, grade, lesson_questions
-from coursesite.models import QuestionAnswer, utcnow
-
-bp = Blueprint("answers", __name__)
 
 SESSION_KEY = "answers"
 FEEDBACK_KEY = "answered"
@@ -219,19 +210,15 @@ class QuestionState:
     result: Result | None = None
 
 
-def renderer():
-    return current_app.extensions["coursesite.renderer"]
-
-
 def result_of(lesson: Lesson, question: Question, graded: Grade | None, typed="", chosen=()):
     """Return the feedback of a graded answer as HTML, or the "answer first" result."""
     if graded is None:
         return Result(empty=True, typed=typed[:MAX_TYPED_CHARS], chosen=tuple(chosen))
-    parts = tuple(renderer().part(lesson, piece) for piece in graded.feedback if piece)
+    parts = tuple(services.renderer().part(lesson, piece) for piece in graded.feedback if piece)
     explained = []
     if question.kind == "several":
         explained = [
-            (number, renderer().part(lesson, question.choices[number - 1].feedback))
+            (number, services.renderer().part(lesson, question.choices[number - 1].feedback))
             for number in graded.chosen
         ]
     return Result(
@@ -256,7 +243,7 @@ def question_state(
 ) -> QuestionState:
     book = current_answers()
     return QuestionState(
-        q=renderer().question(lesson, question),
+        q=services.renderer().question(lesson, question),
         action=url_for(
             "answers.answer", lesson_id=lesson.id, question_id=question.id, lang=lesson.lang
         ),
@@ -291,8 +278,8 @@ def step_questions(lesson: Lesson, number: int) -> list[QuestionState]:
 
 def find_question(lesson_id: str, question_id: str) -> tuple[Lesson, Question, int] | None:
     """Return (lesson, question, step number): in ?lang= if it has it, else another language."""
-    catalogue = current_app.extensions["coursesite.catalogue"]
-    drafts = current_app.extensions["coursesite.can_see_drafts"]()
+    catalogue = services.catalogue()
+    drafts = services.drafts_visible()
     wanted = request.args.get("lang", "")
     languages = catalogue.languages_of(lesson_id, drafts=drafts)
     for lang in sorted(languages, key=lambda code: code != wanted):
@@ -304,49 +291,11 @@ def find_question(lesson_id: str, question_id: str) -> tuple[Lesson, Question, i
     return None
 
 
-@bp.route("/questions/<lesson_id>/<question_id>", methods=["POST"])
-def answer(lesson_id, question_id):
-    """Check an answer, keep it, and go back to the question with its feedback."""
-    found = find_question(lesson_id, question_id)
-    if found is None:
-        abort(404)
-    lesson, question, number = found
-    chosen, typed = raw_answer()
-    graded = grade(question, chosen, typed)
-    if graded is not None:  # nothing chosen or typed is not an answer: nothing to keep
-        current_answers().add(lesson.id, question.id, graded.answer, graded.right)
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    if best == "application/json":
-        result = result_of(lesson, question, graded, typed, chosen)
-        steps = lesson.steps[number - 1].questions
-        position = next(i for i, q in enumerate(steps, start=1) if q.id == question.id)
-        item = question_state(lesson, question, position, len(steps), result)
-        html = render_template("learn/_question.html", item=item)
-        return jsonify(right=bool(graded and graded.right), answered=graded is not None, html=html)
-    session[FEEDBACK_KEY] = {
-        "lesson": lesson.id,
-        "question": question.id,
-        "chosen": [n for n in chosen if n.isdigit()][:50],
-        "typed": typed[:MAX_TYPED_CHARS],
-    }
-    url = url_for(
-        "learn.step",
-        lang=lesson.lang,
-        lesson_id=lesson.id,
-        number=number,
-        _anchor=f"q-{question.id}",
-    )
-    return redirect(url, 303)
-
-
 # What helpers see
 
 
 def answer_summary(learner, lang: str) -> list[dict]:
     """Return, per lesson with an answer, each question's status: right first, after, not yet."""
-    from coursesite.assignments import find_lesson  # a view helper: imported where used
-    from coursesite.lessons.markdown import strip_to_text
-
     book = answers_of(learner)
     latest: dict[str, dt.datetime] = {}
     for (lesson_id, _question_id), history in book.by_question.items():

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from coursesite.answers import answers_of
-from coursesite.assignments import assignments_of, find_lesson, named_path, path_title, progress_of
+from coursesite import services
+from coursesite.data.models import AnonymousCertificate, Certificate, HelpSession, User, utcnow
+from coursesite.desk.paths import assignments_of, find_lesson, named_path, path_title, progress_of
+from coursesite.learn.answers import answers_of
 from coursesite.lessons.model import Lesson
-from coursesite.models import AnonymousCertificate, Assignment, Certificate, User, utcnow
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0, O, 1, I or L: read aloud or typed
 CODE_LENGTH = 12
@@ -64,7 +65,7 @@ def first_name_and_initial(name: str) -> str:
 
 def lesson_complete(lesson_id: str, progress, answers) -> bool:
     """Tell whether, in some language of the lesson, every step is done and question right."""
-    catalogue = current_app.extensions["coursesite.catalogue"]
+    catalogue = services.catalogue()
     for lang in catalogue.languages_of(lesson_id):
         lesson = catalogue.get(lang, lesson_id)
         if lesson and progress.next_step(lesson) is None and answers.all_right(lesson):
@@ -90,19 +91,19 @@ class CertificateState:
     waiting: list[Waiting]  # questions left, when every step is done
 
 
-def path_lessons(assignment: Assignment, lang: str) -> list[Lesson]:
-    return [lesson for i in assignment.lesson_ids if (lesson := find_lesson(i, lang))]
+def path_lessons(help_session: HelpSession, lang: str) -> list[Lesson]:
+    return [lesson for i in help_session.lesson_ids if (lesson := find_lesson(i, lang))]
 
 
-def certificate_state(learner: User, assignment: Assignment, lang: str) -> CertificateState:
+def certificate_state(learner: User, help_session: HelpSession, lang: str) -> CertificateState:
     """Return whether the path's certificate exists, can be made, or what it waits for."""
     existing = (
         Certificate.select()
-        .where((Certificate.learner == learner) & (Certificate.assignment == assignment))
+        .where((Certificate.learner == learner) & (Certificate.help_session == help_session))
         .first()
     )
     progress, answers = progress_of(learner), answers_of(learner)
-    lessons = path_lessons(assignment, lang)
+    lessons = path_lessons(help_session, lang)
     ready = bool(lessons) and all(lesson_complete(le.id, progress, answers) for le in lessons)
     waiting = []
     if not ready and lessons and all(progress.next_step(le) is None for le in lessons):
@@ -116,17 +117,17 @@ def certificate_state(learner: User, assignment: Assignment, lang: str) -> Certi
     return CertificateState(existing, ready, waiting)
 
 
-def issue(learner: User, assignment: Assignment) -> Certificate | None:
+def issue(learner: User, help_session: HelpSession) -> Certificate | None:
     """Make the path's certificate if earned (once: the same one comes back); else None."""
-    state = certificate_state(learner, assignment, learner.language)
+    state = certificate_state(learner, help_session, learner.language)
     if state.certificate is not None:
         return state.certificate
     if not state.ready:
         return None
     lang = learner.language
-    lessons = path_lessons(assignment, lang)
-    path = named_path(assignment.path_id)
-    title = path.title(lang) if path else assignment.title
+    lessons = path_lessons(help_session, lang)
+    path = named_path(help_session.path_id)
+    title = path.title(lang) if path else help_session.title
     for _attempt in range(5):  # a code already taken (one chance in 10^17) draws another
         code = new_code()
         if not Certificate.select().where(Certificate.code == code).exists() and not (
@@ -136,8 +137,8 @@ def issue(learner: User, assignment: Assignment) -> Certificate | None:
     return Certificate.create(
         learner=learner,
         code=code,
-        assignment=assignment,
-        path_id=assignment.path_id,
+        help_session=help_session,
+        path_id=help_session.path_id,
         title=title[:200],
         lessons=json.dumps(
             [[lesson.id, lesson.title, lesson.duration] for lesson in lessons], ensure_ascii=False
@@ -183,8 +184,8 @@ def with_certificates(my_path: dict | None, lang: str) -> dict | None:
     """Add the current path's certificate and every certificate earned to "My path"."""
     if my_path is None:
         return None
-    learner = my_path["current"].assignment.learner
-    my_path["certificate"] = certificate_state(learner, my_path["current"].assignment, lang)
+    learner = my_path["current"].help_session.learner
+    my_path["certificate"] = certificate_state(learner, my_path["current"].help_session, lang)
     my_path["certificates"] = certificates_of(learner)
     return my_path
 
@@ -192,9 +193,9 @@ def with_certificates(my_path: dict | None, lang: str) -> dict | None:
 def certificate_rows(learner: User, lang: str) -> dict:
     """Return a learner's certificates, and the paths whose certificate can be made now."""
     made = certificates_of(learner)
-    with_one = {certificate.assignment_id for certificate in made}
+    with_one = {certificate.help_session_id for certificate in made}
     ready = []
-    for assignment in assignments_of(learner):
-        if assignment.id not in with_one and certificate_state(learner, assignment, lang).ready:
-            ready.append({"assignment": assignment, "title": path_title(assignment, lang)})
+    for help_session in assignments_of(learner):
+        if help_session.id not in with_one and certificate_state(learner, help_session, lang).ready:
+            ready.append({"help_session": help_session, "title": path_title(help_session, lang)})
     return {"certificates": made, "ready_paths": ready}

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     get_flashed_messages,
     redirect,
     render_template,
@@ -17,17 +16,13 @@ from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from coursesite import certificates
-from coursesite.cards import qr_svg
-from coursesite.models import AnonymousCertificate, Assignment
-from coursesite.roles import has_role, refuse
-from coursesite.site import public_url
+from coursesite.accounts.cards import qr_svg
+from coursesite.data.models import AnonymousCertificate, HelpSession
+from coursesite.learn import certificates
+from coursesite.web.network import public_url
+from coursesite.web.roles import has_role, refuse
 
 bp = Blueprint("certificates", __name__)
-staff_bp = Blueprint("staff_certificates", __name__, url_prefix="/staff/certificates")
-
-WITHDRAWN = _l("The certificate is withdrawn: its verification page now says so.")
-RESTORED = _l("The certificate is valid again.")
 
 
 def verify_url(code: str) -> str:
@@ -47,17 +42,17 @@ def local_day(moment: dt.datetime) -> dt.date:
     return moment.replace(tzinfo=dt.UTC).astimezone().date()
 
 
-@bp.route("/certificates/make/<int:assignment_id>", methods=["POST"])
-def make(assignment_id):
+@bp.route("/certificates/make/<int:help_session_id>", methods=["POST"])
+def make(help_session_id):
     """Make the certificate of a finished path, then show it to print."""
     if not current_user.is_authenticated:
         return refuse()
-    assignment = Assignment.get_or_none(Assignment.id == assignment_id)
-    if assignment is None:
+    help_session = HelpSession.get_or_none(HelpSession.id == help_session_id)
+    if help_session is None:
         abort(404)
-    if assignment.learner_id != current_user.id and not has_role("helper"):
+    if help_session.learner_id != current_user.id and not has_role("helper"):
         abort(404)
-    certificate = certificates.issue(assignment.learner, assignment)
+    certificate = certificates.issue(help_session.learner, help_session)
     if certificate is None:
         abort(409)  # the form is shown only once the path is finished
     return redirect(
@@ -143,22 +138,3 @@ def verify(code):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@staff_bp.route("/<code>/withdraw", methods=["POST"])
-def withdraw(code):
-    """Withdraw a certificate, or make it valid again."""
-    certificate = certificates.find(code)
-    if certificate is None:
-        abort(404)
-    revoked = request.form.get("withdraw") == "1"
-    certificates.set_revoked(certificate, revoked)
-    flash(str(WITHDRAWN if revoked else RESTORED))
-    return redirect(
-        url_for("certificates.show", lang=certificate.language, code=certificate.code), 303
-    )
-
-
-def init_app(app):
-    app.register_blueprint(bp)
-    app.register_blueprint(staff_bp)
