@@ -225,3 +225,35 @@ def test_export_delete_and_reports_follow_answers_and_certificates(app, client, 
         assert counts() == before  # erased learners still count, anonymously
     html = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "Cette attestation n’est plus disponible" in html and "Carole" not in html
+
+
+def test_a_single_lesson_gives_a_certificate_only_when_paths_yml_allows_it(
+    app, client, auth, make_learner
+):
+    from pathlib import Path
+
+    make_learner("lea", name="Léa Roy")
+    auth.login("lea")
+    do_every_step(client, app)
+    answer_all_right(client)
+    end = f"/fr/lessons/{LESSON}/end"
+    assert "Obtenir mon attestation" not in client.get(end).get_data(as_text=True)
+    refused = client.post(
+        f"/certificates/make-lesson/{LESSON}", data={"csrf_token": token(client, "/fr/")}
+    )
+    assert refused.status_code == 409
+    paths = Path(app.config["LESSONS"]) / "paths.yml"
+    paths.write_text(
+        paths.read_text(encoding="utf-8").replace(
+            "  lessons: [", "  lesson_certificates: true\n  lessons: ["
+        ),
+        encoding="utf-8",
+    )
+    html = client.get(end).get_data(as_text=True)
+    assert "Obtenir mon attestation" in html
+    location = client.post(
+        f"/certificates/make-lesson/{LESSON}", data={"csrf_token": csrf_token_from(html)}
+    ).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "Léa Roy" in page and "Créer une adresse courriel" in page and "30 min" in page
+    assert "Voir et imprimer mon attestation" in client.get(end).get_data(as_text=True)

@@ -48,6 +48,7 @@ MATRIX = {
     ("certificates.verify", "GET"): "visitor",
     ("certificates.verify_form", "GET"): "visitor",
     ("certificates.make", "POST"): "learner",
+    ("certificates.make_for_lesson", "POST"): "learner",
     ("certificates.show", "GET"): "learner",
     ("staff_certificates.withdraw", "POST"): "staff",
     ("cards.card_form", "GET"): "helper",

@@ -202,6 +202,8 @@ class Certificate(BaseModel):
         HelpSession, null=True, backref="certificates", on_delete="SET NULL"
     )
     path_id = CharField(max_length=100, null=True)
+    # Set for a single lesson's certificate (paths.yml `lesson_certificates: true`).
+    lesson_id = CharField(max_length=200, null=True)
     title = CharField(max_length=200)  # in `language`, the learner's on that day
     lessons = TextField(default="[]")  # JSON [[lesson id, title, minutes], …]
     language = CharField(max_length=8, default="fr")

@@ -60,6 +60,21 @@ def make(help_session_id):
     )
 
 
+@bp.route("/certificates/make-lesson/<lesson_id>", methods=["POST"])
+def make_for_lesson(lesson_id):
+    """Make a single lesson's certificate (when paths.yml allows it), then show it."""
+    if not current_user.is_authenticated:
+        return refuse()
+    if current_user.role != "learner":
+        abort(404)
+    certificate = certificates.issue_for_lesson(current_user, lesson_id)
+    if certificate is None:
+        abort(409)  # the form is shown only once the lesson is complete
+    return redirect(
+        url_for("certificates.show", lang=certificate.language, code=certificate.code), 303
+    )
+
+
 @bp.route("/<lang:lang>/certificates/<code>")
 def show(lang, code):
     """Show one certificate, ready to print on one page in the learner's language."""

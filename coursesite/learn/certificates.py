@@ -3,7 +3,7 @@
 A learner earns one for a path given to them when, for every lesson of the path that still
 exists, they have done every step and answered every question right in one language of it
 (wrong answers first cost nothing). A path of paths.yml with `lesson_certificates: true`
-also gives one per lesson of it.
+also lets each of its lessons give one of its own, offered at the end of the lesson.
 
 The certificate keeps what it said on the day it was made: the path's title and its
 lessons with their durations, in the learner's language. Its verification code (12
@@ -95,15 +95,9 @@ def path_lessons(help_session: HelpSession, lang: str) -> list[Lesson]:
     return [lesson for i in help_session.lesson_ids if (lesson := find_lesson(i, lang))]
 
 
-def certificate_state(learner: User, help_session: HelpSession, lang: str) -> CertificateState:
-    """Return whether the path's certificate exists, can be made, or what it waits for."""
-    existing = (
-        Certificate.select()
-        .where((Certificate.learner == learner) & (Certificate.help_session == help_session))
-        .first()
-    )
+def state_of(existing: Certificate | None, learner: User, lessons: list[Lesson]):
+    """Return whether a certificate for these lessons exists, can be made, or waits."""
     progress, answers = progress_of(learner), answers_of(learner)
-    lessons = path_lessons(help_session, lang)
     ready = bool(lessons) and all(lesson_complete(le.id, progress, answers) for le in lessons)
     waiting = []
     if not ready and lessons and all(progress.next_step(le) is None for le in lessons):
@@ -117,17 +111,42 @@ def certificate_state(learner: User, help_session: HelpSession, lang: str) -> Ce
     return CertificateState(existing, ready, waiting)
 
 
-def issue(learner: User, help_session: HelpSession) -> Certificate | None:
-    """Make the path's certificate if earned (once: the same one comes back); else None."""
-    state = certificate_state(learner, help_session, learner.language)
-    if state.certificate is not None:
-        return state.certificate
-    if not state.ready:
+def certificate_state(learner: User, help_session: HelpSession, lang: str) -> CertificateState:
+    """Return whether the path's certificate exists, can be made, or what it waits for."""
+    existing = (
+        Certificate.select()
+        .where((Certificate.learner == learner) & (Certificate.help_session == help_session))
+        .first()
+    )
+    return state_of(existing, learner, path_lessons(help_session, lang))
+
+
+def lesson_certificates_allowed(lesson_id: str) -> bool:
+    """Tell whether a path of paths.yml lets this lesson give a certificate of its own."""
+    return any(
+        path.lesson_certificates and lesson_id in path.lesson_ids
+        for path in services.catalogue().paths()
+    )
+
+
+def lesson_certificate_state(learner: User, lesson: Lesson) -> CertificateState | None:
+    """Return the state of a single lesson's certificate, or None if paths.yml allows none."""
+    if not lesson_certificates_allowed(lesson.id):
         return None
-    lang = learner.language
-    lessons = path_lessons(help_session, lang)
-    path = named_path(help_session.path_id)
-    title = path.title(lang) if path else help_session.title
+    existing = (
+        Certificate.select()
+        .where(
+            (Certificate.learner == learner)
+            & (Certificate.lesson_id == lesson.id)
+            & Certificate.help_session.is_null()
+        )
+        .first()
+    )
+    return state_of(existing, learner, [lesson])
+
+
+def make(learner: User, lessons: list[Lesson], title: str, **fields) -> Certificate:
+    """Create a certificate with a fresh code, saying what it says on this day."""
     for _attempt in range(5):  # a code already taken (one chance in 10^17) draws another
         code = new_code()
         if not Certificate.select().where(Certificate.code == code).exists() and not (
@@ -137,15 +156,37 @@ def issue(learner: User, help_session: HelpSession) -> Certificate | None:
     return Certificate.create(
         learner=learner,
         code=code,
-        help_session=help_session,
-        path_id=help_session.path_id,
         title=title[:200],
         lessons=json.dumps(
             [[lesson.id, lesson.title, lesson.duration] for lesson in lessons], ensure_ascii=False
         ),
-        language=lang,
+        language=learner.language,
         issued_at=utcnow(),
+        **fields,
     )
+
+
+def issue(learner: User, help_session: HelpSession) -> Certificate | None:
+    """Make the path's certificate if earned (once: the same one comes back); else None."""
+    state = certificate_state(learner, help_session, learner.language)
+    if state.certificate is not None or not state.ready:
+        return state.certificate
+    lang = learner.language
+    path = named_path(help_session.path_id)
+    title = path.title(lang) if path else help_session.title
+    lessons = path_lessons(help_session, lang)
+    return make(learner, lessons, title, help_session=help_session, path_id=help_session.path_id)
+
+
+def issue_for_lesson(learner: User, lesson_id: str) -> Certificate | None:
+    """Make a single lesson's certificate if paths.yml allows it and it is earned; else None."""
+    lesson = find_lesson(lesson_id, learner.language)
+    state = lesson and lesson_certificate_state(learner, lesson)
+    if not state:
+        return None
+    if state.certificate is not None or not state.ready:
+        return state.certificate
+    return make(learner, [lesson], lesson.title, lesson_id=lesson.id)
 
 
 def certificates_of(learner: User) -> list[Certificate]:
