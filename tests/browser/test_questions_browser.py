@@ -18,6 +18,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
+from tests.browser.test_display_browser import choose
 from tests.browser.test_signin_browser import sign_in_with_the_form
 from tests.conftest import PASSWORDS, add_user, app_database
 
@@ -92,6 +93,16 @@ def work_through_the_lesson(page, javascript):
             expect(page.locator("#q-strong-password-feedback")).to_contain_text("✓ Bonne réponse!")
         page.get_by_role("button", name="J’ai fait cette étape").click()
         expect(page.locator(".progress-status")).to_contain_text("Vous avez fait cette étape.")
+
+
+# A word is cut when its letters sit on more than one line (breaking after - or / is normal).
+CUT_WORDS = """sel => { const cut = []; for (const root of document.querySelectorAll(sel)) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) { const node = walker.currentNode; const words = /\\S+/g; let m;
+    while ((m = words.exec(node.data))) { const range = document.createRange();
+      range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1 && !/[-\\/]/.test(m[0])) cut.push(m[0]); } } } return cut; }"""
 
 
 def read_qr_code(page) -> str:
@@ -205,10 +216,18 @@ def test_the_same_without_javascript(live_server, browser):
         java_script_enabled=False,
     )
     page = signed_in(context, "ahmed.nojs")
+    choose(page, "200")  # twice the text size, on a 360-pixel phone
     work_through_the_lesson(page, javascript=False)
+    # Every word of a question and its feedback whole, nothing wider than the phone.
+    page.goto(f"/fr/lessons/{LESSON}/7")
+    page.get_by_label("123456").check()
+    check_answer(page, javascript=False)
+    assert page.evaluate(CUT_WORDS, ".question") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     certificate = get_the_certificate(page)
     expect(certificate).to_contain_text("Ahmed Sansjs")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate(CUT_WORDS, "main") == []
     link = print_the_certificate(page, live_server, "without-javascript")
     page.goto(link.replace(live_server.url, ""))
     expect(page.locator(".verify-result")).to_contain_text("Cette attestation est authentique.")
