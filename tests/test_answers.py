@@ -151,3 +151,48 @@ def test_a_visitors_answers_join_the_account_on_sign_in(client, app, auth, make_
 
 def test_an_unknown_question_is_not_found(client):
     assert answer(client, "no-such-question", choice="1").status_code == 404
+
+
+def test_the_side_by_side_preview_lines_questions_up_by_id(app, client, auth, make_staff):
+    from pathlib import Path
+
+    make_staff("sophie")
+    auth.login("sophie", "staff-pass-47")
+    # A question only the French version asks: its row says so in the English column.
+    french = Path(app.config["LESSONS"]) / "fr" / LESSON / "lesson.md"
+    french.write_text(
+        french.read_text(encoding="utf-8")
+        + "\n> [!QUESTION] {#only-fr}\n> Quoi?\n>\n> - [x] Oui\n>   > Oui.\n> - [ ] Non\n>   > Non.\n",
+        encoding="utf-8",
+    )
+    html = client.get(f"/staff/lessons/{LESSON}/preview").get_data(as_text=True)
+    row = html[html.index('aria-label="Question strong-password"') :]
+    row = row[: row.index("</section>")]
+    assert "Lequel de ces mots de passe" in row and "Which of these passwords" in row
+    assert row.count("✓</span> bonne") == 2  # the right answer marked, in both columns
+    only = html[html.index('aria-label="Question only-fr"') :]
+    assert "Aucune question avec l’identifiant « only-fr » dans cette langue." in only
+
+
+def test_the_report_lists_the_question_most_often_missed_first_and_its_csv(
+    app, client, auth, make_learner, make_staff
+):
+    make_learner("carole", name="Carole Tremblay", language="en")
+    auth.login("carole")
+    answer(client, "strong-password", choice="2")  # missed first
+    answer(client, "strong-password", choice="3")
+    answer(client, "type-provider-address", number=PROVIDER_STEP, typed="gmail.com")
+    auth.logout()
+    make_staff("sophie")
+    auth.login("sophie", "staff-pass-47")
+    html = client.get("/staff/reports?lang=en").get_data(as_text=True)
+    missed = html[html.index('id="missed-title"') :]
+    rows = missed[missed.index("<tbody>") : missed.index("</tbody>")].split("<tr>")[1:]
+    assert "Which of these passwords is the hardest to guess?" in rows[0]
+    assert '<span class="figure">1</span>' in rows[0] and "1 learner answered" in rows[0]
+    assert '<span class="figure">0</span>' in rows[1]
+    csv = client.get("/staff/reports/questions.csv?lang=en").get_data(as_text=True)
+    lines = csv.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Lesson id,Lesson title,Question id,Question")
+    assert lines[1].startswith(f"{LESSON},Create an email address,strong-password,")
+    assert lines[1].endswith(",1,1")
