@@ -32,6 +32,9 @@ DEFAULTS = {
     # Sign-in pauses after this many failures per username or address within the window.
     "LOGIN_MAX_FAILURES": 10,
     "LOGIN_FAILURE_WINDOW": 15 * 60,  # seconds
+    # The lab's name on certificates and their verification page; a translated
+    # "The community tech-help lab" when unset.
+    "LAB_NAME": None,
     # Learners not seen for this long are anonymised by `coursesite purge` (Law 25).
     "PURGE_AFTER_MONTHS": 24,
     # `coursesite lessons check`: screenshots above these sizes are reported, and lessons
@@ -61,6 +64,7 @@ ENVIRONMENT = (
     "LOGIN_MAX_FAILURES",
     "LOGIN_FAILURE_WINDOW",
     "PURGE_AFTER_MONTHS",
+    "LAB_NAME",
     "LESSON_IMAGE_MAX_BYTES",
     "LESSON_IMAGE_MAX_PIXELS",
     "LESSON_STALE_MONTHS",

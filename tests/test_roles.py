@@ -50,6 +50,13 @@ MATRIX = {
     ("progress.answer_visitor_question", "POST"): "learner",
     ("helper.sign_out_everywhere", "POST"): "helper",
     ("progress.mark", "POST"): "visitor",
+    ("answers.answer", "POST"): "visitor",
+    ("certificates.verify", "GET"): "visitor",
+    ("certificates.verify_form", "GET"): "visitor",
+    ("certificates.make", "POST"): "learner",
+    ("certificates.make_for_lesson", "POST"): "learner",
+    ("certificates.show", "GET"): "learner",
+    ("staff_certificates.withdraw", "POST"): "staff",
     ("cards.card_form", "GET"): "helper",
     ("cards.issue", "POST"): "helper",
     ("cards.revoke", "POST"): "helper",
@@ -62,6 +69,7 @@ MATRIX = {
     ("staff_reports.page", "GET"): "staff",
     ("staff_reports.summary_csv", "GET"): "staff",
     ("staff_reports.steps_csv", "GET"): "staff",
+    ("staff_reports.questions_csv", "GET"): "staff",
     ("staff_learners.search", "GET"): "staff",
     ("staff_learners.learner", "GET"): "staff",
     ("staff_learners.export", "GET"): "staff",
@@ -94,6 +102,8 @@ VALUES = {
     "request_id": 1,
     "help_session_id": 1,
     "topic": "essai",
+    "question_id": "greeting",
+    "code": "ABCD-EFGH-JKMN",
 }
 FORM = {"done": "1", "username": "", "password": ""}
 

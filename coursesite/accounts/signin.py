@@ -65,6 +65,7 @@ def sign_in(user: User, remember: bool, card: SignInCard | None = None) -> None:
     User.update(last_login=utcnow()).where(User.id == user.id).execute()
     login_user(user, remember=remember or card is not None)
     g.pop("progress", None)
+    g.pop("answers", None)
 
 
 def forget_browser(response):

@@ -202,6 +202,48 @@ class HelpRequest(BaseModel):
         indexes = ((("learner", "lesson_id", "step_id"), False),)
 
 
+class QuestionAnswer(BaseModel):
+    """One answer a person gave to a lesson's question, right or not: every try is kept.
+
+    Keyed by lesson id and question id, never by language or position, like StepProgress.
+    """
+
+    user = ForeignKeyField(User, backref="answers", on_delete="CASCADE")
+    lesson_id = CharField(max_length=200)
+    question_id = CharField(max_length=80)
+    answer = CharField(max_length=500)  # the choices picked, or what was typed
+    right = BooleanField()
+    answered_at = DateTimeField(default=utcnow, index=True)  # reports count by period
+
+    class Meta:
+        indexes = ((("user", "lesson_id", "question_id"), False),)
+
+
+class Certificate(BaseModel):
+    """A certificate of completion, as printed: what it said on the day it was made.
+
+    Anyone may check it at /verify/<code>; staff may withdraw it (`revoked_at`).
+    """
+
+    learner = ForeignKeyField(User, backref="certificates", on_delete="CASCADE")
+    code = CharField(max_length=16, unique=True)
+    # The help session whose path it completes; the certificate keeps what it said without it.
+    help_session = ForeignKeyField(
+        HelpSession, null=True, backref="certificates", on_delete="SET NULL"
+    )
+    path_id = CharField(max_length=100, null=True)
+    # Set for a single lesson's certificate (paths.yml `lesson_certificates: true`).
+    lesson_id = CharField(max_length=200, null=True)
+    title = CharField(max_length=200)  # in `language`, the learner's on that day
+    lessons = TextField(default="[]")  # JSON [[lesson id, title, minutes], …]
+    language = CharField(max_length=8, default="fr")
+    issued_at = DateTimeField(default=utcnow, index=True)
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("learner", "help_session"), False),)
+
+
 # What is left of a learner whose data was erased (by staff, or `coursesite purge`): only what
 # the reports count. Each erased learner gets one random `learner_key`, stored nowhere else,
 # so that distinct learners can still be counted but nobody can tell whose rows these were.
@@ -236,6 +278,24 @@ class AnonymousHelpRequest(BaseModel):
     handled_at = DateTimeField(null=True, index=True)
 
 
+class AnonymousAnswer(BaseModel):
+    """An answer of a learner since erased: right or not, and when; never what was answered."""
+
+    learner_key = CharField(max_length=32, index=True)
+    lesson_id = CharField(max_length=200)
+    question_id = CharField(max_length=80)
+    right = BooleanField()
+    answered_at = DateTimeField(index=True)
+
+
+class AnonymousCertificate(BaseModel):
+    """A certificate of a learner since erased: counted, and its code says "no longer available"."""
+
+    learner_key = CharField(max_length=32, index=True)
+    code = CharField(max_length=16, unique=True)
+    issued_at = DateTimeField(index=True)
+
+
 MODELS = [
     Setting,
     User,
@@ -246,9 +306,13 @@ MODELS = [
     LoginFailure,
     HelpSession,
     HelpRequest,
+    QuestionAnswer,
+    Certificate,
     AnonymousProgress,
     AnonymousSession,
     AnonymousHelpRequest,
+    AnonymousAnswer,
+    AnonymousCertificate,
 ]
 
 

@@ -5,16 +5,19 @@ Erasing keeps the account's row as a tombstone: a random username, no name, no p
 preferences, `active` off and `anonymised_at` set, so the person can never sign in again and
 no helper list shows them. Everything else about them is deleted: sign-in cards, failed
 sign-ins under their username, paths with their notes, help requests with their messages,
-and progress. Before that, what the reports count is copied, without any text typed about
-the person, to the Anonymous* tables under one random key that is stored nowhere else: the
-numbers of past periods do not change when someone exercises their right to be forgotten,
-and nobody can tell whose rows those were. It all happens in one transaction.
+progress, answers to questions and certificates (a certificate's code alone stays, under
+no name, so that its verification page can say it is no longer available). Before that,
+what the reports count is copied, without any text typed about the person, to the
+Anonymous* tables under one random key that is stored nowhere else: the numbers of past
+periods do not change when someone exercises their right to be forgotten, and nobody can
+tell whose rows those were. It all happens in one transaction.
 
 Only learners are erased here: helpers' and staff's accounts are managed by hand.
 No HTTP here, and nothing personal is ever logged: accounts are named by their id.
 """
 
 import datetime as dt
+import json
 import logging
 import secrets
 
@@ -23,13 +26,17 @@ from peewee import chunked, fn
 
 from coursesite.data.database import database
 from coursesite.data.models import (
+    AnonymousAnswer,
+    AnonymousCertificate,
     AnonymousHelpRequest,
     AnonymousProgress,
     AnonymousSession,
+    Certificate,
     HelpRequest,
     HelpSession,
     KnownAddress,
     LoginFailure,
+    QuestionAnswer,
     SignIn,
     SignInCard,
     StepProgress,
@@ -95,7 +102,31 @@ def anonymise_learner(user: User, now: dt.datetime | None = None) -> None:
                 for row in requests
             ],
         )
+        answers = QuestionAnswer.select().where(QuestionAnswer.user == user)
+        copy(
+            AnonymousAnswer,
+            [
+                {
+                    "learner_key": key,
+                    "lesson_id": row.lesson_id,
+                    "question_id": row.question_id,
+                    "right": row.right,
+                    "answered_at": row.answered_at,
+                }
+                for row in answers
+            ],
+        )
+        certificates = Certificate.select().where(Certificate.learner == user)
+        copy(
+            AnonymousCertificate,
+            [
+                {"learner_key": key, "code": row.code, "issued_at": row.issued_at}
+                for row in certificates
+            ],
+        )
         for model, field in (
+            (QuestionAnswer, QuestionAnswer.user),
+            (Certificate, Certificate.learner),
             (StepProgress, StepProgress.user),
             (HelpSession, HelpSession.learner),
             (HelpRequest, HelpRequest.learner),
@@ -147,6 +178,7 @@ def last_activity_of_learners() -> dict[int, dt.datetime]:
     latest = {u.id: max(t for t in (u.created, u.last_login) if t) for u in learners}
     for model, owner, moment in (
         (StepProgress, StepProgress.user, StepProgress.done_at),
+        (QuestionAnswer, QuestionAnswer.user, QuestionAnswer.answered_at),
         (HelpRequest, HelpRequest.learner, HelpRequest.created),
         (HelpSession, HelpSession.learner, HelpSession.created),
     ):
@@ -253,6 +285,33 @@ def export_user(user: User) -> dict:
             for a in HelpSession.select()
             .where(HelpSession.learner == user)
             .order_by(HelpSession.created, HelpSession.id)
+        ],
+        # Every answer to a lesson's question, the wrong ones too, and the certificates.
+        "answers": [
+            {
+                "lesson_id": a.lesson_id,
+                "question_id": a.question_id,
+                "answer": a.answer,
+                "right": a.right,
+                "answered_at": iso(a.answered_at),
+            }
+            for a in QuestionAnswer.select()
+            .where(QuestionAnswer.user == user)
+            .order_by(QuestionAnswer.answered_at, QuestionAnswer.id)
+        ],
+        "certificates": [
+            {
+                "code": c.code,
+                "title": c.title,
+                "path_id": c.path_id,
+                "language": c.language,
+                "lessons": json.loads(c.lessons or "[]"),
+                "issued": iso(c.issued_at),
+                "withdrawn": iso(c.revoked_at),
+            }
+            for c in Certificate.select()
+            .where(Certificate.learner == user)
+            .order_by(Certificate.issued_at, Certificate.id)
         ],
         "help_requests": [
             {

@@ -46,6 +46,8 @@ from coursesite.desk.paths import (
     paths_to_offer,
 )
 from coursesite.desk.slips import appointment_text, slip_page
+from coursesite.learn.answers import answer_summary
+from coursesite.learn.certificates import certificate_rows
 from coursesite.learn.progress import AccountStore, Progress
 from coursesite.web.i18n import LANGUAGE_NAMES
 from coursesite.web.roles import has_role
@@ -101,6 +103,8 @@ def learner(user_id):
         has_card=has_card,
         devices=sign_ins.open_count(learner),
         notices=get_flashed_messages(),
+        answer_summary=answer_summary(learner, lang),
+        **certificate_rows(learner, lang),
     )
 
 

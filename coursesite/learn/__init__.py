@@ -13,6 +13,9 @@ def init_app(app):
 
     from coursesite import services
     from coursesite.learn import (
+        answer_pages,
+        answers,
+        certificate_pages,
         display,
         media,
         pages,
@@ -23,11 +26,12 @@ def init_app(app):
         visitor,
     )
 
-    for module in (site, pages, privacy, progress_pages, media):
+    for module in (site, pages, privacy, progress_pages, answer_pages, certificate_pages, media):
         app.register_blueprint(module.bp)
     display.init_app(app)
     # After signing in, every page asks whether the visitor's steps join the account.
     visitor.register(app, progress.VISITOR_STEPS)
+    visitor.register(app, answers.VISITOR_ANSWERS)
     app.context_processor(lambda: {"visitor_pending": visitor.pending})
     # Indexing thousands of lessons takes seconds: do it without delaying start-up.
     index = services.search_index(app)

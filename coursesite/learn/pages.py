@@ -3,10 +3,13 @@
 from collections import defaultdict
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
+from flask_login import current_user
 
 from coursesite import services
 from coursesite.desk.help_requests import step_help
 from coursesite.desk.paths import home_state
+from coursesite.learn.answers import step_questions
+from coursesite.learn.certificates import lesson_certificate_state, with_certificates
 from coursesite.learn.progress import catalogue_state, lesson_state, step_state
 from coursesite.learn.search import MAX_QUERY_CHARS
 from coursesite.lessons.files import safe_media_path
@@ -67,7 +70,7 @@ def catalogue_page(lang):
         missing_lesson=missing_lesson,
         paths=services.catalogue().paths(),
         progress=catalogue_state(lang, lessons),
-        my_path=home_state(lang),
+        my_path=with_certificates(home_state(lang), lang),
     )
 
 
@@ -136,6 +139,7 @@ def step(lang, lesson_id, number):
         next_url=next_url,
         progress=step_state(lesson, number),
         help=step_help(lesson, number),
+        questions=step_questions(lesson, number),
     )
 
 
@@ -144,7 +148,12 @@ def end(lang, lesson_id):
     """Congratulate the learner at the end of a lesson."""
     lesson = get_lesson_or_404(lang, lesson_id)
     set_alternates(lesson, "learn.end")
-    return render_template("learn/end.html", lesson=lesson)
+    learner = current_user.is_authenticated and current_user.role == "learner"
+    return render_template(
+        "learn/end.html",
+        lesson=lesson,
+        lesson_certificate=lesson_certificate_state(current_user, lesson) if learner else None,
+    )
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/print")

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from coursesite.lessons.frontmatter import FIELDS, field_line, parse_front_matter
 from coursesite.lessons.headings import BLOCK_PARSER, find_headings, headings_from_tokens
 from coursesite.lessons.model import N_, Lesson, LessonError, Problem, Step
+from coursesite.lessons.questions import find_questions
 from coursesite.lessons.text import without_accents
 
 __all__ = [
@@ -96,13 +97,25 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str, int]:
 def split_steps(
     path: Path, body: str, first_line: int, tokens: list[Token] | None = None
 ) -> tuple[str, tuple[Step, ...], list[Problem]]:
-    """Return the introduction, the steps (one per top-level `##` heading), and problems."""
+    """Return the introduction, the steps (one per top-level `##` heading), and problems.
+
+    Questions are taken out of each step's Markdown into its `questions` (questions.py says
+    what a question is and what is wrong with one); their problems are the lesson's.
+    """
     lines = body.split("\n")
     headings = find_headings(body) if tokens is None else headings_from_tokens(tokens)
     problems = []
     if not headings:
         message = N_("the lesson has no steps: start each step with a line like ## Open the app")
         return body.strip(), (), [Problem(path, first_line, message)]
+    blocks, problems = find_questions(body, first_line, path, tokens)
+    if blocks and blocks[0].start < headings[0][0]:
+        message = N_("a question must be inside a step, under a ## heading")
+        problems.append(Problem(path, blocks[0].question.line, message))
+        blocks = [block for block in blocks if block.start >= headings[0][0]]
+    for block in blocks:
+        # Blank lines keep every other line where it was, for messages and step lines.
+        lines[block.start : block.end] = [""] * (block.end - block.start)
     intro = "\n".join(lines[: headings[0][0]]).strip()
     steps, seen = [], {}
     for number, (start, end, heading) in enumerate(headings):
@@ -131,7 +144,12 @@ def split_steps(
             problems.append(Problem(path, line, message))
         seen[step_id] = line
         source = "\n".join(lines[end:stop]).strip()
-        steps.append(Step(id=step_id, title=title or step_id, source=source, line=line))
+        if blocks:
+            source = re.sub(r"\n{3,}", "\n\n", source)
+        questions = tuple(b.question for b in blocks if start <= b.start < stop)
+        steps.append(
+            Step(id=step_id, title=title or step_id, source=source, line=line, questions=questions)
+        )
     return intro, tuple(steps), problems
 
 

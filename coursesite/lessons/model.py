@@ -14,6 +14,7 @@ class Step:
     title: str  # the heading's Markdown, without its {#id}
     source: str  # the Markdown below the heading
     line: int  # line of the heading in lesson.md, from 1
+    questions: tuple = ()  # its Questions (lessons.questions), taken out of `source`
 
 
 @dataclass(frozen=True)

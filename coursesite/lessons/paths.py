@@ -18,6 +18,8 @@ class LessonPath:
     titles: dict
     descriptions: dict
     lesson_lines: tuple[tuple[str, int], ...]  # (lesson id, line in paths.yml)
+    # `lesson_certificates: true`: each lesson of the path also gives its own certificate.
+    lesson_certificates: bool = False
 
     @property
     def lesson_ids(self) -> tuple[str, ...]:
@@ -84,12 +86,16 @@ def load_paths(path: Path) -> tuple[tuple[LessonPath, ...], list[Problem]]:
         ).get("lessons")
         lines = [n.start_mark.line + 1 for n in lesson_nodes.value] if lesson_nodes else []
         descriptions = item.get("description") if isinstance(item.get("description"), dict) else {}
+        if item.get("lesson_certificates") not in (None, True, False):
+            message = f"path `{item['id']}`: `lesson_certificates` must be true or false"
+            problems.append(Problem(path, line, message))
         paths.append(
             LessonPath(
                 id=item["id"],
                 titles={str(k): v for k, v in titles.items()},
                 descriptions={str(k): str(v) for k, v in descriptions.items()},
                 lesson_lines=tuple(zip(lessons, lines or [line] * len(lessons), strict=True)),
+                lesson_certificates=item.get("lesson_certificates") is True,
             )
         )
     return tuple(paths), problems

@@ -1,6 +1,7 @@
 """Lesson parts as HTML, rendered once per version of the lesson file."""
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -12,6 +13,34 @@ from coursesite.lessons.highlights import Box
 from coursesite.lessons.images import VariantStore
 from coursesite.lessons.markdown import ImageInfo, render_markdown
 from coursesite.lessons.model import Lesson
+from coursesite.lessons.questions import Question
+
+
+@dataclass(frozen=True)
+class RenderedChoice:
+    number: int  # from 1, as the form sends it
+    html: Markup
+    right: bool
+    feedback: Markup
+
+
+@dataclass(frozen=True)
+class RenderedQuestion:
+    """A question with its Markdown parts as HTML; the step template draws the form."""
+
+    question: Question
+    prompt: Markup
+    choices: tuple[RenderedChoice, ...]
+    hint: Markup
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    @property
+    def kind(self) -> str:
+        return self.question.kind
+
 
 MediaUrl = Callable[[Lesson, str], str]
 VariantUrl = Callable[[str], str]  # variant file name -> URL
@@ -60,6 +89,24 @@ class LessonRenderer:
 
     def step_title(self, lesson: Lesson, number: int) -> Markup:
         return self._cached(lesson, ("title", number), lesson.steps[number - 1].title, inline=True)
+
+    def part(self, lesson: Lesson, source: str, *, inline: bool = False) -> Markup:
+        """Return a piece of lesson Markdown as HTML: a question, a choice, a feedback."""
+        return self._cached(lesson, ("part", inline, source), source, inline=inline)
+
+    def question(self, lesson: Lesson, question: Question) -> RenderedQuestion:
+        """Return a question's prompt, choices, feedback and hint as HTML, for a template."""
+        choices = tuple(
+            RenderedChoice(
+                number,
+                self.part(lesson, choice.text, inline=True),
+                choice.right,
+                self.part(lesson, choice.feedback) if choice.feedback else Markup(),
+            )
+            for number, choice in enumerate(question.choices, start=1)
+        )
+        hint = self.part(lesson, question.hint) if question.hint else Markup()
+        return RenderedQuestion(question, self.part(lesson, question.prompt), choices, hint)
 
     def _cached(self, lesson: Lesson, key: tuple, source: str, inline: bool = False) -> Markup:
         # The Lesson object is replaced whenever its file changes; a screenshot can change on

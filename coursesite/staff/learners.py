@@ -24,7 +24,15 @@ from flask_babel import lazy_gettext as _l
 
 from coursesite.accounts import throttle
 from coursesite.accounts.users import USERNAME_MAX, normalize_username
-from coursesite.data.models import HelpRequest, HelpSession, SignInCard, StepProgress, User
+from coursesite.data.models import (
+    Certificate,
+    HelpRequest,
+    HelpSession,
+    QuestionAnswer,
+    SignInCard,
+    StepProgress,
+    User,
+)
 from coursesite.data.personal_data import anonymise_learner, erasable, export_user
 from coursesite.desk import followup
 
@@ -62,6 +70,8 @@ def learner(user_id):
         "paths": HelpSession.select().where(HelpSession.learner == user).count(),
         "requests": HelpRequest.select().where(HelpRequest.learner == user).count(),
         "cards": SignInCard.select().where(SignInCard.user == user).count(),
+        "answers": QuestionAnswer.select().where(QuestionAnswer.user == user).count(),
+        "certificates": Certificate.select().where(Certificate.learner == user).count(),
     }
     paused_until = throttle.username_paused_until(user.username)
     return render_template(

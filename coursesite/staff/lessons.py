@@ -162,7 +162,7 @@ def preview(lesson_id):
                     "title": services.renderer().step_title(lesson, number),
                     "body": services.renderer().step(lesson, number),
                 }
-        rows.append({"id": step_id, "cells": cells})
+        rows.append({"id": step_id, "cells": cells, "questions": question_rows(versions, step_id)})
     # Files whose current version is held back: the catalogue serves their last good version.
     statuses = {lang: services.catalogue().status(lang, lesson_id) for lang in versions}
     broken = {
@@ -180,6 +180,27 @@ def preview(lesson_id):
         problems=problem_rows(problems, root),
         broken={lang: problem_rows([problem], root)[0] for lang, problem in broken.items()},
     )
+
+
+def question_rows(versions: dict[str, Lesson], step_id: str) -> list[dict]:
+    """Return the questions of one step lined up by id across languages, as step rows are."""
+    ids: list[str] = []
+    for lesson in versions.values():
+        number = lesson.step_index(step_id)
+        if number:
+            ids.extend(q.id for q in lesson.steps[number - 1].questions if q.id not in ids)
+    rows = []
+    for question_id in ids:
+        cells = {}
+        for lang, lesson in versions.items():
+            number = lesson.step_index(step_id)
+            found = number and next(
+                (q for q in lesson.steps[number - 1].questions if q.id == question_id), None
+            )
+            if found:
+                cells[lang] = services.renderer().question(lesson, found)
+        rows.append({"id": question_id, "cells": cells})
+    return rows
 
 
 @bp.route("/")

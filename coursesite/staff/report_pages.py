@@ -18,7 +18,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coursesite import services
-from coursesite.staff.reports import FIRST_DAY, LAST_DAY, Period, bar_widths, build_report, presets
+from coursesite.lessons.markdown import strip_to_text
+from coursesite.staff.question_reports import certificates_issued, missed_first
+from coursesite.staff.reports import (
+    FIRST_DAY,
+    LAST_DAY,
+    Period,
+    bar_widths,
+    build_report,
+    lessons_by_id,
+    presets,
+)
 
 bp = Blueprint("staff_reports", __name__, url_prefix="/staff/reports")
 
@@ -29,6 +39,7 @@ PRESET_LABELS = {
     "last-month": _l("Last month"),
     "this-year": _l("This year"),
 }
+MISSED_SHOWN = 20  # the page shows the questions most missed; the CSV has them all
 # Spreadsheets run a cell that starts like a formula: such text gets a leading apostrophe.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -107,6 +118,7 @@ def page():
         ), 400
     report = report_for(period)
     lessons = [lesson for lesson in report.lessons if lesson.learners]
+    missed = missed_rows(period)
     return render_template(
         "staff/reports.html",
         typed=typed,
@@ -120,7 +132,33 @@ def page():
         first=format_date(period.first, "long"),
         last=format_date(period.last, "long"),
         renderer=services.renderer(),
+        missed=missed[:MISSED_SHOWN],
+        certificates=certificates_issued(*period.bounds()),
     )
+
+
+def missed_rows(period: Period) -> list[dict]:
+    """Return the questions answered in the period, the most often missed first, for the page."""
+    start, end = period.bounds()
+    lessons = lessons_by_id(services.catalogue(), current_app.config["LANGUAGES"])
+    counts = missed_first(start, end, lessons)
+    lang = str(get_locale())
+    rows = []
+    for row, width in zip(counts, bar_widths([row.missed for row in counts]), strict=True):
+        lesson, question = row.versions.get(lang) or next(iter(row.versions.values()))
+        rows.append(
+            {
+                "lesson_id": row.lesson_id,
+                "question_id": row.question_id,
+                "lesson_title": lesson.title,
+                "text": strip_to_text(question.prompt),
+                "lang": lesson.lang,
+                "missed": row.missed,
+                "answered": row.answered,
+                "width": width,
+            }
+        )
+    return rows
 
 
 def csv_cell(value):
@@ -172,6 +210,7 @@ def summary_csv():
         [_("Lessons finished"), report.lessons_finished],
         [_("Help requests opened"), report.requests_opened],
         [_("Help requests handled"), report.requests_handled],
+        [_("Certificates issued"), certificates_issued(*period.bounds())],
     ]
     for row in report.helpers:
         if row.helper:
@@ -209,3 +248,33 @@ def steps_csv():
                 + [position, step.step_id, *titles, step.learners]
             )
     return csv_response(rows, "steps", period)
+
+
+@bp.route("/questions.csv")
+def questions_csv():
+    """Download, for every question answered in the period, how many missed it first, as CSV."""
+    period, refused = checked_period()
+    if refused:
+        return refused
+    rows = [
+        [
+            _("Lesson id"),
+            _("Lesson title"),
+            _("Question id"),
+            _("Question"),
+            _("Learners who answered"),
+            _("Learners who missed it first"),
+        ]
+    ]
+    for row in missed_rows(period):
+        rows.append(
+            [
+                row["lesson_id"],
+                row["lesson_title"],
+                row["question_id"],
+                row["text"],
+                row["answered"],
+                row["missed"],
+            ]
+        )
+    return csv_response(rows, "questions", period)

@@ -1,0 +1,271 @@
+"""Questions in lesson Markdown: read into data, checked with file:line, answers graded."""
+
+from pathlib import Path
+
+import pytest
+
+from coursesite.lessons.check import CheckSettings, check_lessons
+from coursesite.lessons.loader import load_lesson
+from coursesite.lessons.markdown import strip_to_text
+from coursesite.lessons.model import LessonError
+from coursesite.lessons.questions import grade, lesson_questions, normalise
+from tests.conftest import STARTER_LESSONS
+
+FRONT = "---\ntitle: Leçon\nsummary: s\nduration: 5\n---\n"  # the body starts on line 6
+SETTINGS = CheckSettings(languages=("fr",))
+
+ONE = """\
+## Le mot de passe {#password}
+
+Un bon mot de passe est long.
+
+> [!QUESTION] {#strong-password}
+> Lequel est le plus **difficile** à deviner?
+>
+> - [ ] Votre date de naissance
+>   > Non : quiconque connaît votre anniversaire peut le deviner.
+> - [x] Trois mots sans lien et un chiffre
+>   > Oui : il est long.
+
+Texte après la question.
+"""
+
+TYPE_IT = """\
+## Taper l'adresse {#type}
+
+> [!QUESTION] {#type-address .type-it}
+> Tapez l'adresse du site de Gmail.
+>
+> - [x] gmail.com
+>   > Oui!
+> - [x] www.gmail.com
+> - [ ] gmail
+>   > Presque : ajoutez .com.
+>
+> Regardez le tableau de l'étape 1.
+"""
+
+SEVERAL = """\
+## Choisir {#choose}
+
+> [!QUESTION] {#tips .several}
+> Quels conseils suivre?
+>
+> - [x] Prénom.nom
+>   > Oui.
+> - [ ] Un surnom
+>   > Non : un employeur la verra.
+> - [x] Pas d'accent
+>   > Oui.
+"""
+
+
+def write(root: Path, body: str, lang="fr", lesson_id="lecon") -> Path:
+    folder = root / lang / lesson_id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "lesson.md"
+    path.write_text(FRONT + body, encoding="utf-8")
+    return path
+
+
+def problems(root: Path) -> list[str]:
+    """Return the problems as `path:line: severity: message`, but the "no `updated`" one."""
+    found = [str(p).replace(f"{root}/", "", 1) for p in check_lessons(root, SETTINGS)]
+    return [line for line in found if "`updated`" not in line]
+
+
+def test_a_question_becomes_data_and_leaves_the_step_text(tmp_path):
+    lesson = load_lesson(write(tmp_path, ONE + "\n" + TYPE_IT + "\n" + SEVERAL), "fr")
+    step = lesson.steps[0]
+    assert "QUESTION" not in step.source and "Votre date" not in step.source
+    assert step.source == "Un bon mot de passe est long.\n\nTexte après la question."
+    (question,) = step.questions
+    assert question.id == "strong-password" and question.kind == "one"
+    assert question.prompt == "Lequel est le plus **difficile** à deviner?"
+    assert [c.right for c in question.choices] == [False, True]
+    assert question.choices[0].feedback.startswith("Non : quiconque")
+    assert question.choices[0].line == 6 + 7  # file lines, for messages
+    typed = lesson.steps[1].questions[0]
+    assert typed.kind == "type-it" and typed.hint == "Regardez le tableau de l'étape 1."
+    assert lesson.steps[2].questions[0].kind == "several"
+    assert [q.id for q in lesson_questions(lesson)] == ["strong-password", "type-address", "tips"]
+
+
+def test_a_step_can_be_only_a_question(tmp_path):
+    lesson = load_lesson(write(tmp_path, TYPE_IT), "fr")
+    assert lesson.steps[0].source == "" and len(lesson.steps[0].questions) == 1
+
+
+def test_one_answer_is_right_or_wrong_with_that_choices_feedback(tmp_path):
+    question = load_lesson(write(tmp_path, ONE), "fr").steps[0].questions[0]
+    wrong = grade(question, ["1"])
+    assert not wrong.right and wrong.feedback == (question.choices[0].feedback,)
+    assert wrong.answer == "Votre date de naissance"
+    right = grade(question, ["2"])
+    assert right.right and right.answer == "Trois mots sans lien et un chiffre"
+    assert grade(question, []) is None  # nothing chosen: nothing to grade or store
+    assert grade(question, ["9", "x"]) is None  # not a choice of this question
+
+
+def test_several_is_right_only_with_every_right_choice_and_no_wrong_one(tmp_path):
+    question = load_lesson(write(tmp_path, SEVERAL), "fr").steps[0].questions[0]
+    assert not grade(question, ["1"]).right and grade(question, ["1"]).missed == 1
+    assert not grade(question, ["1", "2", "3"]).right
+    both = grade(question, ["3", "1"])
+    assert both.right and both.chosen == (1, 3) and both.answer == "Prénom.nom | Pas d'accent"
+
+
+@pytest.mark.parametrize(
+    "typed, right, feedback",
+    [
+        ("gmail.com", True, "Oui!"),
+        ("  GMAIL.Com  ", True, "Oui!"),
+        ("gmaíl.cóm", True, "Oui!"),  # accents do not count
+        ("WWW.gmail.com", True, "Oui!"),  # a second accepted answer takes the first feedback
+        ("Gmail", False, "Presque : ajoutez .com."),  # a listed wrong answer, its feedback
+        ("hotmail.com", False, "Regardez le tableau de l'étape 1."),  # anything else: the hint
+    ],
+)
+def test_type_it_ignores_case_accents_and_spaces(tmp_path, typed, right, feedback):
+    question = load_lesson(write(tmp_path, TYPE_IT), "fr").steps[0].questions[0]
+    result = grade(question, typed=typed)
+    assert (result.right, result.feedback) == (right, (feedback,))
+    assert result.answer == typed.strip()
+
+
+def test_an_empty_typed_answer_is_not_an_answer(tmp_path):
+    question = load_lesson(write(tmp_path, TYPE_IT), "fr").steps[0].questions[0]
+    assert grade(question, typed="   ") is None
+    assert len(grade(question, typed="x" * 5000).answer) == 200
+
+
+def test_normalise():
+    assert normalise("  Éric   GAGNÉ ") == "eric gagne"
+
+
+BROKEN = {
+    "no right answer": (
+        "## A {#a}\n\n> [!QUESTION] {#q}\n> Quoi?\n>\n> - [ ] un\n>   > Non.\n> - [ ] deux\n>   > Non.\n",
+        ["fr/lecon/lesson.md:8: error: question `q`: no right answer: mark it `- [x] …`"],
+    ),
+    "empty feedback": (
+        "## A {#a}\n\n> [!QUESTION] {#q}\n> Quoi?\n>\n> - [x] un\n> - [ ] deux\n>   > Non.\n",
+        [
+            "fr/lecon/lesson.md:11: error: question `q`: the choice `un` has no feedback: add an "
+            "indented `> Yes: …` or `> No: …` line under it"
+        ],
+    ),
+    "type-it without accepted answer": (
+        "## A {#a}\n\n> [!QUESTION] {#q .type-it}\n> Tapez.\n>\n> - [ ] gmail\n>   > Non.\n>\n> Indice.\n",
+        [
+            "fr/lecon/lesson.md:8: error: question `q`: no accepted answer: list at least one "
+            "as `- [x] the answer`"
+        ],
+    ),
+    "type-it without hint": (
+        "## A {#a}\n\n> [!QUESTION] {#q .type-it}\n> Tapez.\n>\n> - [x] gmail.com\n>   > Oui.\n",
+        [
+            "fr/lecon/lesson.md:8: error: question `q`: no hint for other answers: add a "
+            "paragraph after the list, shown when the answer typed is not listed"
+        ],
+    ),
+    "duplicate id": (
+        ONE.replace("{#password}", "{#p1}")
+        + "\n"
+        + ONE.replace("{#password}", "{#p2}").replace("Texte après", "Encore"),
+        [
+            "fr/lecon/lesson.md:24: error: question id `strong-password` is already used on "
+            "line 10: give this question another {#id}"
+        ],
+    ),
+    "two right answers for one": (
+        "## A {#a}\n\n> [!QUESTION] {#q}\n> Quoi?\n>\n> - [x] un\n>   > Oui.\n> - [x] deux\n>   > Oui.\n",
+        [
+            "fr/lecon/lesson.md:8: error: question `q`: 2 right answers for a one-answer "
+            "question: keep one `[x]`, or write `{#q .several}` to ask for every right one"
+        ],
+    ),
+    "no id": (
+        "## A {#a}\n\n> [!QUESTION]\n> Quoi?\n>\n> - [x] un\n>   > Oui.\n",
+        [
+            "fr/lecon/lesson.md:8: error: a question needs an id made of letters, digits and -: "
+            "`[!QUESTION] {#id}`"
+        ],
+    ),
+    "inside a list": (
+        "## A {#a}\n\n- > [!QUESTION] {#q}\n  > Quoi?\n",
+        [
+            "fr/lecon/lesson.md:8: error: a question must start its own quote at the left "
+            "margin: `> [!QUESTION] {#id}`, not inside a list or another quote"
+        ],
+    ),
+    "before the first step": (
+        "> [!QUESTION] {#q}\n> Quoi?\n>\n> - [x] un\n>   > Oui.\n> - [ ] deux\n>   > Non.\n\n## A {#a}\n\nTexte.\n",
+        ["fr/lecon/lesson.md:6: error: a question must be inside a step, under a ## heading"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_lessons_check_reports_each_question_problem_with_file_and_line(tmp_path, case):
+    body, expected = BROKEN[case]
+    write(tmp_path, body)
+    assert problems(tmp_path) == expected
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_lesson_with_a_broken_question_is_not_published(tmp_path, case):
+    # The catalogue keeps the last good version while `load_lesson` refuses this one.
+    body, expected = BROKEN[case]
+    with pytest.raises(LessonError) as info:
+        load_lesson(write(tmp_path, body), "fr")
+    assert str(info.value) == str(tmp_path / expected[0])
+
+
+def starter_lessons():
+    found = {}
+    for path in sorted(STARTER_LESSONS.glob("*/*/lesson.md")):
+        found[(path.parent.parent.name, path.parent.name)] = load_lesson(
+            path, path.parent.parent.name
+        )
+    return found
+
+
+def test_the_starter_lessons_check_clean():
+    assert [str(p) for p in check_lessons(STARTER_LESSONS)] == []
+
+
+def test_every_starter_lesson_asks_at_least_three_questions_one_typed_in_both_languages():
+    lessons = starter_lessons()
+    assert len(lessons) == 6
+    for (lang, lesson_id), lesson in lessons.items():
+        questions = lesson_questions(lesson)
+        assert len(questions) >= 3, (lang, lesson_id)
+        assert any(q.kind == "type-it" for q in questions), (lang, lesson_id)
+        other = lessons[("en" if lang == "fr" else "fr", lesson_id)]
+        # Answers are kept by question id: both languages ask the same questions, same kinds.
+        assert [(q.id, q.kind) for q in questions] == [
+            (q.id, q.kind) for q in lesson_questions(other)
+        ]
+
+
+def test_starter_typed_answers_are_found_in_the_lessons_own_text():
+    """A learner can find each accepted answer by reading the lesson, not by guessing."""
+    for (lang, lesson_id), lesson in starter_lessons().items():
+        text = normalise(
+            strip_to_text("\n\n".join([lesson.intro, *(step.source for step in lesson.steps)]))
+        )
+        for question in lesson_questions(lesson):
+            if question.kind == "type-it":
+                first = next(c for c in question.choices if c.right)
+                assert normalise(first.text) in text, (lang, lesson_id, question.id)
+
+
+def test_both_writing_guides_explain_the_three_kinds_with_a_checked_example():
+    for name in ("writing-lessons.md", "writing-lessons.en.md"):
+        guide = (STARTER_LESSONS.parent / "docs" / name).read_text(encoding="utf-8")
+        for needle in ("[!QUESTION] {#", ".several}", ".type-it}", "- [x]", "- [ ]", "  > "):
+            assert needle in guide, (name, needle)
+        # The complete example (checked clean by test_check) asks all three kinds.
+        example = guide[guide.index("## 3.") : guide.index("## 4.")]
+        assert "{#attach-button}" in example and ".several}" in example and ".type-it}" in example
