@@ -24,7 +24,14 @@ from coursesite.lessons.sanitize import (
     sanitize_html,
 )
 
-__all__ = ["CALLOUT_KINDS", "ImageInfo", "render_markdown", "sanitize_html", "strip_to_text"]
+__all__ = [
+    "CALLOUT_KINDS",
+    "ImageInfo",
+    "remember_sources",
+    "render_markdown",
+    "sanitize_html",
+    "strip_to_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +52,9 @@ class ImageInfo:
 ImageResolver = Callable[..., ImageInfo | None]  # (src) or (src, highlight=boxes)
 LessonResolver = Callable[[str], str | None]  # lesson id -> URL, None if there is none
 
-DEFAULT_CALLOUT_TITLES = {kind: kind.capitalize() for kind in CALLOUT_KINDS}
+DEFAULT_CALLOUT_TITLES = {kind: kind.capitalize() for kind in CALLOUT_KINDS} | {
+    "remember": "Write it down"
+}
 # How wide a screenshot shows: the page column is 46rem of 20 px less its 1rem margins. A
 # `sizes` length in rem would count 16-px rem (media-query units), hence pixels here.
 IMAGE_SIZES = "(max-width: 920px) calc(100vw - 40px), 880px"
@@ -208,6 +217,65 @@ def _label_table_cells(tokens: list[Token]) -> None:
             column += 1
 
 
+# `> [!REMEMBER]`: the few things a learner writes down (an address, a number). Shown as a
+# callout, and gathered on the lesson's take-home sheet. markdown-it knows only GitHub's five
+# alert kinds, so this one is recognised here, on the blockquote's tokens.
+REMEMBER_MARK = re.compile(r"\[!REMEMBER\][ \t]*(?:\n|$)", re.IGNORECASE)
+REMEMBER_BLOCK = re.compile(r"^ {0,3}> ?\[!REMEMBER\][ \t]*\n((?: {0,3}>.*(?:\n|$))*)", re.I | re.M)
+
+
+def _remember_callouts(tokens: list[Token], title: str) -> list[Token]:
+    """Turn `> [!REMEMBER]` blockquotes into "remember" callouts with a translated title."""
+    out: list[Token] = []
+    open_levels: list[int] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (
+            token.type == "blockquote_open"
+            and i + 2 < len(tokens)
+            and tokens[i + 1].type == "paragraph_open"
+            and REMEMBER_MARK.match(tokens[i + 2].content)
+        ):
+            token.tag, token.attrs = "div", {"class": "callout callout-remember", "role": "note"}
+            open_levels.append(token.level)
+            heading_open = Token("paragraph_open", "p", 1, attrs={"class": "callout-title"})
+            heading = Token("inline", "", 0, children=[Token("text", "", 0, content=title)])
+            out += [token, heading_open, heading, Token("paragraph_close", "p", -1)]
+            inline = tokens[i + 2]
+            rest = REMEMBER_MARK.sub("", inline.content, count=1)
+            children = list(inline.children or [])
+            # The marker is the first text child, then the line break after it.
+            if children and children[0].type == "text":
+                children[0].content = REMEMBER_MARK.sub("", children[0].content, count=1)
+                if not children[0].content:
+                    children.pop(0)
+            if children and children[0].type in ("softbreak", "hardbreak"):
+                children.pop(0)
+            if rest.strip() and children:
+                inline.content, inline.children = rest, children
+                out += [tokens[i + 1], inline, tokens[i + 3]]
+            i += 4
+            continue
+        if token.type == "blockquote_close" and open_levels and token.level == open_levels[-1]:
+            token.tag = "div"
+            open_levels.pop()
+        out.append(token)
+        i += 1
+    return out
+
+
+def remember_sources(source: str) -> list[str]:
+    """Return the Markdown inside each `> [!REMEMBER]` callout of a fragment, in order."""
+    found = []
+    for match in REMEMBER_BLOCK.finditer(source):
+        lines = [re.sub(r"^ {0,3}> ?", "", line) for line in match.group(1).splitlines()]
+        body = "\n".join(lines).strip()
+        if body:
+            found.append(body)
+    return found
+
+
 def _too_deep(tokens: list[Token]) -> bool:
     """Tell whether markdown-it hit its nesting limit, where it silently drops content."""
     limit = _MD.options["maxNesting"] - 1
@@ -273,6 +341,8 @@ def render_markdown(
                 log.warning("Markdown nested too deeply; showing it as plain text")
                 return Markup(sanitize_html(f"<pre>{escape(source)}</pre>"))
             _style_callouts(tokens, callout_titles or {})
+            remember = (callout_titles or {}).get("remember") or DEFAULT_CALLOUT_TITLES["remember"]
+            tokens = _remember_callouts(tokens, remember)
             _label_table_cells(tokens)
         _link_lessons(tokens, state)
         rendered = allow_address_breaks(_MD.renderer.render(tokens, _MD.options, env))

@@ -28,7 +28,7 @@ CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
 CLASSES = frozenset(
     [f"callout-{kind}" for kind in CALLOUT_KINDS]
     + ["callout", "callout-title", "missing-image", "highlight", "highlight-box"]
-    + ["shot", "shot-full"]
+    + ["shot", "shot-full", "callout-remember"]
 )
 PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 _SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
