@@ -27,6 +27,8 @@ from coursesite.lessons.sanitize import (
 __all__ = [
     "CALLOUT_KINDS",
     "ImageInfo",
+    "ImageRef",
+    "image_refs",
     "remember_sources",
     "render_markdown",
     "sanitize_html",
@@ -263,6 +265,31 @@ def _remember_callouts(tokens: list[Token], title: str) -> list[Token]:
         out.append(token)
         i += 1
     return out
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A picture as written in a step: its file, its boxes and the alt text people hear."""
+
+    src: str
+    highlight: str | None
+    alt: str
+
+
+def image_refs(source: str) -> list[ImageRef]:
+    """Return the pictures of a Markdown fragment, in the order they are shown."""
+    env: dict = {}
+    refs = []
+    for block in _MD.parse(clean_chars(source), env):
+        for token in block.children or []:
+            if token.type != "image":
+                continue
+            children = [t for t in token.children or [] if not t.type.startswith("html")]
+            alt = _MD.renderer.renderInlineAsText(children, _MD.options, env)
+            alt = _alt_with_label(alt.replace("\n", " ").strip(), token.attrGet("label"))
+            src = unquote(str(token.attrGet("src") or ""))
+            refs.append(ImageRef(src, token.attrGet("highlight"), alt))
+    return refs
 
 
 def remember_sources(source: str) -> list[str]:

@@ -1,5 +1,6 @@
 """Lesson parts as HTML, rendered once per version of the lesson file."""
 
+import contextlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -8,9 +9,15 @@ from markupsafe import Markup
 
 from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.files import safe_media_path
-from coursesite.lessons.highlights import Box
+from coursesite.lessons.highlights import Box, parse_highlight
 from coursesite.lessons.images import VariantStore
-from coursesite.lessons.markdown import ImageInfo, render_markdown
+from coursesite.lessons.markdown import (
+    ImageInfo,
+    ImageRef,
+    image_refs,
+    remember_sources,
+    render_markdown,
+)
 from coursesite.lessons.model import Lesson
 
 MediaUrl = Callable[[Lesson, str], str]
@@ -62,6 +69,24 @@ class LessonRenderer:
     def step(self, lesson: Lesson, number: int) -> Markup:
         """Return the body of step `number` (from 1)."""
         return self._cached(lesson, ("step", number), lesson.steps[number - 1].source, step=number)
+
+    def pictures(self, lesson: Lesson, number: int) -> list[tuple[ImageRef, ImageInfo]]:
+        """Return step `number`'s pictures as its page shows them (k = position from 1)."""
+        found = []
+        for ref in image_refs(lesson.steps[number - 1].source):
+            boxes = ()
+            with contextlib.suppress(ValueError):
+                boxes = parse_highlight(ref.highlight) if ref.highlight else ()
+            info = self._image_resolver(lesson, [])(ref.src, boxes)
+            if info is not None:
+                found.append((ref, info))
+        return found
+
+    def remember(self, lesson: Lesson) -> list[Markup]:
+        """Return the lesson's `> [!REMEMBER]` callouts' contents, in order, as HTML."""
+        parts = [lesson.intro, *(step.source for step in lesson.steps)]
+        bodies = [body for part in parts for body in remember_sources(part)]
+        return [self._cached(lesson, ("remember", i), body) for i, body in enumerate(bodies)]
 
     def step_title(self, lesson: Lesson, number: int) -> Markup:
         return self._cached(lesson, ("title", number), lesson.steps[number - 1].title, inline=True)
