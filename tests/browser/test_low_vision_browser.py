@@ -66,7 +66,7 @@ def accounts(live_server):
     """The accounts signed_in_context signs in with (the same as the axe test's)."""
     users = {}
     with app_database(live_server.app):
-        from coursesite.models import User
+        from coursesite.data.models import User
 
         users = {role: User.get_or_none(User.username == name) for role, name in USERNAMES.items()}
     for role, username in USERNAMES.items():
