@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from coursesite import services
 from tests.browser import measure
 from tests.browser.test_every_page_browser import USERNAMES, signed_in_context
 from tests.conftest import add_user, app_database
@@ -29,6 +30,8 @@ VISITOR_PAGES = [
     "/{lang}/lessons/trouver-musique-en-ligne/2",
     "/{lang}/lessons/creer-adresse-courriel/end",
     "/{lang}/lessons/creer-adresse-courriel/print",
+    "/{lang}/lessons/creer-adresse-courriel/sheet",
+    "/{lang}/lessons/creer-adresse-courriel/4/picture/1",
     "/{lang}/search?q=courriel",
     "/{lang}/display",
     "/{lang}/privacy",
@@ -165,7 +168,7 @@ def test_the_focus_ring_stands_out_3_to_1_from_every_background(
 
 
 def lesson_steps(live_server, lang):
-    catalogue = live_server.app.extensions["coursesite.catalogue"]
+    catalogue = services.catalogue(live_server.app)
     for lesson_id in LESSONS:
         lesson = catalogue.get(lang, lesson_id)
         for number in range(1, len(lesson.steps) + 1):
@@ -224,6 +227,7 @@ def test_a_phone_shows_the_part_of_the_screenshot_around_the_box_as_large_as_the
     # "See the whole screen" goes to the picture's own page.
     link = page.locator(".lesson-content .shot-full a").first
     assert re.search(r"/fr/lessons/creer-adresse-courriel/4/picture/1$", link.get_attribute("href"))
+    expect(link).to_have_text("Voir tout l’écran")
 
 
 def test_a_desktop_shows_the_whole_screenshot(browser, live_server):
@@ -234,3 +238,75 @@ def test_a_desktop_shows_the_whole_screenshot(browser, live_server):
     expect(shot).to_have_js_property("complete", True)
     assert not shot.evaluate("img => img.currentSrc").endswith("-crop.webp")
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_one_tap_opens_the_whole_screen_at_its_own_size_and_one_tap_comes_back(
+    browser, live_server, javascript
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript, **PHONE)
+    page = context.new_page()
+    choose_display(page, "200")
+    page.goto("/fr/lessons/creer-adresse-courriel/4")
+    page.get_by_role("link", name="Voir tout l’écran").click()
+    expect(page).to_have_url(re.compile(r"/4/picture/1$"))
+    expect(page.locator("h1")).to_have_text("Cliquer sur « Créer un compte »")
+    picture = page.locator(".picture-frame img")
+    expect(picture).to_have_js_property("complete", True)
+    shown = picture.evaluate("img => img.getBoundingClientRect().width / img.naturalWidth")
+    assert shown >= 1  # its own pixel size or larger (×1.5 at 200 % text)
+    assert "Créer un compte" in picture.get_attribute("alt")
+    assert measure.sideways_scroll(page) <= 0  # the frame scrolls, not the page
+    assert page.locator(".picture-frame").evaluate("f => f.scrollWidth > f.clientWidth")
+    page.get_by_role("link", name="Retour à l’étape").first.click()
+    expect(page).to_have_url(re.compile(r"/fr/lessons/creer-adresse-courriel/4$"))
+    context.close()
+
+
+def pdf_pages(page) -> int:
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="Letter")
+    page.emulate_media(media="screen")
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize(("text_size", "pages"), [("100", 1), ("200", 2)])
+def test_the_take_home_sheet_prints_on_one_letter_page_two_at_200_percent(
+    browser, live_server, text_size, pages
+):
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    page = context.new_page()
+    choose_display(page, text_size)
+    # A lab's address of three lines, as a real one would be.
+    live_server.app.config["LAB_ADDRESS"] = "123, rue Saint-Jean; Québec G1R 1N8; 418 555-0100"
+    counted = {}
+    for lang in ("fr", "en"):
+        for lesson in LESSONS:
+            page.goto(f"/{lang}/lessons/{lesson}/sheet")
+            expect(page.locator(".sheet-steps li").first).to_be_visible()
+            assert page.locator(".sheet-note").count() >= 1  # the lesson's [!REMEMBER] lines
+            assert page.locator(".sheet-qr svg").count() == 1
+            counted[f"{lang}/{lesson}"] = pdf_pages(page)
+    context.close()
+    live_server.app.config["LAB_ADDRESS"] = ""
+    print(f"\ntake-home sheets at {text_size} %: {counted}")
+    assert set(counted.values()) == {pages}
+
+
+def test_the_printed_lesson_follows_the_learners_text_size(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    page = context.new_page()
+    sizes, counts = {}, {}
+    for text_size in ("100", "200"):
+        choose_display(page, text_size)
+        page.goto("/fr/lessons/creer-adresse-courriel/print")
+        page.emulate_media(media="print")
+        sizes[text_size] = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.lesson-content p')).fontSize)"
+        )
+        page.emulate_media(media="screen")
+        counts[text_size] = pdf_pages(page)
+    context.close()
+    print(f"\nprinted lesson: {sizes} px, {counts} pages")
+    assert sizes["200"] == pytest.approx(2 * sizes["100"], rel=0.01)
+    assert counts["200"] > counts["100"]
