@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from coursesite import services
 from tests.browser import measure
+from tests.browser.conftest import axe_violations
 from tests.browser.test_every_page_browser import USERNAMES, signed_in_context
 from tests.conftest import add_user, app_database
 
@@ -310,3 +311,25 @@ def test_the_printed_lesson_follows_the_learners_text_size(browser, live_server)
     print(f"\nprinted lesson: {sizes} px, {counts} pages")
     assert sizes["200"] == pytest.approx(2 * sizes["100"], rel=0.01)
     assert counts["200"] > counts["100"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_new_pages_pass_axe(browser, live_server, lang):
+    context = browser.new_context(base_url=live_server.url, locale=f"{lang}-CA", **PHONE)
+    page = context.new_page()
+    choose_display(page, "200", lang=lang)
+    page.goto(f"/{lang}/lessons/creer-adresse-courriel/1")
+    page.locator("[data-next-action] .button-done-next").click()  # step 1 done, on to 2
+    problems = {}
+    for path in (
+        f"/{lang}/lessons/creer-adresse-courriel/1",  # a step already done
+        f"/{lang}/lessons/creer-adresse-courriel/end",  # 1 of 12 done, the others linked
+        f"/{lang}/lessons/creer-adresse-courriel/4/picture/1",
+        f"/{lang}/lessons/creer-adresse-courriel/sheet",
+    ):
+        page.goto(path)
+        violations = axe_violations(page)
+        if violations:
+            problems[path] = violations
+    context.close()
+    assert problems == {}
