@@ -153,10 +153,13 @@ def test_step_pictures_offer_variants_and_the_original_full_size(client, lessons
     assert 'sizes="(max-width: 920px) calc(100vw - 40px), 880px"' in img
     assert 'src="/fr/lessons/bonjour/media/porte.png"' in img
     assert 'width="1920" height="1080"' in img
+    # "Open full size" opens the picture's own page, which shows the original whole.
     assert (
-        '<span class="shot-full"><a href="/fr/lessons/bonjour/media/porte.png">'
+        '<span class="shot-full"><a href="/fr/lessons/bonjour/1/picture/1">'
         "Voir l’image en grand</a></span>" in page
     )
+    picture_page = client.get("/fr/lessons/bonjour/1/picture/1").get_data(as_text=True)
+    assert '<img src="/fr/lessons/bonjour/media/porte.png"' in picture_page
 
 
 def test_variants_are_served_as_webp_with_a_year_long_cache(client, lessons_dir):

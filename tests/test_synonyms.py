@@ -64,7 +64,7 @@ def test_lessons_check_reports_a_broken_synonyms_file(tmp_path):
     problems = check_lessons(tmp_path, CheckSettings(languages=("fr", "en")))
     found = [p for p in problems if p.path.name == "synonyms.yml"]
     assert [(p.line, p.severity) for p in found] == [(3, "error")]
-    assert "invalid YAML" in found[0].message
+    assert "cannot be read from this line on" in found[0].message
 
 
 def test_the_site_reads_an_edit_at_once_and_keeps_the_last_good_list(tmp_path):
