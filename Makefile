@@ -53,7 +53,7 @@ node_modules/.installed: package.json package-lock.json
 # No line numbers and sorted by message: entries stay put when code moves, and parallel work merges.
 messages: | $(BIN)/activate
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k N_ -o coursesite/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i coursesite/translations/messages.pot -d coursesite/translations
+	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i coursesite/translations/messages.pot -d coursesite/translations
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -27,6 +27,9 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # The public address printed on posters, slips and cards; guessed from the request if unset.
     "PUBLIC_URL": None,
+    # The lab's address and phone, printed on each lesson's take-home sheet; lines separated
+    # by ";" (e.g. "123, rue Saint-Jean, Québec; 418 555-0100").
+    "LAB_ADDRESS": "",
     # Lab computers are shared: "Stay signed in" starts unticked on the sign-in form.
     "SHARED_COMPUTER": True,
     # Sign-in pauses after this many failures per username or address within the window.
@@ -57,6 +60,7 @@ ENVIRONMENT = (
     "LESSONS",
     "LESSONS_RELOAD_INTERVAL",
     "PUBLIC_URL",
+    "LAB_ADDRESS",
     "TRUSTED_PROXY",
     "SESSION_COOKIE_SECURE",
     "REMEMBER_COOKIE_SECURE",

@@ -19,6 +19,7 @@ from coursesite.lessons.check import CheckSettings
 from coursesite.lessons.health import HealthReport
 from coursesite.lessons.images import VariantStore
 from coursesite.lessons.render import LessonRenderer
+from coursesite.lessons.synonyms import SynonymsFile
 from coursesite.web.roles import has_role
 
 KEY = "coursesite"  # the one key this app keeps in app.extensions
@@ -122,12 +123,18 @@ def init_app(app: Flask) -> None:
         variants=images,
         variant_url=links.variant_url,
         full_size_label=links.full_size_label,
+        whole_screen_label=links.whole_screen_label,
+        picture_url=links.picture_url,
     )
     app.extensions[KEY] = Shared(
         catalogue=lessons,
         images=images,
         renderer=renderer,
-        search_index=SearchIndex(lessons, Path(app.instance_path) / "search.db"),
+        search_index=SearchIndex(
+            lessons,
+            Path(app.instance_path) / "search.db",
+            SynonymsFile(Path(config["LESSONS"]) / "synonyms.yml", config["LANGUAGES"]),
+        ),
         phone_codes=PhoneCodes(lessons),
         lesson_health=HealthReport(Path(config["LESSONS"]), CheckSettings.from_config(config)),
     )

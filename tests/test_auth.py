@@ -282,7 +282,7 @@ def test_a_new_card_kills_the_old_one_and_its_sessions(app, make_learner):
     response = app.test_client().get(f"/s/{old}")
     assert response.status_code == 404
     assert "Cette carte ne fonctionne plus" in text_of(response)
-    assert "Demandez une nouvelle carte à une personne aidante." in text_of(response)
+    assert "Demandez une nouvelle carte à l’équipe du labo." in text_of(response)
     assert AuthActions(app.test_client()).open_card(new).status_code == 303
 
 

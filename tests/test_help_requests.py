@@ -33,7 +33,7 @@ def test_a_learner_asks_a_helper_for_help_without_javascript(app, client, auth, 
     assert response.status_code == 303
     assert response.headers["Location"] == "/fr/lessons/bonjour/2#help"
     page = text_of(client.get("/fr/lessons/bonjour/2"))
-    assert "Votre demande est envoyée. Une personne aidante va la voir" in page
+    assert "Votre demande est envoyée. Une personne de l’équipe du labo va la voir" in page
     assert "Vous avez demandé de l’aide pour cette étape." in page
     [saved] = requests(app)
     assert (saved.lesson_id, saved.step_id, saved.message) == (

@@ -342,7 +342,7 @@ def test_a_learners_page_holds_their_whole_history_for_the_helper(
         "par Richard",
         "Mot pour Carole",
         "Pour Carole",
-        "Note pour les personnes aidantes seulement",
+        "Note pour les membres de l’équipe seulement",
         "Entre nous",
         "Prochain rendez-vous : mardi 5 janvier 2027 à 14:00",
         "Étapes faites : 1 sur 5",

@@ -206,6 +206,7 @@ class Site:
             "lang": "fr",
             "lesson_id": "bonjour",
             "number": 1,
+            "k": 1,
             "token": "not-a-card",
             "step_id": "open-door",
             "user_id": self.target.id,

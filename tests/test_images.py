@@ -153,10 +153,13 @@ def test_step_pictures_offer_variants_and_the_original_full_size(client, lessons
     assert 'sizes="(max-width: 920px) calc(100vw - 40px), 880px"' in img
     assert 'src="/fr/lessons/bonjour/media/porte.png"' in img
     assert 'width="1920" height="1080"' in img
+    # "Open full size" opens the picture's own page, which shows the original whole.
     assert (
-        '<span class="shot-full"><a href="/fr/lessons/bonjour/media/porte.png">'
+        '<span class="shot-full"><a href="/fr/lessons/bonjour/1/picture/1">'
         "Voir l’image en grand</a></span>" in page
     )
+    picture_page = client.get("/fr/lessons/bonjour/1/picture/1").get_data(as_text=True)
+    assert '<img src="/fr/lessons/bonjour/media/porte.png"' in picture_page
 
 
 def test_variants_are_served_as_webp_with_a_year_long_cache(client, lessons_dir):
@@ -219,3 +222,75 @@ def test_a_replaced_screenshot_shows_without_a_restart(client, lessons_dir):
     page = client.get("/fr/lessons/bonjour/1").get_data(as_text=True)
     assert "missing-image" not in page and 'alt="La porte est ouverte"' in page
     assert re.search(r'srcset="([^"]+)"', page).group(1) == after
+
+
+# The slice a phone shows around a highlight box (lessons/images.py crop).
+
+
+def test_the_slice_around_a_box_keeps_the_box_and_a_readable_width():
+    from coursesite.lessons.highlights import Box
+    from coursesite.lessons.images import CROP_WIDTH, crop_region
+
+    button = Box(73.1, 19.3, 24.0, 8.6)  # "Créer un compte" in the starter lesson's mock-up
+    left, top, right, bottom = crop_region((960, 600), (button,))
+    assert right - left == CROP_WIDTH  # shown ~324 px wide on a phone: ×1.16, never less
+    assert left <= 0.731 * 960 and right >= 0.971 * 960
+    assert top <= 0.193 * 600 and bottom >= 0.279 * 600
+
+
+def test_a_box_wider_than_the_slice_shows_its_start_where_its_text_begins():
+    from coursesite.lessons.highlights import Box
+    from coursesite.lessons.images import CROP_WIDTH, crop_region
+
+    address_bar = Box(13.8, 8.5, 84.6, 6.7)
+    left, top, right, bottom = crop_region((960, 600), (address_bar,))
+    assert right - left == CROP_WIDTH
+    assert left <= 0.138 * 960 < left + 60  # the bar's left end, with a little margin
+    assert top <= 0.085 * 600 and bottom >= (0.085 + 0.067) * 600
+
+
+def test_the_store_makes_the_slice_only_for_pictures_with_a_box(shot, tmp_path):
+    from coursesite.lessons.highlights import Box
+
+    store = VariantStore(tmp_path / "cache")
+    plain = store.plan(shot, (1920, 1080))
+    assert plain.crop_name is None
+    boxed = store.plan(shot, (1920, 1080), (Box(78.1, 11.1, 15.6, 5.6),))
+    assert boxed.crop_name == f"{boxed.key}-crop.webp"
+    made = store.path_for(boxed.crop_name)
+    with Image.open(made) as image:
+        # Two pixels per CSS pixel, the orange outline drawn in.
+        assert image.format == "WEBP" and image.size == (
+            2 * boxed.crop_size[0],
+            2 * boxed.crop_size[1],
+        )
+        orange = sum(
+            1
+            for r, g, b in image.convert("RGB").get_flattened_data()
+            if r > 200 and 70 < g < 130 and b < 60
+        )
+        assert orange > 500
+    assert store.path_for(f"{plain.key}-crop.webp") is None  # no box, no slice
+
+
+def test_a_step_picture_with_a_box_offers_its_slice_to_narrow_screens(client, lessons_dir):
+    typical_screenshot(lessons_dir / "fr" / "bonjour" / "boite.png")
+    lesson = lessons_dir / "fr" / "bonjour" / "lesson.md"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(
+        text.replace(
+            "Au revoir.",
+            'Au revoir.\n\n![Le bouton « Créer un compte » en haut à droite](boite.png){highlight="78,11,16,6"}',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    page = client.get("/fr/lessons/bonjour/3").get_data(as_text=True)
+    source = re.search(
+        r'<source media="\(max-width: 40rem\)" srcset="(/media/v/[0-9a-f]{32}-crop\.webp) 2x"[^>]*>',
+        page,
+    )
+    assert source, page
+    assert page.count('alt="Le bouton') == 1  # one picture, one alt text for both sizes
+    with client.get(source.group(1)) as response:
+        assert response.status_code == 200 and response.mimetype == "image/webp"

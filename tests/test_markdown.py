@@ -369,7 +369,8 @@ XSS_VECTORS = [
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "del", "s", "sub", "sup",
     "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody",
-    "tr", "th", "td", "div", "span", "figure", "figcaption", "abbr", "mark",
+    "tr", "th", "td", "div", "span", "figure", "figcaption", "abbr", "mark", "picture", "source",
+    "wbr",
 }
 # fmt: on
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "data"}
@@ -390,6 +391,10 @@ def assert_harmless(html: str) -> None:
         if tag == "img":
             src = IGNORED_IN_URL.sub("", attrs.get("src", ""))
             assert not re.match(r"[a-z][a-z0-9+.-]*:|//|/\\", src, re.I), src
+        if tag == "source":  # the phone's slice of a screenshot: same-origin only
+            for candidate in attrs.get("srcset", "").split(","):
+                url = IGNORED_IN_URL.sub("", candidate.strip())
+                assert not re.match(r"[a-z][a-z0-9+.-]*:|//|/\\", url, re.I), url
 
 
 @pytest.mark.parametrize("vector", XSS_VECTORS)

@@ -72,7 +72,8 @@ def test_with_javascript_the_reply_holds_the_new_form_and_an_announcement(client
 
 def test_the_step_page_form_works_without_javascript(client):
     page = client.get("/fr/lessons/bonjour/1").get_data(as_text=True)
-    form = re.search(r"<form class=\"progress-form[^>]*>.*?</form>", page, re.S).group(0)
+    # Not done yet: the form is the step's bar, "I did this step → next".
+    form = re.search(r'<nav class="step-bar".*?<form [^>]*>.*?</form>', page, re.S).group(0)
     assert 'method="post"' in form and 'action="/progress/bonjour/open-door?lang=fr"' in form
     assert 'name="csrf_token"' in form and 'name="done" value="1"' in form
     assert "data-progress-live" in page  # the polite announcement region for the script

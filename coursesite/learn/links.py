@@ -12,8 +12,10 @@ CALLOUT_TITLES = {
     "important": _l("Important"),
     "warning": _l("Warning"),
     "caution": _l("Caution"),
+    "remember": _l("Write it down"),
 }
 FULL_SIZE_LABEL = _l("Open the picture full size")
+WHOLE_SCREEN_LABEL = _l("See the whole screen")
 
 
 def translated_callout_titles(lang: str) -> dict[str, str]:
@@ -24,6 +26,15 @@ def translated_callout_titles(lang: str) -> dict[str, str]:
 def full_size_label(lang: str) -> str:
     with force_locale(lang):
         return str(FULL_SIZE_LABEL)
+
+
+def whole_screen_label(lang: str) -> str:
+    with force_locale(lang):
+        return str(WHOLE_SCREEN_LABEL)
+
+
+def picture_url(lesson: Lesson, number: int, k: int) -> str:
+    return url_for("learn.picture", lang=lesson.lang, lesson_id=lesson.id, number=number, k=k)
 
 
 def media_url(lesson: Lesson, filename: str) -> str:

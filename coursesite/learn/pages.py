@@ -8,6 +8,7 @@ from flask_login import current_user
 from coursesite import services
 from coursesite.desk.help_requests import step_help
 from coursesite.desk.paths import home_state
+from coursesite.learn import lesson_aids
 from coursesite.learn.answers import step_questions
 from coursesite.learn.certificates import lesson_certificate_state, with_certificates
 from coursesite.learn.progress import catalogue_state, lesson_state, step_state
@@ -145,7 +146,7 @@ def step(lang, lesson_id, number):
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/end")
 def end(lang, lesson_id):
-    """Congratulate the learner at the end of a lesson."""
+    """Say how many steps the learner did, link the others, and offer their path's next lesson."""
     lesson = get_lesson_or_404(lang, lesson_id)
     set_alternates(lesson, "learn.end")
     learner = current_user.is_authenticated and current_user.role == "learner"
@@ -153,7 +154,38 @@ def end(lang, lesson_id):
         "learn/end.html",
         lesson=lesson,
         lesson_certificate=lesson_certificate_state(current_user, lesson) if learner else None,
+        **lesson_aids.end_state(lesson),
     )
+
+
+@bp.route("/<lang:lang>/lessons/<lesson_id>/<int:number>/picture/<int:k>")
+def picture(lang, lesson_id, number, k):
+    """Show a step's k-th picture whole, at its own size or larger, with the way back."""
+    lesson = get_lesson_or_404(lang, lesson_id)
+    if not 1 <= number <= len(lesson.steps):
+        abort(404)
+    shown = lesson_aids.picture(lesson, number, k)
+    if shown is None:
+        abort(404)
+    set_alternates(lesson, "learn.step", number)
+    return render_template(
+        "learn/picture.html",
+        lesson=lesson,
+        number=number,
+        total=len(lesson.steps),
+        k=k,
+        title=services.renderer().step_title(lesson, number),
+        step_url=url_for("learn.step", lang=lang, lesson_id=lesson_id, number=number),
+        **shown,
+    )
+
+
+@bp.route("/<lang:lang>/lessons/<lesson_id>/sheet")
+def sheet(lang, lesson_id):
+    """Show the lesson's one-page take-home sheet: steps to tick, things to write down."""
+    lesson = get_lesson_or_404(lang, lesson_id)
+    set_alternates(lesson, "learn.sheet")
+    return render_template("learn/sheet.html", lesson=lesson, **lesson_aids.sheet(lesson))
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/print")

@@ -14,7 +14,11 @@ bp = Blueprint("progress", __name__)
 
 @bp.route("/progress/<lesson_id>/<step_id>", methods=["POST"])
 def mark(lesson_id, step_id):
-    """Mark a step done or not done, then go back to it (or answer the page's script)."""
+    """Mark a step done or not done, then go back to it (or answer the page's script).
+
+    With `then=next` (the step's bar: "I did this step → next"), go on to the next step, or
+    to the end page after the last one: one tap, one request.
+    """
     if request.form.get("done") not in ("0", "1"):
         abort(400)
     found = find_step(lesson_id, step_id)
@@ -31,7 +35,12 @@ def mark(lesson_id, step_id):
     number = lesson.step_index(step_id)
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     if best != "application/json":
-        url = url_for("learn.step", lang=lesson.lang, lesson_id=lesson_id, number=number)
+        if request.form.get("then") == "next" and number < len(lesson.steps):
+            url = url_for("learn.step", lang=lesson.lang, lesson_id=lesson_id, number=number + 1)
+        elif request.form.get("then") == "next":
+            url = url_for("learn.end", lang=lesson.lang, lesson_id=lesson_id)
+        else:
+            url = url_for("learn.step", lang=lesson.lang, lesson_id=lesson_id, number=number)
         return redirect(url, 303)
     state = step_state(lesson, number)
     html = render_template(

@@ -18,6 +18,7 @@ from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.plaintext import markdown_text
+from coursesite.lessons.synonyms import Synonyms, SynonymsFile
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
@@ -105,11 +106,24 @@ def lesson_digest(lesson: Lesson) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def fts_query(text: str) -> str | None:
-    """Turn what a person typed into a safe FTS5 query: every word, as a prefix."""
-    words = WORD.findall(text[:MAX_QUERY_CHARS])[:MAX_TERMS]
+def fts_query(text: str, synonyms: Synonyms | None = None, lang: str = "") -> str | None:
+    """Turn what a person typed into a safe FTS5 query: every word, as a prefix.
+
+    With synonyms, a word or phrase of a group also matches the group's other entries:
+    "chômage" finds "assurance-emploi" (`("chomage"* OR "assurance emploi")`).
+    """
+    text = text[:MAX_QUERY_CHARS]
+    if synonyms is None:
+        units = [((word,),) for word in WORD.findall(text)]
+    else:
+        units = synonyms.expand(lang, text)
     # Each word is quoted, so nothing typed can be read as FTS5 syntax (AND, NEAR, *, ").
-    return " ".join(f'"{word}"*' for word in words) or None
+    # What was typed matches as a prefix ("cour" finds "courriel"); a synonym, as written.
+    parts = []
+    for typed, *others in units[:MAX_TERMS]:
+        alternatives = [f'"{" ".join(typed)}"*', *(f'"{" ".join(other)}"' for other in others)]
+        parts.append(alternatives[0] if not others else f"({' OR '.join(alternatives)})")
+    return " ".join(parts) or None
 
 
 def split_snippet(snippet: str) -> tuple[tuple[str, bool], ...]:
@@ -126,8 +140,9 @@ def split_snippet(snippet: str) -> tuple[tuple[str, bool], ...]:
 class SearchIndex:
     """The search index of one app, kept in step with its catalogue."""
 
-    def __init__(self, catalogue: Catalogue, path: Path):
+    def __init__(self, catalogue: Catalogue, path: Path, synonyms: SynonymsFile | None = None):
         self.catalogue = catalogue
+        self.synonyms = synonyms  # lessons/synonyms.yml: the words people type
         self.database = SqliteDatabase(
             str(path),
             pragmas={"journal_mode": "wal", "busy_timeout": 5000},
@@ -191,7 +206,7 @@ class SearchIndex:
 
     def search(self, lang: str, text: str, *, drafts: bool = False) -> list[Hit]:
         """Return the best matches in this language, lesson headings first on ties."""
-        query = fts_query(text)
+        query = fts_query(text, self.synonyms.current() if self.synonyms else None, lang)
         if query is None:
             return []
         self.sync()

@@ -38,6 +38,7 @@ from coursesite.lessons.content import (
 from coursesite.lessons.loader import ParsedLesson, parse_lesson_text, read_text
 from coursesite.lessons.model import N_, LessonError, Problem
 from coursesite.lessons.paths import load_paths
+from coursesite.lessons.synonyms import check_synonyms
 
 __all__ = [
     "LESSON_CHECKS",
@@ -436,6 +437,7 @@ def check_folder(
     problems.extend(check_translations(reports, settings.languages))
     problems.extend(check_lesson_links(reports))
     problems.extend(check_paths(root, reports))
+    problems.extend(check_synonyms(root, settings.languages))
     return sorted(set(problems), key=sort_key), reports
 
 

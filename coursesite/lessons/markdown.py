@@ -24,7 +24,16 @@ from coursesite.lessons.sanitize import (
     sanitize_html,
 )
 
-__all__ = ["CALLOUT_KINDS", "ImageInfo", "render_markdown", "sanitize_html", "strip_to_text"]
+__all__ = [
+    "CALLOUT_KINDS",
+    "ImageInfo",
+    "ImageRef",
+    "image_refs",
+    "remember_sources",
+    "render_markdown",
+    "sanitize_html",
+    "strip_to_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +45,24 @@ class ImageInfo:
     height: int | None
     srcset: str | None = None  # smaller copies, "url 480w, url 960w"
     full_url: str | None = None  # the picture at full size, offered as a link under it
+    # The slice around the highlight boxes that narrow screens show first (2 px per CSS px).
+    crop_url: str | None = None
+    crop_width: int | None = None  # in CSS pixels
+    crop_height: int | None = None
 
 
 ImageResolver = Callable[..., ImageInfo | None]  # (src) or (src, highlight=boxes)
 LessonResolver = Callable[[str], str | None]  # lesson id -> URL, None if there is none
 
-DEFAULT_CALLOUT_TITLES = {kind: kind.capitalize() for kind in CALLOUT_KINDS}
+DEFAULT_CALLOUT_TITLES = {kind: kind.capitalize() for kind in CALLOUT_KINDS} | {
+    "remember": "Write it down"
+}
 # How wide a screenshot shows: the page column is 46rem of 20 px less its 1rem margins. A
 # `sizes` length in rem would count 16-px rem (media-query units), hence pixels here.
 IMAGE_SIZES = "(max-width: 920px) calc(100vw - 40px), 880px"
+# Where a phone shows the slice around the highlight instead of the whole screen (40 rem of
+# 16 px: media queries count the browser's rem, not the page's).
+NARROW = "(max-width: 40rem)"
 # `[text](lesson:other-lesson)` links to another lesson in the same language.
 LESSON_LINK = re.compile(r"lesson:([A-Za-z0-9][A-Za-z0-9_-]{0,99})")
 # Attributes an image may carry in `{…}` after it; others are ignored (and reported by check).
@@ -62,6 +80,8 @@ class _RenderState:
     resolve_image: ImageResolver | None
     resolve_lesson: LessonResolver | None = None
     full_size_label: str = "Open full size"
+    whole_screen_label: str = "See the whole screen"
+    picture_link: Callable[[int], str] | None = None  # k (from 1) -> the picture's own page
     images_shown: int = 0
 
 
@@ -112,11 +132,20 @@ def _render_image(renderer, tokens, idx, options, env) -> str:
     state.images_shown += 1
     shown = (f'{name}="{escape(value)}"' for name, value in attrs.items() if value is not None)
     img = f"<img {' '.join(shown)}>"
-    if not info.full_url:
+    if info.crop_url:
+        # Art direction: a narrow screen shows the slice around the highlight, large
+        # enough to read; the alt text is the same, for it is the same picture.
+        size = f'width="{info.crop_width}" height="{info.crop_height}"'
+        source = f'<source media="{NARROW}" srcset="{escape(info.crop_url)} 2x" {size}>'
+        img = f'<picture class="cropped">{source}{img}</picture>'
+    picture_page = state.picture_link(state.images_shown) if state.picture_link else None
+    target = picture_page if (info.full_url or info.crop_url) and picture_page else info.full_url
+    if not target:
         return img
     # A small link under the picture rather than a link around it: a learner who taps
     # the screenshot by accident on a phone is not taken away from the step.
-    link = f'<a href="{escape(info.full_url)}">{escape(state.full_size_label)}</a>'
+    label = state.whole_screen_label if info.crop_url else state.full_size_label
+    link = f'<a href="{escape(target)}">{escape(label)}</a>'
     return f'<span class="shot">{img}<span class="shot-full">{link}</span></span>'
 
 
@@ -171,10 +200,141 @@ def _style_callouts(tokens: list[Token], titles: Mapping[str, str]) -> None:
             tokens[idx + 2].children = [Token("text", "", 0, content=title)]
 
 
+def _label_table_cells(tokens: list[Token]) -> None:
+    """Give each body cell its column's title, which a phone shows above it (a stacked card)."""
+    titles: list[str] = []
+    column = 0
+    for idx, token in enumerate(tokens):
+        if token.type == "thead_open":
+            titles = []
+        elif token.type == "th_open" and idx + 1 < len(tokens):
+            inline = tokens[idx + 1]
+            words = (c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+            titles.append(" ".join("".join(words).split()))
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(titles) and titles[column]:
+                token.attrSet("data-label", titles[column])
+            column += 1
+
+
+# `> [!REMEMBER]`: the few things a learner writes down (an address, a number). Shown as a
+# callout, and gathered on the lesson's take-home sheet. markdown-it knows only GitHub's five
+# alert kinds, so this one is recognised here, on the blockquote's tokens.
+REMEMBER_MARK = re.compile(r"\[!REMEMBER\][ \t]*(?:\n|$)", re.IGNORECASE)
+REMEMBER_BLOCK = re.compile(r"^ {0,3}> ?\[!REMEMBER\][ \t]*\n((?: {0,3}>.*(?:\n|$))*)", re.I | re.M)
+
+
+def _remember_callouts(tokens: list[Token], title: str) -> list[Token]:
+    """Turn `> [!REMEMBER]` blockquotes into "remember" callouts with a translated title."""
+    out: list[Token] = []
+    open_levels: list[int] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (
+            token.type == "blockquote_open"
+            and i + 2 < len(tokens)
+            and tokens[i + 1].type == "paragraph_open"
+            and REMEMBER_MARK.match(tokens[i + 2].content)
+        ):
+            token.tag, token.attrs = "div", {"class": "callout callout-remember", "role": "note"}
+            open_levels.append(token.level)
+            heading_open = Token("paragraph_open", "p", 1, attrs={"class": "callout-title"})
+            heading = Token("inline", "", 0, children=[Token("text", "", 0, content=title)])
+            out += [token, heading_open, heading, Token("paragraph_close", "p", -1)]
+            inline = tokens[i + 2]
+            rest = REMEMBER_MARK.sub("", inline.content, count=1)
+            children = list(inline.children or [])
+            # The marker is the first text child, then the line break after it.
+            if children and children[0].type == "text":
+                children[0].content = REMEMBER_MARK.sub("", children[0].content, count=1)
+                if not children[0].content:
+                    children.pop(0)
+            if children and children[0].type in ("softbreak", "hardbreak"):
+                children.pop(0)
+            if rest.strip() and children:
+                inline.content, inline.children = rest, children
+                out += [tokens[i + 1], inline, tokens[i + 3]]
+            i += 4
+            continue
+        if token.type == "blockquote_close" and open_levels and token.level == open_levels[-1]:
+            token.tag = "div"
+            open_levels.pop()
+        out.append(token)
+        i += 1
+    return out
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A picture as written in a step: its file, its boxes and the alt text people hear."""
+
+    src: str
+    highlight: str | None
+    alt: str
+
+
+def image_refs(source: str) -> list[ImageRef]:
+    """Return the pictures of a Markdown fragment, in the order they are shown."""
+    env: dict = {}
+    refs = []
+    for block in _MD.parse(clean_chars(source), env):
+        for token in block.children or []:
+            if token.type != "image":
+                continue
+            children = [t for t in token.children or [] if not t.type.startswith("html")]
+            alt = _MD.renderer.renderInlineAsText(children, _MD.options, env)
+            alt = _alt_with_label(alt.replace("\n", " ").strip(), token.attrGet("label"))
+            src = unquote(str(token.attrGet("src") or ""))
+            refs.append(ImageRef(src, token.attrGet("highlight"), alt))
+    return refs
+
+
+def remember_sources(source: str) -> list[str]:
+    """Return the Markdown inside each `> [!REMEMBER]` callout of a fragment, in order."""
+    found = []
+    for match in REMEMBER_BLOCK.finditer(source):
+        lines = [re.sub(r"^ {0,3}> ?", "", line) for line in match.group(1).splitlines()]
+        body = "\n".join(lines).strip()
+        if body:
+            found.append(body)
+    return found
+
+
 def _too_deep(tokens: list[Token]) -> bool:
     """Tell whether markdown-it hit its nesting limit, where it silently drops content."""
     limit = _MD.options["maxNesting"] - 1
     return any(t.nesting == 1 and t.level >= limit for t in tokens)
+
+
+# An e-mail address, or a dotted name of 14 characters or more ("carole.m.exemple"): at
+# 200 % text on a phone it is wider than the screen. It may then break before its "@" and
+# after its dots, where a reader sees the parts, never inside "gmail.com" or a word.
+_ADDRESS = re.compile(r"(?<![\w.@])([\w+-]+(?:\.[\w+-]+)*)(@[\w-]+(?:\.[\w-]+)+)?(?![\w@])")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def _break_points(word: re.Match) -> str:
+    name, domain = word.group(1), word.group(2) or ""
+    if not domain and (len(name) < 14 or "." not in name):
+        return word.group(0)
+    if len(name) >= 14:
+        name = name.replace(".", ".<wbr>")
+    return f"{name}<wbr>{domain}" if domain else name
+
+
+def allow_address_breaks(html: str) -> str:
+    """Let long e-mail addresses and dotted names wrap at their "@" and dots, nowhere else."""
+    parts = _TAG_OR_TEXT.split(html)
+    # Odd parts are tags (attribute values are left alone); even parts are text.
+    return "".join(
+        part
+        if i % 2 or ("@" not in part and "." not in part)
+        else _ADDRESS.sub(_break_points, part)
+        for i, part in enumerate(parts)
+    )
 
 
 def keep_guillemets_together(text: str) -> str:
@@ -190,10 +350,14 @@ def render_markdown(
     inline: bool = False,
     resolve_lesson: LessonResolver | None = None,
     full_size_label: str = "Open full size",
+    whole_screen_label: str = "See the whole screen",
+    picture_link: Callable[[int], str] | None = None,
 ) -> Markup:
     """Render lesson Markdown to sanitised HTML that is safe to put in a page."""
     source = keep_guillemets_together(clean_chars(source))
-    state = _RenderState(resolve_image, resolve_lesson, full_size_label)
+    state = _RenderState(
+        resolve_image, resolve_lesson, full_size_label, whole_screen_label, picture_link
+    )
     env = {"coursesite_render": state}
     try:
         if inline:
@@ -204,8 +368,11 @@ def render_markdown(
                 log.warning("Markdown nested too deeply; showing it as plain text")
                 return Markup(sanitize_html(f"<pre>{escape(source)}</pre>"))
             _style_callouts(tokens, callout_titles or {})
+            remember = (callout_titles or {}).get("remember") or DEFAULT_CALLOUT_TITLES["remember"]
+            tokens = _remember_callouts(tokens, remember)
+            _label_table_cells(tokens)
         _link_lessons(tokens, state)
-        rendered = _MD.renderer.render(tokens, _MD.options, env)
+        rendered = allow_address_breaks(_MD.renderer.render(tokens, _MD.options, env))
         return Markup(sanitize_html(rendered))
     except Exception:  # a broken lesson must still show its text, never an error page
         log.exception("Could not render Markdown (%d characters)", len(source))

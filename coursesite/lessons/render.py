@@ -1,5 +1,6 @@
 """Lesson parts as HTML, rendered once per version of the lesson file."""
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,9 +10,15 @@ from markupsafe import Markup
 
 from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.files import safe_media_path
-from coursesite.lessons.highlights import Box
+from coursesite.lessons.highlights import Box, parse_highlight
 from coursesite.lessons.images import VariantStore
-from coursesite.lessons.markdown import ImageInfo, render_markdown
+from coursesite.lessons.markdown import (
+    ImageInfo,
+    ImageRef,
+    image_refs,
+    remember_sources,
+    render_markdown,
+)
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.questions import Question
 
@@ -45,6 +52,7 @@ class RenderedQuestion:
 MediaUrl = Callable[[Lesson, str], str]
 VariantUrl = Callable[[str], str]  # variant file name -> URL
 LessonUrl = Callable[[str, str], str]  # (lang, lesson id) -> URL
+PictureUrl = Callable[[Lesson, int, int], str]  # (lesson, step number, picture k) -> URL
 # Animated GIFs would lose their animation in a WebP copy: they are sent as they are.
 NO_VARIANTS = {".gif"}
 
@@ -71,6 +79,8 @@ class LessonRenderer:
         variant_url: VariantUrl | None = None,
         lesson_url: LessonUrl | None = None,
         full_size_label: Callable[[str], str] | None = None,
+        whole_screen_label: Callable[[str], str] | None = None,
+        picture_url: PictureUrl | None = None,
     ):
         self.catalogue = catalogue
         self.media_url = media_url
@@ -79,13 +89,33 @@ class LessonRenderer:
         self.variant_url = variant_url
         self.lesson_url = lesson_url
         self.full_size_label = full_size_label
+        self.whole_screen_label = whole_screen_label
+        self.picture_url = picture_url
 
     def intro(self, lesson: Lesson) -> Markup:
         return self._cached(lesson, ("intro",), lesson.intro)
 
     def step(self, lesson: Lesson, number: int) -> Markup:
         """Return the body of step `number` (from 1)."""
-        return self._cached(lesson, ("step", number), lesson.steps[number - 1].source)
+        return self._cached(lesson, ("step", number), lesson.steps[number - 1].source, step=number)
+
+    def pictures(self, lesson: Lesson, number: int) -> list[tuple[ImageRef, ImageInfo]]:
+        """Return step `number`'s pictures as its page shows them (k = position from 1)."""
+        found = []
+        for ref in image_refs(lesson.steps[number - 1].source):
+            boxes = ()
+            with contextlib.suppress(ValueError):
+                boxes = parse_highlight(ref.highlight) if ref.highlight else ()
+            info = self._image_resolver(lesson, [])(ref.src, boxes)
+            if info is not None:
+                found.append((ref, info))
+        return found
+
+    def remember(self, lesson: Lesson) -> list[Markup]:
+        """Return the lesson's `> [!REMEMBER]` callouts' contents, in order, as HTML."""
+        parts = [lesson.intro, *(step.source for step in lesson.steps)]
+        bodies = [body for part in parts for body in remember_sources(part)]
+        return [self._cached(lesson, ("remember", i), body) for i, body in enumerate(bodies)]
 
     def step_title(self, lesson: Lesson, number: int) -> Markup:
         return self._cached(lesson, ("title", number), lesson.steps[number - 1].title, inline=True)
@@ -108,7 +138,9 @@ class LessonRenderer:
         hint = self.part(lesson, question.hint) if question.hint else Markup()
         return RenderedQuestion(question, self.part(lesson, question.prompt), choices, hint)
 
-    def _cached(self, lesson: Lesson, key: tuple, source: str, inline: bool = False) -> Markup:
+    def _cached(
+        self, lesson: Lesson, key: tuple, source: str, inline: bool = False, step: int = 0
+    ) -> Markup:
         # The Lesson object is replaced whenever its file changes; a screenshot can change on
         # its own, so each entry also remembers its pictures' (mtime, size) and is redone
         # when one of them moves. A few stats per page view; no restart needed.
@@ -118,6 +150,11 @@ class LessonRenderer:
         extra, seen = {}, []
         if self.full_size_label:
             extra["full_size_label"] = self.full_size_label(lesson.lang)
+        if self.whole_screen_label:
+            extra["whole_screen_label"] = self.whole_screen_label(lesson.lang)
+        if self.picture_url and step:
+            # A step's pictures open on their own page (/…/<n>/picture/<k>), with the way back.
+            extra["picture_link"] = lambda k: self.picture_url(lesson, step, k)
         if self.lesson_url:
             # Every `lesson:ID` becomes a link, even to a lesson not written yet: the
             # rendered HTML is cached, and `lessons check` reports unknown ids.
@@ -161,6 +198,10 @@ class LessonRenderer:
             # With a box drawn in, even the fallback and the full-size picture are copies.
             full = self.variant_url(planned.name(size[0])) if shrunk else None
             largest = self.variant_url(planned.name(planned.widths[-1]))
-            return ImageInfo(largest, size[0], size[1], srcset, full)
+            if not planned.crop_name:
+                return ImageInfo(largest, size[0], size[1], srcset, full)
+            crop_w, crop_h = planned.crop_size
+            crop_url = self.variant_url(planned.crop_name)
+            return ImageInfo(largest, size[0], size[1], srcset, full, crop_url, crop_w, crop_h)
 
         return resolve

@@ -14,7 +14,8 @@ from bleach import html5lib_shim
 TAGS = frozenset({
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "del", "s", "sub", "sup",
     "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody",
-    "tr", "th", "td", "div", "span", "figure", "figcaption", "abbr", "mark",
+    "tr", "th", "td", "div", "span", "figure", "figcaption", "abbr", "mark", "picture", "source",
+    "wbr",
 })
 # Their text is code, a fallback or invisible: dropping the tag but keeping the text
 # would print "alert(1)" or CSS on the page, so these go with everything inside them.
@@ -28,7 +29,7 @@ CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
 CLASSES = frozenset(
     [f"callout-{kind}" for kind in CALLOUT_KINDS]
     + ["callout", "callout-title", "missing-image", "highlight", "highlight-box"]
-    + ["shot", "shot-full"]
+    + ["shot", "shot-full", "callout-remember"]
 )
 # Raw links may leave the site only over HTTPS, or open mail and the phone; `lesson:` links
 # are turned into site paths before the sanitiser runs (an unresolved one stays inert).
@@ -42,7 +43,9 @@ _URL_IGNORED = re.compile(
 )
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-_SRCSET_CANDIDATE = re.compile(r"(\S+)\s+[0-9]{1,5}w")
+_SRCSET_CANDIDATE = re.compile(r"(\S+)\s+(?:[0-9]{1,5}w|[1-4]x)")
+# The one media query a <source> may carry: the narrow screens of markdown.NARROW.
+SOURCE_MEDIA = "(max-width: 40rem)"
 _SIZES = re.compile(r"[a-z0-9().,:% -]{1,100}")
 _LESSON_LINK = re.compile(r"lesson:[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 # The only places of the site a lesson may point to: the learners' pages of a language
@@ -144,6 +147,18 @@ def allow_attribute(tag: str, name: str, value: str) -> bool:
         if name == "decoding":
             return value in ("async", "sync", "auto")
         return name in ("alt", "title")
+    if tag == "source":
+        if name == "srcset":
+            return _is_same_origin_srcset(value)
+        if name == "media":
+            return value == SOURCE_MEDIA
+        if name in ("width", "height"):
+            return re.fullmatch(r"[0-9]{1,5}", value) is not None
+        return False
+    if tag == "picture":
+        return name == "class" and value == "cropped"
+    if name == "data-label" and tag == "td":
+        return len(value) <= 200  # the column's title, shown beside the cell on a phone
     if name in ("colspan", "rowspan") and tag in ("th", "td"):
         return re.fullmatch(r"[0-9]{1,3}", value) is not None
     if tag == "a" and name == "href":

@@ -89,14 +89,13 @@ def test_a_helper_assigns_a_path_prints_the_slip_and_the_learner_continues_at_ho
     learner.get_by_role("button", name="Continuer").click()  # one scan, one tap
     expect(learner).to_have_url(re.compile(rf"/fr/lessons/{LESSON}/1$"))
     expect(learner.locator(".signed-in-as")).to_have_text("Session de Carole Lavoie")
+    # "J'ai fait cette étape → suivante": marked, and on to step 2 in one tap.
     learner.get_by_role("button", name="J’ai fait cette étape").click()
-    expect(learner.locator(".progress-status")).to_contain_text("Vous avez fait cette étape.")
-    learner.get_by_role("link", name="Suivant").click()
     expect(learner).to_have_url(re.compile(rf"/fr/lessons/{LESSON}/2$"))
     code = learner.locator(".phone-code [aria-hidden=true]").inner_text()
     learner.get_by_text("J’ai besoin d’aide").click()
     learner.get_by_label("Votre message (facultatif)").fill("Je ne trouve pas le navigateur.")
-    learner.get_by_role("button", name="Envoyer ma demande à une personne aidante").click()
+    learner.get_by_role("button", name="Envoyer ma demande à l’équipe du labo").click()
     expect(learner.locator(".step-help [role=status]")).to_contain_text("Votre demande est envoyée")
     assert axe_violations(learner) == []
     assert learner.evaluate("document.documentElement.scrollWidth") <= 360

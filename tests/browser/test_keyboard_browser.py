@@ -42,8 +42,10 @@ def test_keyboard_only_learner_completes_a_lesson(desktop):
     total = int(re.search(r"sur (\d+)", page.locator(".step-count").inner_text()).group(1))
     for number in range(1, total + 1):
         expect(page.locator(".step-count")).to_have_text(f"Étape {number} sur {total}")
-        result = tab_to(page, "document.activeElement.getAttribute('rel') === 'next'", limit=60)
-        # Logical order: the step's own content and Previous come before Next.
+        result = tab_to(
+            page, "document.activeElement.classList.contains('button-done-next')", limit=60
+        )
+        # Logical order: Previous and the step's own content come before "I did this step → next".
         rels = [item["rel"] for item in result["seen"]]
         assert "prev" in rels and rels.index("prev") < len(rels) - 1
         assert result["focused"]["outline"] != "none"

@@ -34,7 +34,8 @@ def test_learner_goes_from_language_choice_to_the_end_of_a_lesson_in_french(desk
             page.wait_for_load_state("load")
             assert image.evaluate("img => img.complete && img.naturalWidth > 0")
             assert len(image.get_attribute("alt")) > 10
-        page.locator(".step-nav a[rel=next]").click()
+        # "J'ai fait cette étape → suivante": marks the step and goes on in one tap.
+        page.locator("[data-next-action] .button-done-next").click()
     expect(page.locator("h1")).to_have_text("Bravo!")
     # The choice is remembered: the home page now goes straight to French.
     page.goto("/")
