@@ -56,7 +56,11 @@ def fix_modes(instance: Path, database: Path | None) -> list[Path]:
             os.chmod(folder, FOLDER_MODE)
             changed.append(folder)
     for path in private_files(instance, database):
-        if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
-            os.chmod(path, FILE_MODE)
-            changed.append(path)
+        try:
+            if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+                os.chmod(path, FILE_MODE)
+                changed.append(path)
+        except FileNotFoundError:
+            # A journal that SQLite (the search index, indexing meanwhile) just removed.
+            continue
     return changed
