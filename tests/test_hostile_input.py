@@ -8,6 +8,7 @@ form writes nothing; and whatever a form did accept is clean when stored.
 
 import io
 import re
+import shutil
 import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import quote, urlencode, urlsplit
@@ -119,7 +120,57 @@ FORM_PAGES = {
     "cards.revoke": ["/helper/learners/{learner}/card"],
     "staff_import.upload": ["/staff/import"],
     "staff_learners.delete": ["/staff/learners/{learner}/delete"],
+    "auth.card_confirm": ["/s/{card}"],
+    "auth.sign_out_everywhere": ["/fr/account"],
+    "progress.answer_visitor_question": ["/fr/"],  # Carole did a step before signing in
+    "answers.answer": ["/fr/lessons/bonjour/2"],
+    "certificates.make": ["/fr/"],  # Carole's current path is done, its certificate not made
+    "certificates.make_for_lesson": ["/fr/lessons/bonjour/end"],
+    "helper.sign_out_everywhere": ["/helper/learners/{learner}"],
+    # Shown only while Léa's sign-in is paused, which never happens here: a button and its
+    # CSRF token, nothing else.
+    "staff_learners.lift_pause": [],
+    "staff_certificates.withdraw": ["/fr/certificates/{code}"],
 }
+
+# Routes after which the client may be signed in as someone else, or signed out.
+SIGN_IN_CHANGERS = {
+    "auth.login",
+    "auth.logout",
+    "auth.card_confirm",
+    "auth.sign_out_everywhere",
+}
+
+# A choice question and a typed one, added to the French fixture lesson's second step so that the answer form has its fields and a real question to answer.
+QUESTIONS = {
+    "fr": """
+> [!QUESTION] {#greeting}
+> Que dites-vous en entrant?
+>
+> - [x] Bonjour
+>   > Oui.
+> - [ ] Rien
+>   > Non : saluez.
+
+> [!QUESTION] {#greeting-word .type-it}
+> Tapez le mot pour saluer.
+>
+> - [x] bonjour
+>   > Oui.
+> - [ ] bonsoir
+>   > Presque : c'est le matin.
+>
+> Tapez « bonjour », sans rien d'autre.
+
+""",
+}
+RIGHT_ANSWERS = {"greeting": {"choice": "1"}, "greeting-word": {"typed": "bonjour"}}
+PATHS_YML = """\
+- id: essai
+  title: {fr: Essai, en: Trial}
+  lesson_certificates: true
+  lessons: [bonjour]
+"""
 
 
 NEW_LEARNER_FIELDS = ("name", "username", "language", "same_as")
@@ -168,7 +219,10 @@ class Site:
     """An app with a French-speaking account per role, and some data to point at.
 
     Carole is the signed-in learner; Léa is the learner whose pages helpers and staff open
-    (they change her password and cards); Ève signs in through the login form.
+    (they change her password and cards); Ève signs in through the login form and her card.
+    Carole did a step before signing in (so every page asks her about it), then every
+    step of the lesson and answered its questions right: her first path has its certificate
+    (the one staff withdraw), her current path and the lesson itself are ready for theirs.
     """
 
     def __init__(self, app):
@@ -178,6 +232,7 @@ class Site:
         self.target = add_user(app, "lea", "learner", name="Léa")
         self.helper = add_user(app, "richard", "helper", name="Richard")
         self.staff = add_user(app, "sophie", "staff", name="Sophie")
+        from coursesite.accounts.cards import issue_card
         from coursesite.data.models import utcnow
         from coursesite.desk.paths import assign_path
 
@@ -196,10 +251,21 @@ class Site:
                 handled_by=self.helper,
             )
         self.clients = {"visitor": app.test_client()}
-        for role, user in (("learner", "carole"), ("helper", "richard"), ("staff", "sophie")):
-            client = app.test_client()
-            assert AuthActions(client).login(user, PASSWORDS[role]).status_code == 303
-            self.clients[role] = client
+        for role in ("learner", "helper", "staff"):
+            self.clients[role] = self.signed_in(role)
+        learner = self.clients["learner"]
+        lesson = services.catalogue(app).get("fr", "bonjour")
+        for step in lesson.steps:
+            self.post(learner, f"/progress/bonjour/{step.id}", {"done": "1"})
+        for question_id, form in RIGHT_ANSWERS.items():
+            self.post(learner, f"/questions/bonjour/{question_id}?lang=fr", form)
+        with app.test_request_context(), app_database(app):
+            first_path = assign_path(self.learner, self.helper, ["bonjour"])
+        made = self.post(learner, f"/certificates/make/{first_path.id}", {})
+        self.certificate_code = made.headers["Location"].rsplit("/", 1)[1]
+        with app.test_request_context(), app_database(app):
+            self.learner_path = assign_path(self.learner, self.helper, ["bonjour"])
+            self.card_token = issue_card(self.other)
         self.values = {
             "filename": "css/site.css",
             "name": "nothing.webp",
@@ -207,18 +273,49 @@ class Site:
             "lesson_id": "bonjour",
             "number": 1,
             "k": 1,
-            "token": "not-a-card",
+            "token": self.card_token,
             "step_id": "open-door",
             "user_id": self.target.id,
             "request_id": self.request.id,
             "help_session_id": self.help_session.id,
             "topic": "essai",
+            "question_id": "greeting",
+            "code": self.certificate_code,
+        }
+        # Carole makes the certificate of her own path, not Léa's.
+        self.endpoint_values = {
+            "certificates.make": {"help_session_id": self.learner_path.id},
+            "learn.media": {"filename": "porte.png"},
         }
         self.failures: list[str] = []
         self.counter = 0
 
+    def signed_in(self, role: str):
+        """Return a new browser signed in as the French-speaking account of this role.
+
+        Carole did a step before signing in: every page asks her whether it is hers.
+        """
+        client = self.app.test_client()
+        if role == "learner":
+            self.post(client, "/progress/bonjour/open-door", {"done": "1"})
+        user = {"learner": "carole", "helper": "richard", "staff": "sophie"}[role]
+        assert AuthActions(client).login(user, PASSWORDS[role]).status_code == 303
+        return client
+
+    def post(self, client, path: str, form: dict):
+        """Send a form as the page would, and check it was taken."""
+        token = csrf_token_from(client.get("/fr/lessons/bonjour/1").get_data(as_text=True))
+        response = client.post(path, data={**form, "csrf_token": token})
+        assert response.status_code == 303, (path, response.status_code)
+        return response
+
+    def values_for(self, endpoint: str) -> dict:
+        return {**self.values, **self.endpoint_values.get(endpoint, {})}
+
     def page(self, template: str) -> str:
-        return template.format(learner=self.target.id)
+        return template.format(
+            learner=self.target.id, card=self.card_token, code=self.certificate_code
+        )
 
     def client_for(self, endpoint: str, method: str):
         return self.clients[MATRIX[(endpoint, method)]]
@@ -295,6 +392,14 @@ def site(tmp_path, database_backend):
     # Passwords hash with cheap scrypt parameters (tests/conftest.py): the hundreds of sign-ins
     # and new accounts below would take a minute at full cost.
     # Sign-in never pauses here: every hostile username must reach the code that reads it.
+    lessons = tmp_path / "lessons"
+    shutil.copytree(FIXTURE_LESSONS, lessons)
+    for lang, questions in QUESTIONS.items():
+        lesson = lessons / lang / "bonjour" / "lesson.md"
+        text = lesson.read_text()
+        steps = [i for i in range(len(text)) if text.startswith("\n## ", i)]
+        lesson.write_text(text[: steps[2] + 1] + questions + text[steps[2] + 1 :])
+    (lessons / "paths.yml").write_text(PATHS_YML)
     app = make_app(
         tmp_path, FIXTURE_LESSONS, LOGIN_MAX_FAILURES=10**6, **database_config(database_backend)
     )
@@ -356,15 +461,52 @@ def send(
             query_string=query,
             environ_overrides=overrides,
         )
-    if rule.endpoint in ("auth.login", "auth.logout"):
+    if rule.endpoint in SIGN_IN_CHANGERS:
         restore_sign_in(site, client)
     return response
 
 
 def restore_sign_in(site, client):
-    """Give visitors a new browser after a sign-in: they must stay visitors."""
-    if client is site.clients["visitor"]:
-        site.clients["visitor"] = site.app.test_client()
+    """Give back each role's browser as it was: visitors stay visitors, others signed in.
+
+    A visitor may have signed in (the login form, a card); a learner may have signed out of
+    every device: the rest of the walk must go on as the right person.
+    """
+    for role, known in site.clients.items():
+        if client is not known:
+            continue
+        if role == "visitor":
+            site.clients[role] = site.app.test_client()
+        elif known.get("/fr/account").status_code != 200:  # signed out: sign in again
+            site.clients[role] = site.signed_in(role)
+
+
+# The routes whose plain request, with the walk's values, is refused, and why.
+REFUSED_WITHOUT_HOSTILE_INPUT = {
+    ("media.variant", "GET"): "a WebP copy's name is made from its picture: none is asked here",
+    ("staff_import.upload", "POST"): "no file sent",
+    ("staff_learners.delete", "POST"): "the username typed is not Léa's, so that Léa stays",
+}
+
+
+def test_the_walk_reaches_every_route_for_real(site):
+    """With the walk's values and a form as its page shows it, every route does its work.
+
+    Otherwise the hostile values would only ever meet a 404 for a lesson, question, card,
+    certificate or path that does not exist, and the code behind it would go untested.
+    """
+    refused = []
+    for rule, method in routes(site.app):
+        path = build_path(rule, site.values_for(rule.endpoint))
+        fields = form_fields(site, rule)[0] if method == "POST" else {}
+        with send(site, rule, method, path, form=site.fresh_baseline(rule.endpoint, fields)) as r:
+            to_login = urlsplit(r.headers.get("Location", "")).path == "/login"
+            if (r.status_code >= 400 or to_login) and (
+                rule.endpoint,
+                method,
+            ) not in REFUSED_WITHOUT_HOSTILE_INPUT:
+                refused.append(f"{r.status_code} {method} {path}")
+    assert refused == []
 
 
 def test_hostile_url_parts_never_break_a_page(site):
@@ -374,17 +516,19 @@ def test_hostile_url_parts_never_break_a_page(site):
             for name, value in TEXT.items():
                 if not value and argument not in ("filename",):
                     continue  # an empty URL part simply does not match the route
-                path = build_path(rule, site.values, argument, quote(value, safe=""))
+                path = build_path(
+                    rule, site.values_for(rule.endpoint), argument, quote(value, safe="")
+                )
                 before = site.row_counts() if method == "POST" else None
                 site.check(send(site, rule, method, path), f"{method} {path[:80]} ({name})", before)
             for name, raw in RAW.items():
-                path = build_path(rule, site.values, argument, "RAW")
+                path = build_path(rule, site.values_for(rule.endpoint), argument, "RAW")
                 environ = {"PATH_INFO": latin1(path.encode().replace(b"RAW", raw))}
                 site.check(
                     send(site, rule, method, path, environ=environ),
                     f"{method} {rule.rule} {argument}={name}",
                 )
-    assert site.failures == []
+    assert site.failures == [], "\n".join(site.failures)
 
 
 def test_hostile_query_arguments_never_break_a_page(site):
@@ -392,7 +536,7 @@ def test_hostile_query_arguments_never_break_a_page(site):
     for rule, method in routes(site.app):
         if rule.endpoint == "auth.logout":
             continue
-        path = build_path(rule, site.values)
+        path = build_path(rule, site.values_for(rule.endpoint))
         arguments = ["lang", *QUERY_ARGS.get(rule.endpoint, [])]
         for argument in arguments:
             for name, value in TEXT.items():
@@ -419,7 +563,7 @@ def test_hostile_query_arguments_never_break_a_page(site):
                     ),
                     f"{method} {path}?{argument}= ({name})",
                 )
-    assert site.failures == []
+    assert site.failures == [], "\n".join(site.failures)
     assert_nothing_stored_is_junk(site.app)
 
 
@@ -467,7 +611,7 @@ def matches(rule, path: str) -> bool:
 def test_hostile_form_fields_never_break_a_form_nor_store_junk(site):
     for rule, method in post_routes(site.app):
         fields, files = form_fields(site, rule)
-        path = build_path(rule, site.values)
+        path = build_path(rule, site.values_for(rule.endpoint))
         for field in sorted(fields):
             for name, value in TEXT.items():
                 form = {**site.fresh_baseline(rule.endpoint, fields, field), field: value}
@@ -504,7 +648,28 @@ def test_hostile_form_fields_never_break_a_form_nor_store_junk(site):
                     send(site, rule, method, path, form=form),
                     f"POST {path} {field} filename ({name})",
                 )
-    assert site.failures == []
+    assert site.failures == [], "\n".join(site.failures)
+    assert_nothing_stored_is_junk(site.app)
+
+
+def test_hostile_answers_of_a_signed_in_learner_store_no_junk(site):
+    """The walk answers as a visitor, kept in the browser; a learner's answers are stored."""
+    client = site.clients["learner"]
+    token = site.token(client)
+    for question_id in RIGHT_ANSWERS:
+        path = f"/questions/bonjour/{question_id}"
+        for field in ("choice", "typed"):
+            for name, value in TEXT.items():
+                response = client.post(path, data={field: value, "csrf_token": token})
+                site.check(response, f"POST {path} {field}= ({name})")
+            for name, raw in RAW.items():
+                response = client.post(
+                    path,
+                    data=field.encode() + b"=" + raw + b"&csrf_token=" + token.encode(),
+                    content_type="application/x-www-form-urlencoded",
+                )
+                site.check(response, f"POST {path} {field}= ({name})")
+    assert site.failures == [], "\n".join(site.failures)
     assert_nothing_stored_is_junk(site.app)
 
 
@@ -549,7 +714,7 @@ def test_a_post_without_a_csrf_token_or_with_another_sessions_is_refused(site):
     foreign = site.token(other)
     for rule, method in post_routes(site.app):
         client = site.client_for(rule.endpoint, method)
-        path = build_path(rule, site.values)
+        path = build_path(rule, site.values_for(rule.endpoint))
         for token in (None, foreign, "forged", "A" * 10_000):
             before = site.row_counts()
             data = {"done": "1", "username": "x", "password": "x"}
@@ -558,7 +723,7 @@ def test_a_post_without_a_csrf_token_or_with_another_sessions_is_refused(site):
             response = client.post(path, data=data)
             assert response.status_code == 400, (path, token and token[:10])
             site.check(response, f"POST {path} csrf={token and token[:10]}", before)
-    assert site.failures == []
+    assert site.failures == [], "\n".join(site.failures)
 
 
 @pytest.mark.parametrize(
@@ -633,4 +798,4 @@ def test_a_body_larger_than_the_site_accepts_gets_a_french_413(site):
         response = client.post(path, data={"note": "A" * 3_000_000, "csrf_token": "x"})
         assert response.status_code == 413, path
         site.check(response, f"POST {path} 3 MB", before)
-    assert site.failures == []
+    assert site.failures == [], "\n".join(site.failures)

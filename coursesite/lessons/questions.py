@@ -22,6 +22,7 @@ function; the step template renders the form.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from markdown_it.token import Token
@@ -403,7 +404,9 @@ def find_questions(
 def grade(question: Question, chosen: list[str] | None = None, typed: str = "") -> Grade | None:
     """Grade one answer: choice numbers as sent by a form, or typed text; None if empty."""
     if question.kind == "type-it":
-        typed = " ".join((typed or "").split())[:MAX_TYPED_CHARS]
+        # Control characters (NUL breaks PostgreSQL) are no part of an answer: never stored.
+        typed = "".join(c for c in typed or "" if unicodedata.category(c) not in ("Cc", "Cs"))
+        typed = " ".join(typed.split())[:MAX_TYPED_CHARS]
         key = normalise(typed)
         if not key:
             return None
