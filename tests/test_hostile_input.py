@@ -141,9 +141,9 @@ SIGN_IN_CHANGERS = {
     "auth.sign_out_everywhere",
 }
 
-# A choice question and a typed one, added to the French fixture lesson's second step so that the answer form has its fields and a real question to answer.
-QUESTIONS = {
-    "fr": """
+# A choice question and a typed one, added to the French fixture lesson's second step: the
+# answer form has its fields, and there is a real question to answer.
+QUESTIONS = """
 > [!QUESTION] {#greeting}
 > Que dites-vous en entrant?
 >
@@ -162,8 +162,7 @@ QUESTIONS = {
 >
 > Tapez « bonjour », sans rien d'autre.
 
-""",
-}
+"""
 RIGHT_ANSWERS = {"greeting": {"choice": "1"}, "greeting-word": {"typed": "bonjour"}}
 PATHS_YML = """\
 - id: essai
@@ -394,11 +393,10 @@ def site(tmp_path, database_backend):
     # Sign-in never pauses here: every hostile username must reach the code that reads it.
     lessons = tmp_path / "lessons"
     shutil.copytree(FIXTURE_LESSONS, lessons)
-    for lang, questions in QUESTIONS.items():
-        lesson = lessons / lang / "bonjour" / "lesson.md"
-        text = lesson.read_text()
-        steps = [i for i in range(len(text)) if text.startswith("\n## ", i)]
-        lesson.write_text(text[: steps[2] + 1] + questions + text[steps[2] + 1 :])
+    lesson = lessons / "fr" / "bonjour" / "lesson.md"
+    text = lesson.read_text()
+    third_step = text.index("\n## Partir") + 1
+    lesson.write_text(text[:third_step] + QUESTIONS + text[third_step:])
     (lessons / "paths.yml").write_text(PATHS_YML)
     app = make_app(
         tmp_path, FIXTURE_LESSONS, LOGIN_MAX_FAILURES=10**6, **database_config(database_backend)
