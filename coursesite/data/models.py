@@ -244,6 +244,14 @@ class Certificate(BaseModel):
         indexes = ((("learner", "help_session"), False),)
 
 
+class LabDetail(BaseModel):
+    """One of the lab's details as staff set them ("name.fr", "phone"…): see data/lab.py."""
+
+    key = CharField(primary_key=True, max_length=40)
+    value = TextField(default="")
+    updated = DateTimeField(default=utcnow)
+
+
 # What is left of a learner whose data was erased (by staff, or `coursesite purge`): only what
 # the reports count. Each erased learner gets one random `learner_key`, stored nowhere else,
 # so that distinct learners can still be counted but nobody can tell whose rows these were.
@@ -308,6 +316,7 @@ MODELS = [
     HelpRequest,
     QuestionAnswer,
     Certificate,
+    LabDetail,
     AnonymousProgress,
     AnonymousSession,
     AnonymousHelpRequest,
