@@ -515,6 +515,8 @@ def test_a_phone_call_that_solved_a_problem_is_a_session_without_a_path(
     assert session.lesson_ids == [] and not session.has_path
     # It is not a path: the learner's page and home page show none.
     assert "Aucun parcours n’a encore été donné." in page
+    # Her page lists the session all the same: when, how, how long, by whom.
+    assert "Au téléphone, 15 min" in page and "(par Richard, sans parcours)" in page
 
 
 def test_a_session_with_a_path_records_how_and_how_long(app, client, helper, paths):

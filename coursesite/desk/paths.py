@@ -137,6 +137,15 @@ def assignments_of(learner: User) -> list[HelpSession]:
     )
 
 
+def sessions_of(learner: User) -> list[HelpSession]:
+    """Return every help session of a learner, with a path or without, newest first."""
+    return list(
+        HelpSession.select()
+        .where(HelpSession.learner == learner)
+        .order_by(HelpSession.created.desc(), HelpSession.id.desc())
+    )
+
+
 def assign_path(
     learner: User,
     helper: User | None,

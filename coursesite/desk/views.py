@@ -47,6 +47,7 @@ from coursesite.desk.paths import (
     lessons_to_offer,
     paths_to_offer,
     record_session,
+    sessions_of,
 )
 from coursesite.desk.session_kinds import kind_choices, kind_label
 from coursesite.desk.slips import appointment_text, cards_page, slip_page
@@ -120,6 +121,8 @@ def learner(user_id):
         "helper/learner.html",
         changes=changes_of(learner),
         groups_of_learner=groups_of(learner),
+        sessions=sessions_of(learner),
+        kind_label=kind_label,
         learner=learner,
         paths=learner_paths(learner, lang),
         requests=requests,
