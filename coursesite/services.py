@@ -32,6 +32,7 @@ class LabDetails(Protocol):
 
     lang: str
     name: str  # a plain placeholder until staff fill it in
+    has_name: bool  # False while `name` is that placeholder
     phone: str
     hours: str
     address: str

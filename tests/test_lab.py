@@ -128,3 +128,14 @@ def test_the_slip_of_a_path_carries_the_lab_phone_and_hours(app, staff, make_lea
     text = re.sub(r"<[^>]+>", "", text_of(slip))
     assert "Des questions? Appelez Carrefour techno de Limoilou : 418 555-0123" in text
     assert "Lundi au jeudi, 9 h à 16 h" in text
+
+
+def test_certificates_print_the_name_staff_set_before_the_configured_one(app, staff):
+    from coursesite.learn.certificates import lab_name
+
+    app.config["LAB_NAME"] = "Nom de la configuration"
+    with app.test_request_context("/fr/"), app_database(app):
+        assert lab_name() == "Nom de la configuration"
+    save(staff)
+    with app.test_request_context("/fr/"), app_database(app):
+        assert lab_name() == "Carrefour techno de Limoilou"
