@@ -67,7 +67,7 @@ def test_staff_set_the_details_and_every_page_shows_them_in_its_language(app, st
     assert "Closed for the holidays" in english and "Monday to Thursday" in english
     assert "800, 3e Avenue, Québec" in english  # an address missing in English: the French one
     help_page = text_of(visitor.get("/fr/help"))
-    assert "Les personnes aidantes de Carrefour techno de Limoilou" in help_page
+    assert "L’équipe de Carrefour techno de Limoilou répond à vos questions" in help_page
     assert "418 555-0123" in help_page
     poster = text_of(visitor.get("/poster"))
     assert "Carrefour techno de Limoilou" in poster and "Limoilou Tech Hub" in poster

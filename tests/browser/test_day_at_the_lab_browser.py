@@ -78,7 +78,7 @@ def test_a_day_at_the_lab(browser, lab, tmp_path):
     expect(staff.locator(".site-footer")).to_contain_text("418 555-0123")
     staff.goto("/staff/accounts")
     staff.get_by_label("Nom", exact=True).fill("Josée Gagnon")
-    staff.get_by_role("radio", name="Personne aidante").check()
+    staff.get_by_role("radio", name="Membre de l’équipe").check()
     staff.get_by_role("radio", name="Français").check()
     assert axe_violations(staff) == []
     staff.get_by_role("button", name="Créer le compte").click()
@@ -150,7 +150,7 @@ def test_a_day_at_the_lab(browser, lab, tmp_path):
     learner.get_by_label("Votre message (facultatif)").fill("Je ne trouve pas le bouton.")
     learner.get_by_label("Numéro de téléphone").fill("418 555-0199")
     learner.get_by_label("Le moment qui vous convient").fill("avant midi")
-    learner.get_by_role("button", name="Envoyer ma demande à une personne aidante").click()
+    learner.get_by_role("button", name="Envoyer ma demande à l’équipe du labo").click()
     expect(learner.locator(".help-state")).to_contain_text("Demande envoyée")
     assert axe_violations(learner) == []
     assert learner.evaluate("document.documentElement.scrollWidth") <= 360
