@@ -54,7 +54,9 @@ def test_the_report_shows_the_last_30_days_in_big_figures_first(staff):
     assert "<dt>Personnes apprenantes actives</dt><dd>2</dd>" in page
     assert "<dt>Séances d’aide</dt><dd>3</dd>" in page
     assert "<dt>Leçons commencées</dt><dd>2</dd>" in page
-    assert page.index("Personnes apprenantes actives") < page.index("Séances d’aide par membre de l’équipe")
+    assert page.index("Personnes apprenantes actives") < page.index(
+        "Séances d’aide par membre de l’équipe"
+    )
     # Per lesson: each step with its learners, both languages' titles, a bar beside each number.
     assert "Dire bonjour" in page and '<span lang="en">Say hello</span>' in page
     assert '<span class="step-title" lang="en">Open the door</span>' in page
