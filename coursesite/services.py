@@ -5,8 +5,10 @@ packages' own `init_app` functions only add pages, hooks and commands and may ru
 order. Views call `services.catalogue()`, never a string key into `app.extensions`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from flask import Flask, current_app
 from peewee import Database
@@ -25,6 +27,21 @@ from coursesite.web.roles import has_role
 KEY = "coursesite"  # the one key this app keeps in app.extensions
 
 
+class LabDetails(Protocol):
+    """The lab's details in one language (data/lab.py makes them; services may not import it)."""
+
+    lang: str
+    name: str  # a plain placeholder until staff fill it in
+    has_name: bool  # False while `name` is that placeholder
+    phone: str
+    hours: str
+    address: str
+    message: str
+
+    @property
+    def is_set(self) -> bool: ...
+
+
 @dataclass
 class Shared:
     catalogue: Catalogue
@@ -36,6 +53,8 @@ class Shared:
     database: Database | None = None  # opened by the data package
     database_health: object = None  # data.health.DatabaseHealth, made with the database
     database_problem: str | None = None  # why the database could not be opened (a damaged file)
+    # The lab's details as staff set them (data/lab.py `details`), handed in by the data package.
+    lab_details: Callable[[str | None], LabDetails] | None = None
     # Checked against when a username does not exist, so that the answer takes as long.
     dummy_password_hash: str = ""
     # Kinds of things a visitor keeps in the session cookie (learn/visitor.py).
@@ -90,6 +109,19 @@ def database_problem(app: Flask | None = None) -> str | None:
     """What is wrong with the database now (quick_check, once a minute at most), or None."""
     found = shared(app)
     return found.database_problem or found.database_health.problem()
+
+
+def lab_details(lang: str | None = None) -> LabDetails:
+    """The lab's name, phone, hours, address and message as staff set them, in `lang` (the
+    current language by default); a clear placeholder name until staff fill them in.
+
+    """
+    return shared().lab_details(lang)
+
+
+def lab_name(lang: str | None = None) -> str:
+    """The lab's name in `lang` (the current language by default), for certificates and pages."""
+    return lab_details(lang).name
 
 
 def drafts_visible() -> bool:

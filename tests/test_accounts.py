@@ -288,3 +288,39 @@ def test_card_pages_exist_only_for_learners(client, auth, make_helper, make_staf
     auth.login("richard", PASSWORDS["helper"])
     assert client.get(f"/helper/learners/{staff.id}/card").status_code == 404
     assert client.get("/helper/learners/999/card").status_code == 404
+
+
+def test_import_learners_refuses_duplicates_unless_told_what_they_are(
+    app, runner, tmp_path, make_learner
+):
+    make_learner("marie-eve.roy", name="Marie-Ève Roy")
+    source = tmp_path / "group.csv"
+    source.write_text("Carole\nMarie-Ève Roy\nCarole\n", encoding="utf-8")
+    sheet = tmp_path / "cards.html"
+    refused = runner.invoke(args=["import-learners", str(source), "--sheet", str(sheet)])
+    assert refused.exit_code == 1
+    assert "line 2: Marie-Ève Roy: Already has an account: Marie-Ève Roy" in refused.output
+    assert "line 3: Carole: The same name is on line 1." in refused.output
+    assert "--duplicates skip" in refused.output and not sheet.exists()
+    assert [u.username for u in users(app)] == ["marie-eve.roy"]
+
+    skipped = runner.invoke(
+        args=["import-learners", str(source), "--sheet", str(sheet), "--duplicates", "skip"]
+    )
+    assert skipped.exit_code == 0, skipped.output
+    assert "Skipped line 2: Marie-Ève Roy (already known)." in skipped.output
+    assert [u.username for u in users(app)] == ["marie-eve.roy", "carole"]
+
+    created = runner.invoke(
+        args=["import-learners", str(source), "--sheet", str(sheet), "--duplicates", "create"]
+    )
+    assert created.exit_code == 0, created.output
+    assert [u.username for u in users(app)] == [
+        "marie-eve.roy",
+        "carole",
+        "carole2",
+        "marie-eve.roy2",
+        "carole3",
+    ]
+    bad = runner.invoke(args=["import-learners", str(source), "--duplicates", "maybe"])
+    assert bad.exit_code == 2

@@ -7,12 +7,16 @@ import pytest
 
 from coursesite import services
 from coursesite.accounts.cards import issue_card
+from coursesite.accounts.changes import record_change
 from coursesite.data.models import (
+    AccountChange,
     AnonymousHelpRequest,
     AnonymousProgress,
     AnonymousSession,
+    GroupMember,
     HelpRequest,
     HelpSession,
+    LearnerGroup,
     LoginFailure,
     SignInCard,
     StepProgress,
@@ -56,8 +60,12 @@ def carole(app, make_learner, make_helper):
             ["bonjour"],
             note_for_learner="Bravo Carole",
             private_note="Vit seule, malentendante",
+            kind="home",
+            minutes=45,
         )
-        ask_for_help(learner, "bonjour", "leave", "Mon fils m'aide d'habitude")
+        ask_for_help(learner, "bonjour", "leave", "Mon fils m'aide d'habitude", "418 555-0199")
+        GroupMember.create(group=LearnerGroup.create(name="Atelier"), learner=learner.id)
+        record_change(learner, helper, "renamed", "Carole T.", "Carole Tremblay")
         issue_card(learner)
         LoginFailure.create(username="carole", address="x" * 32)
         User.update(preferences='{"text_size": "150"}', language="en").where(
@@ -81,6 +89,9 @@ def test_erasing_keeps_no_personal_data_but_the_anonymous_counts(app, carole):
             (HelpSession, HelpSession.learner),
             (HelpRequest, HelpRequest.learner),
             (SignInCard, SignInCard.user),
+            (HelpSession, HelpSession.learner),
+            (GroupMember, GroupMember.learner),
+            (AccountChange, AccountChange.subject),
         ):
             assert model.select().where(field == carole.id).count() == 0
         assert LoginFailure.select().count() == 0
@@ -91,7 +102,8 @@ def test_erasing_keeps_no_personal_data_but_the_anonymous_counts(app, carole):
         }
         assert len(keys) == 1 and carole.username not in keys.pop()
         assert AnonymousProgress.select().count() == len(before["progress"]) == 2
-        assert AnonymousSession.get().helper.username == "richard"
+        session = AnonymousSession.get()
+        assert (session.helper.username, session.kind, session.minutes) == ("richard", "home", 45)
         assert AnonymousHelpRequest.get().step_id == "leave"
         # Nothing anywhere in the database still says who she was.
         everything = json.dumps(
@@ -101,7 +113,15 @@ def test_erasing_keeps_no_personal_data_but_the_anonymous_counts(app, carole):
             ],
             default=str,
         )
-        for personal in ("Carole", "carole", "Tremblay", "malentendante", "Mon fils", "Bravo"):
+        for personal in (
+            "Carole",
+            "carole",
+            "Tremblay",
+            "malentendante",
+            "Mon fils",
+            "Bravo",
+            "555-0199",
+        ):
             assert personal not in everything
 
 

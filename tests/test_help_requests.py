@@ -34,7 +34,7 @@ def test_a_learner_asks_a_helper_for_help_without_javascript(app, client, auth, 
     assert response.headers["Location"] == "/fr/lessons/bonjour/2#help"
     page = text_of(client.get("/fr/lessons/bonjour/2"))
     assert "Votre demande est envoyée. Une personne de l’équipe du labo va la voir" in page
-    assert "Vous avez demandé de l’aide pour cette étape." in page
+    assert "Demande envoyée" in page
     [saved] = requests(app)
     assert (saved.lesson_id, saved.step_id, saved.message) == (
         "bonjour",
@@ -101,7 +101,7 @@ def test_the_helper_sees_the_exact_step_marks_it_handled_and_can_undo(
     make_helper()
     auth.login("richard", PASSWORDS["helper"])
     page = text_of(client.get("/helper/"))
-    assert "Personnes qui ont demandé de l’aide" in page
+    assert "A besoin d’aide maintenant" in page
     assert "« Dire bonjour », étape 2 sur 3</a> — Saluer" in page
     assert "Où est le bouton?" in page
     [saved] = requests(app)
@@ -139,3 +139,153 @@ def test_a_request_on_a_removed_step_is_shown_plainly_to_the_helper(
     page = text_of(client.get("/helper/"))
     assert "« Dire bonjour », une étape qui n’existe plus" in page
     assert "Une leçon qui n’est plus offerte (gone-lesson)" in page
+
+
+# Two ways: how to reach the learner, "taken", the answer, and the counter.
+
+
+def ask_with_contact(client, phone="418 555-0123", when="le matin", message="Où est le bouton?"):
+    token = csrf_token_from(client.get("/fr/lessons/bonjour/2").get_data(as_text=True))
+    return client.post(
+        "/help/bonjour/saluer?lang=fr",
+        data={"csrf_token": token, "message": message, "phone": phone, "when": when},
+    )
+
+
+def helper_token(client) -> str:
+    return csrf_token_from(client.get("/helper/").get_data(as_text=True))
+
+
+def test_the_form_says_the_contact_is_kept_only_until_the_request_is_closed(
+    client, auth, make_learner
+):
+    make_learner(name="Carole")
+    auth.login()
+    page = text_of(client.get("/fr/lessons/bonjour/2"))
+    assert "Comment vous joindre (facultatif)" in page
+    assert "Conservé seulement jusqu’à ce que votre demande soit fermée, puis effacé." in page
+    assert 'name="phone" type="tel"' in page and 'name="when"' in page
+
+
+def test_taken_then_answered_the_learner_sees_who_and_what_and_the_phone_is_erased(
+    app, make_learner, make_helper
+):
+    make_learner(name="Carole")
+    make_helper("josee", name="Josée")
+    make_helper("richard", name="Richard")
+    learner, josee, richard = app.test_client(), app.test_client(), app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(learner).login()
+    AuthActions(josee).login("josee", PASSWORDS["helper"])
+    AuthActions(richard).login("richard", PASSWORDS["helper"])
+    assert ask_with_contact(learner).status_code == 303
+    [saved] = requests(app)
+    assert (saved.contact_phone, saved.contact_when, saved.state) == (
+        "418 555-0123",
+        "le matin",
+        "sent",
+    )
+    desk = text_of(richard.get("/helper/"))
+    assert "Pour la joindre : " in desk and "418 555-0123" in desk and "le matin" in desk
+
+    # Josée takes it: the learner reads her name; Richard sees she is on it.
+    response = josee.post(
+        f"/helper/requests/{saved.id}/take", data={"csrf_token": helper_token(josee)}
+    )
+    assert response.status_code == 303
+    assert "Josée s’occupe de votre demande." in text_of(learner.get("/fr/lessons/bonjour/2"))
+    assert "Josée s’en occupe." in text_of(richard.get("/helper/"))
+    assert "Vous vous en occupez." in text_of(josee.get("/helper/"))
+
+    # She answers: the request is closed, the phone number and the time to call are erased.
+    response = josee.post(
+        f"/helper/requests/{saved.id}/answer",
+        data={"csrf_token": helper_token(josee), "reply": "Le bouton est en haut à droite."},
+    )
+    assert response.status_code == 303
+    [saved] = requests(app)
+    assert saved.state == "answered" and saved.handled_by.username == "josee"
+    assert (saved.contact_phone, saved.contact_when) == ("", "")
+    step = text_of(learner.get("/fr/lessons/bonjour/2"))
+    assert "Réponse de Josée" in step and "Le bouton est en haut à droite." in step
+    home = text_of(learner.get("/fr/"))
+    assert "Mes demandes d’aide" in home and "Le bouton est en haut à droite." in home
+    assert "418 555-0123" not in text_of(richard.get(f"/helper/learners/{saved.learner_id}"))
+
+
+def test_closing_without_an_answer_erases_the_contact_too(
+    app, client, auth, make_learner, make_helper
+):
+    make_learner(name="Carole")
+    auth.login()
+    ask_with_contact(client)
+    auth.logout()
+    make_helper()
+    auth.login("richard", PASSWORDS["helper"])
+    [saved] = requests(app)
+    client.post(f"/helper/requests/{saved.id}/handled", data={"csrf_token": helper_token(client)})
+    [saved] = requests(app)
+    assert saved.state == "closed" and saved.contact_phone == "" and saved.contact_when == ""
+
+
+def test_an_empty_or_too_long_answer_sends_nothing(app, client, auth, make_learner, make_helper):
+    make_learner(name="Carole")
+    auth.login()
+    ask_with_contact(client)
+    auth.logout()
+    make_helper()
+    auth.login("richard", PASSWORDS["helper"])
+    [saved] = requests(app)
+    for reply, message in (
+        ("  ", "La réponse était vide : rien n’a été envoyé."),
+        ("x" * 501, "La réponse peut avoir au plus 500 caractères"),
+    ):
+        response = client.post(
+            f"/helper/requests/{saved.id}/answer",
+            data={"csrf_token": helper_token(client), "reply": reply},
+        )
+        assert message in text_of(client.get(response.headers["Location"]))
+        [still] = requests(app)
+        assert still.state == "sent" and still.contact_phone == "418 555-0123"
+
+
+def test_a_too_long_phone_number_is_refused_plainly(app, client, auth, make_learner):
+    make_learner(name="Carole")
+    auth.login()
+    response = ask_with_contact(client, phone="4" * 41)
+    assert "Le numéro de téléphone peut avoir au plus 40 caractères" in text_of(
+        client.get(response.headers["Location"])
+    )
+    assert requests(app) == []
+
+
+def test_the_header_counts_open_requests_and_the_json_says_the_same(
+    app, client, auth, make_learner, make_helper
+):
+    make_learner(name="Carole")
+    make_helper()
+    auth.login("richard", PASSWORDS["helper"])
+    page = client.get("/helper/learners/1").get_data(as_text=True)
+    assert 'data-open-requests="/helper/requests/open.json"' in page
+    assert re.search(r'class="request-count" data-count>0</span>', page)
+    answer = client.get("/helper/requests/open.json")
+    assert answer.get_json()["open"] == 0 and answer.headers["Cache-Control"] == "no-store"
+    with app_database(app):
+        from coursesite.data.models import User
+
+        HelpRequest.create(
+            learner=User.get(User.username == "carole"), lesson_id="bonjour", step_id="saluer"
+        )
+    assert client.get("/helper/requests/open.json").get_json() == {
+        "open": 1,
+        "announcement": "1 demande d’aide attend.",
+    }
+    page = client.get("/fr/").get_data(as_text=True)  # every page of a helper, lessons too
+    assert re.search(r'class="request-count has-requests" data-count>1</span>', page)
+    # The desk can be refreshed without JavaScript.
+    assert "Actualiser cette liste" in text_of(client.get("/helper/"))
+    auth.logout()
+    auth.login()
+    assert "data-open-requests" not in client.get("/fr/").get_data(as_text=True)
+    assert client.get("/helper/requests/open.json").status_code == 403

@@ -28,7 +28,7 @@ def fresh_form(client, learner_id=None) -> dict:
 
 def send(client, learner=None, **fields):
     """Fill and send the after-session form like a helper at the desk (for `learner`'s id)."""
-    data = {**fresh_form(client, learner), **fields}
+    data = {**fresh_form(client, learner), "kind": "lab", "minutes": "30", **fields}
     if learner:
         data["learner_id"] = str(learner)
     return client.post("/helper/session", data=data)
@@ -230,6 +230,7 @@ def test_a_same_name_asks_the_helper_whether_it_is_the_same_person(
 
 def test_the_same_assign_form_sent_twice_saves_once(app, client, helper, paths):
     form = {**fresh_form(client), "name": "Carole", "path": "salutations", "language": "fr"}
+    form.update(kind="lab", minutes="45")
     assert client.post("/helper/session", data=form).status_code == 200
     again = client.post("/helper/session", data=form)
     [help_session] = saved(app)
@@ -426,7 +427,7 @@ def test_the_helper_desk_is_for_helpers_and_staff_and_staff_have_a_home(
 def test_the_helper_desk_speaks_the_helpers_language(client, auth, make_helper, paths):
     make_helper(language="en")
     auth.login("richard", PASSWORDS["helper"])
-    assert "Learners who asked for help" in text_of(client.get("/helper/"))
+    assert "Needs help now" in text_of(client.get("/helper/"))
     assert "Greetings" in text_of(client.get("/helper/session"))
 
 
@@ -498,3 +499,86 @@ def test_a_learners_pages_with_an_assigned_path_are_valid_html(
     auth.login("sophie", PASSWORDS["staff"])
     files += save_pages(client, {"staff-home": "/staff/"}, tmp_path)
     assert validate(files) == []
+
+
+def test_a_phone_call_that_solved_a_problem_is_a_session_without_a_path(
+    app, client, helper, paths, make_learner
+):
+    learner = make_learner(name="Carole")
+    response = send(client, learner.id, path="none", kind="phone", minutes="15")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/helper/learners/{learner.id}"
+    page = text_of(client.get(response.headers["Location"]))
+    assert "La séance avec Carole est enregistrée (Au téléphone, 15 min)." in page
+    [session] = saved(app)  # a session, with no path: no slip
+    assert (session.kind, session.minutes, session.helper_id) == ("phone", 15, helper.id)
+    assert session.lesson_ids == [] and not session.has_path
+    # It is not a path: the learner's page and home page show none.
+    assert "Aucun parcours n’a encore été donné." in page
+    # Her page lists the session all the same: when, how, how long, by whom.
+    assert "Au téléphone, 15 min" in page and "(par Richard, sans parcours)" in page
+
+
+def test_a_session_with_a_path_records_how_and_how_long(app, client, helper, paths):
+    response = send(client, name="Carole", path="salutations", kind="home", minutes="90")
+    assert response.status_code == 200
+    [session] = saved(app)
+    assert (session.kind, session.minutes) == ("home", 90)
+    assert session.lesson_ids == ["bonjour", "au-revoir"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "moon"}, "Veuillez indiquer comment l’aide a été donnée"),
+        ({"minutes": ""}, "Veuillez taper la durée de l’aide, en minutes"),
+        ({"minutes": "0"}, "un nombre de 1 à 600"),
+        ({"minutes": "601"}, "un nombre de 1 à 600"),
+        ({"minutes": "une heure"}, "un nombre de 1 à 600"),
+    ],
+)
+def test_how_and_how_long_are_checked(app, client, helper, paths, fields, message):
+    response = send(client, name="Carole", path="salutations", **fields)
+    assert response.status_code == 400 and message in text_of(response)
+    assert saved(app, HelpSession) == [] and saved(app) == []
+
+
+def test_needs_help_now_lists_requests_oldest_first_then_stuck_learners_then_the_rest(
+    app, client, helper, paths, make_learner
+):
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    first, second = make_learner("ana", name="Ana"), make_learner("bea", name="Béa")
+    stuck, fine = make_learner("cleo", name="Cléo"), make_learner("dan", name="Dan")
+    with app_database(app):
+        HelpRequest.create(learner=second, lesson_id="bonjour", step_id="saluer", created=now)
+        HelpRequest.create(
+            learner=first, lesson_id="bonjour", step_id="leave", created=now - dt.timedelta(hours=3)
+        )
+        StepProgress.create(
+            user=stuck, lesson_id="bonjour", step_id="open-door", done_at=now - dt.timedelta(days=9)
+        )
+        StepProgress.create(user=fine, lesson_id="bonjour", step_id="open-door", done_at=now)
+    page = text_of(client.get("/helper/"))
+    now_section = page[page.index("A besoin d’aide maintenant") : page.index("Autres personnes")]
+    # The oldest request first, then the stuck learner with the reason; Dan is fine, later.
+    assert now_section.index("Ana") < now_section.index("Béa") < now_section.index("Cléo")
+    assert "Arrêt à l’étape 2 de « Dire bonjour », il y a 9 jours" in now_section
+    assert "Dan" not in now_section and "Dan" in page[page.index("Autres personnes") :]
+
+
+def test_a_path_begun_before_it_was_given_is_never_called_not_started(
+    app, client, helper, paths, make_learner
+):
+    """ "4 of 24" and "has not started" never show together for one learner."""
+    learner = make_learner(name="Carole")
+    long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=20)
+    with app_database(app):
+        StepProgress.create(
+            user=learner, lesson_id="bonjour", step_id="open-door", done_at=long_ago
+        )
+    send(client, learner.id, path="salutations")
+    with app_database(app):
+        HelpSession.update(created=long_ago + dt.timedelta(days=1)).execute()
+    page = text_of(client.get("/helper/"))
+    assert "« Les salutations » : étapes faites, 1 sur 5" in page
+    assert "N’a pas commencé" not in page

@@ -18,7 +18,7 @@ from peewee import SQL, CharField, Select, TextField, fn
 
 from coursesite import services
 from coursesite.data import models
-from coursesite.data.models import HelpRequest, LoginFailure, User
+from coursesite.data.models import GroupMember, HelpRequest, LearnerGroup, LoginFailure, User
 from tests.conftest import (
     FIXTURE_LESSONS,
     PASSWORDS,
@@ -92,15 +92,15 @@ QUERY_ARGS = {
     "learn.search": ["q"],
     "auth.login": ["next"],
     "display.preferences": ["next"],
-    "helper.dashboard": ["q", "handled"],
+    "helper.dashboard": ["q", "handled", "group"],
     "helper.learner": ["handled"],
     "helper.session": ["learner"],
     "helper.code": ["code", "learner"],
     "progress.mark": ["lang"],
     "help_requests.ask": ["lang"],
-    "staff_reports.page": ["from", "to"],
-    "staff_reports.summary_csv": ["from", "to"],
-    "staff_reports.steps_csv": ["from", "to"],
+    "staff_reports.page": ["from", "to", "group"],
+    "staff_reports.summary_csv": ["from", "to", "group"],
+    "staff_reports.steps_csv": ["from", "to", "group"],
     "staff_learners.search": ["q"],
 }
 
@@ -131,6 +131,20 @@ FORM_PAGES = {
     # CSRF token, nothing else.
     "staff_learners.lift_pause": [],
     "staff_certificates.withdraw": ["/fr/certificates/{code}"],
+    "help_requests.take_request": ["/helper/"],
+    "help_requests.answer": ["/helper/"],
+    "helper_accounts.save": ["/helper/learners/{learner}/account"],
+    "groups.create": ["/helper/groups"],
+    "groups.add": ["/helper/groups/{group}"],
+    "groups.remove": ["/helper/groups/{group}"],
+    "groups.cards": ["/helper/groups/{group}"],
+    "groups.give_path": ["/helper/groups/{group}/path"],
+    "groups.import_upload": ["/helper/groups/{group}/import"],
+    "lab_settings.save": ["/staff/settings"],
+    "staff_accounts.create": ["/staff/accounts"],
+    "staff_accounts.rename": ["/staff/accounts/{helper}"],
+    "staff_accounts.reset_password": ["/staff/accounts/{helper}"],
+    "staff_accounts.set_active_view": ["/staff/accounts/{helper}"],
 }
 
 # Routes after which the client may be signed in as someone else, or signed out.
@@ -242,6 +256,8 @@ class Site:
             self.request = HelpRequest.create(
                 learner=self.target, lesson_id="bonjour", step_id="open-door", message="?"
             )
+            self.group = LearnerGroup.create(name="Atelier")
+            GroupMember.create(group=self.group, learner=self.target)
             HelpRequest.create(
                 learner=self.target,
                 lesson_id="bonjour",
@@ -280,6 +296,7 @@ class Site:
             "topic": "essai",
             "question_id": "greeting",
             "code": self.certificate_code,
+            "group_id": self.group.id,
         }
         # Carole makes the certificate of her own path, not Léa's.
         self.endpoint_values = {
@@ -313,7 +330,11 @@ class Site:
 
     def page(self, template: str) -> str:
         return template.format(
-            learner=self.target.id, card=self.card_token, code=self.certificate_code
+            learner=self.target.id,
+            card=self.card_token,
+            code=self.certificate_code,
+            helper=self.helper.id,
+            group=self.group.id,
         )
 
     def client_for(self, endpoint: str, method: str):
@@ -380,6 +401,13 @@ class Site:
                 "language": "fr",
                 "note": "Bravo",
                 "form_key": f"key-{self.counter}",
+                "kind": "phone",
+                "minutes": "15",
+            },
+            "groups.give_path": {
+                "path": "custom",
+                "position-bonjour": "1",
+                "form_key": f"group-key-{self.counter}",
             },
             "staff_learners.delete": {"username": "not-this-one"},
         }

@@ -102,6 +102,28 @@ def test_a_new_database_starts_at_the_latest_version(app):
         assert migrations.stored_version(None) == migrations.LATEST
 
 
+def old_help_request_table(db):
+    """Return the help request table as versions 1 to 3 made it."""
+    from peewee import CharField, DateTimeField, ForeignKeyField, Model
+
+    from coursesite.data.models import User
+
+    class HelpRequest(Model):
+        learner = ForeignKeyField(User, on_delete="CASCADE")
+        lesson_id = CharField(max_length=200)
+        step_id = CharField(max_length=80)
+        message = CharField(max_length=500, default="")
+        created = DateTimeField()
+        handled_at = DateTimeField(null=True, index=True)
+        handled_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+        class Meta:
+            database = db
+            table_name = "helprequest"
+
+    return HelpRequest
+
+
 def test_an_older_database_upgrades_on_either_database(tmp_path, database_backend):
     """Made at the latest version, taken back to version 1, then upgraded (SQLite and PostgreSQL)."""
     config = database_config(database_backend)
@@ -109,7 +131,7 @@ def test_an_older_database_upgrades_on_either_database(tmp_path, database_backen
     db = services.database(app)
     from playhouse.migrate import SchemaMigrator, migrate
 
-    from coursesite.data.models import Setting, User
+    from coursesite.data.models import HelpRequest, Setting, User
 
     with app_database(app):
         User.create(username="lea", display_name="Léa", password_hash="x")
@@ -117,11 +139,38 @@ def test_an_older_database_upgrades_on_either_database(tmp_path, database_backen
         migrate(
             migrator.drop_index("stepprogress", "stepprogress_done_at"),
             migrator.drop_column("user", "anonymised_at"),
+            migrator.drop_column("anonymoussession", "kind"),  # version 4
+            migrator.drop_column("anonymoussession", "minutes"),
+            migrator.drop_column("assignment", "kind"),
+            migrator.drop_column("assignment", "minutes"),
         )
+        # Version 4's foreign key cannot be dropped from a SQLite table: make the table again
+        # as versions 1 to 3 had it.
+        db.drop_tables([HelpRequest])
+        db.create_tables([old_help_request_table(db)])
         Setting.delete().where(Setting.key == migrations.VERSION_KEY).execute()
         assert "anonymised_at" not in [c.name for c in db.get_columns("user")]
-        assert migrations.upgrade(db) == [f"2: {migrations.MIGRATIONS[0].description}"]
+        assert migrations.upgrade(db) == [
+            f"{m.version}: {m.description}" for m in migrations.MIGRATIONS
+        ]
         assert "anonymised_at" in [c.name for c in db.get_columns("user")]
+        assert "reply" in [c.name for c in db.get_columns("helprequest")]
         assert User.get(User.username == "lea").display_name == "Léa"
     if database_backend == "postgresql":
         db.close()
+
+
+def test_version_4_keeps_past_sessions_and_opens_help_requests_both_ways(tmp_path):
+    path = v1_database(tmp_path / "instance")
+    app = make_app(tmp_path, FIXTURE_LESSONS)
+    assert {"contact_phone", "contact_when", "taken_by_id", "taken_at", "reply"} <= set(
+        columns(path, "helprequest")
+    )
+    assert {"kind", "minutes"} <= set(columns(path, "assignment"))
+    from coursesite.data.models import HelpSession
+
+    with app_database(app):
+        # Carole's path of January was a help session: it still is, kind and length unknown.
+        session = HelpSession.get()
+        assert session.learner.username == "carole" and session.helper.username == "richard"
+        assert (session.kind, session.minutes, session.lesson_ids) == (None, None, ["bonjour"])

@@ -18,6 +18,7 @@ PERSONAL = [
     "Secret-Passw0rd",  # a failed sign-in
     "Mon voisin Gérard",
     "Gérard",  # a help request's message
+    "555-0142",  # how to reach them
     "Géraldine Ouellet",
     "geraldine.o",  # a learner imported from a list
     "Marcel Lapointe",
@@ -44,7 +45,12 @@ def test_sign_in_failures_help_requests_imports_and_purges_log_nothing_personal(
         token = auth.csrf_token("/fr/lessons/bonjour/1")
         response = client.post(
             "/help/bonjour/open-door",
-            data={"csrf_token": token, "message": "Mon voisin Gérard m'aide"},
+            data={
+                "csrf_token": token,
+                "message": "Mon voisin Gérard m'aide",
+                "phone": "418 555-0142",
+                "when": "le matin",
+            },
         )
         assert response.status_code == 303
         auth.logout()
@@ -61,6 +67,8 @@ def test_sign_in_failures_help_requests_imports_and_purges_log_nothing_personal(
                 "position-bonjour": "1",
                 "language": "fr",
                 "private_note": "Habite au 12 rue des Érables",
+                "kind": "home",
+                "minutes": "60",
             },
         )
         assert slip.status_code == 200

@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coursesite import services
-from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User
+from coursesite.data.models import (
+    GroupMember,
+    HelpRequest,
+    HelpSession,
+    LearnerGroup,
+    StepProgress,
+    User,
+)
 from coursesite.data.personal_data import anonymise_learner
 from coursesite.staff.reports import Period, bar_widths, build_report, presets
 from tests.conftest import app_database
@@ -68,11 +75,11 @@ def october(app, make_learner, make_helper, make_staff):
         StepProgress.create(
             user=carole.id, lesson_id="bonjour", step_id="extra", done_at=utc("2026-11-01 04:00")
         )  # November 1st: after the period
-        for learner, helper, when in [
-            (carole, richard, "2026-10-03 15:10"),
-            (carole, richard, "2026-10-20 15:10"),
-            (eve, sophie, "2026-10-21 15:10"),
-            (eve, richard, "2026-09-21 15:10"),  # before the period
+        for learner, helper, when, kind, minutes in [
+            (carole, richard, "2026-10-03 15:10", "lab", 60),
+            (carole, richard, "2026-10-20 15:10", "phone", 15),
+            (eve, sophie, "2026-10-21 15:10", "home", 90),
+            (eve, richard, "2026-09-21 15:10", "lab", 30),  # before the period
         ]:
             HelpSession.create(
                 learner=learner.id,
@@ -81,6 +88,8 @@ def october(app, make_learner, make_helper, make_staff):
                 title="Premiers pas",
                 created=utc(when),
                 private_note="Elle vit seule",
+                kind=kind,
+                minutes=minutes,
             )
         HelpRequest.create(
             learner=carole.id,
@@ -121,6 +130,8 @@ def numbers(report) -> dict:
         "helpers": [
             (row.helper.username if row.helper else None, row.sessions) for row in report.helpers
         ],
+        "kinds": [(k.kind, k.sessions, k.minutes) for k in report.kinds],
+        "minutes": report.minutes,
         "steps": {
             lesson.lesson_id: (
                 lesson.learners,
@@ -173,3 +184,37 @@ def test_a_deleted_helpers_sessions_still_count_as_a_former_helpers(app, october
     with app_database(app):
         User.get(User.username == "sophie").delete_instance()
     assert numbers(report_of(app))["helpers"] == [("richard", 2), (None, 1)]
+
+
+def test_sessions_are_counted_by_kind_with_their_minutes_per_helper_too(app, october):
+    report = report_of(app)
+    assert (report.sessions, report.minutes) == (3, 165)
+    assert [(k.kind, k.sessions, k.minutes) for k in report.kinds] == [
+        ("lab", 1, 60),
+        ("home", 1, 90),
+        ("phone", 1, 15),
+    ]
+    richard = report.helpers[0]
+    assert (richard.helper.username, richard.sessions, richard.minutes) == ("richard", 2, 75)
+    assert [(k.kind, k.sessions) for k in richard.kinds] == [("lab", 1), ("phone", 1)]
+
+
+def test_sessions_recorded_before_kinds_existed_are_counted_apart(app, october):
+    with app_database(app):
+        HelpSession.update(kind=None, minutes=None).where(HelpSession.minutes == 60).execute()
+    kinds = [(k.kind, k.sessions, k.minutes) for k in report_of(app).kinds]
+    assert kinds == [("lab", 0, 0), ("home", 1, 90), ("phone", 1, 15), (None, 1, 0)]
+
+
+def test_a_report_for_one_group_counts_its_learners_only(app, october):
+    with app_database(app):
+        workshop = LearnerGroup.create(name="Atelier du mardi")
+        GroupMember.create(group=workshop, learner=october["eve"].id)
+        learners = {october["eve"].id}
+        report = build_report(
+            OCTOBER, services.catalogue(app), app.config["LANGUAGES"], QUEBEC, learners
+        )
+    # Ève only: active, not new, one session at home (90 min), finished the English lesson.
+    assert (report.active_learners, report.new_learners, report.sessions) == (1, 0, 1)
+    assert (report.minutes, report.lessons_finished, report.requests_opened) == (90, 1, 0)
+    assert report.requests_handled == 1  # her September request, handled on October 2nd

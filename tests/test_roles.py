@@ -8,7 +8,7 @@ import re
 import pytest
 from flask import url_for
 
-from tests.conftest import PASSWORDS, AuthActions, csrf_token_from
+from tests.conftest import PASSWORDS, AuthActions, app_database, csrf_token_from
 
 pytestmark = pytest.mark.db
 
@@ -19,8 +19,9 @@ ROLES = ("visitor", "learner", "helper", "staff")
 # learner  ask a helper for help on a step ("keep progress in an account, see own path");
 # helper   print sign-in cards ("create learners, … print slips and cards"), the helper desk:
 #          learners, paths, slips, passwords, phone codes, help requests;
-# staff    manage accounts (the group import), drafts and lesson health, the staff home,
-#          reports, and learners' data (export and delete: privacy requests).
+#          groups of learners, a learner's name, username and language;
+# staff    manage accounts (helpers' and staff's, the group import), the lab's details, drafts
+#          and lesson health, the staff home, reports, and learners' data (privacy requests).
 MATRIX = {
     ("static", "GET"): "visitor",
     ("media.variant", "GET"): "visitor",
@@ -89,6 +90,30 @@ MATRIX = {
     ("helper.password", "GET"): "helper",
     ("helper.reset_password", "POST"): "helper",
     ("helper.code", "GET"): "helper",
+    ("site.help_page", "GET"): "visitor",
+    ("help_requests.take_request", "POST"): "helper",
+    ("help_requests.answer", "POST"): "helper",
+    ("help_requests.count", "GET"): "helper",
+    ("helper_accounts.learner_account", "GET"): "helper",
+    ("helper_accounts.save", "POST"): "helper",
+    ("groups.index", "GET"): "helper",
+    ("groups.create", "POST"): "helper",
+    ("groups.group", "GET"): "helper",
+    ("groups.add", "POST"): "helper",
+    ("groups.remove", "POST"): "helper",
+    ("groups.import_form", "GET"): "helper",
+    ("groups.import_upload", "POST"): "helper",
+    ("groups.cards", "POST"): "helper",
+    ("groups.path_form", "GET"): "helper",
+    ("groups.give_path", "POST"): "helper",
+    ("lab_settings.form", "GET"): "staff",
+    ("lab_settings.save", "POST"): "staff",
+    ("staff_accounts.index", "GET"): "staff",
+    ("staff_accounts.create", "POST"): "staff",
+    ("staff_accounts.account", "GET"): "staff",
+    ("staff_accounts.rename", "POST"): "staff",
+    ("staff_accounts.reset_password", "POST"): "staff",
+    ("staff_accounts.set_active_view", "POST"): "staff",
 }
 
 # Example values for the URL parts, so that every route can be opened.
@@ -107,6 +132,7 @@ VALUES = {
     "topic": "essai",
     "question_id": "greeting",
     "code": "ABCD-EFGH-JKMN",
+    "group_id": 1,
 }
 FORM = {"done": "1", "username": "", "password": ""}
 
@@ -201,3 +227,33 @@ def test_a_signed_in_person_without_the_role_gets_a_plain_403(client, auth, make
     response = client.get("/staff/import?lang=fr")
     assert response.status_code == 403
     assert "Cette page n’est pas pour votre compte" in response.get_data(as_text=True)
+
+
+def test_a_helper_can_touch_no_helper_or_staff_account(app, client, auth, make_helper, make_staff):
+    """Helpers change learners' accounts only; every account page for the team is staff's."""
+    make_helper()
+    boss = make_staff(name="Sophie")
+    auth.login("richard", PASSWORDS["helper"])
+    token = csrf_token_from(client.get("/helper/").get_data(as_text=True))
+    for method, url in (
+        ("GET", f"/staff/accounts/{boss.id}"),
+        ("POST", f"/staff/accounts/{boss.id}"),
+        ("POST", f"/staff/accounts/{boss.id}/password"),
+        ("POST", f"/staff/accounts/{boss.id}/active"),
+        ("POST", "/staff/accounts"),
+    ):
+        data = {"csrf_token": token, "display_name": "X", "username": "x", "active": "0"}
+        response = client.open(url, method=method, data=data)
+        assert response.status_code == 403, url
+    # The learner pages of the desk do not open staff (or helper) accounts either.
+    assert client.get(f"/helper/learners/{boss.id}/account").status_code == 404
+    response = client.post(
+        f"/helper/learners/{boss.id}/account",
+        data={"csrf_token": token, "display_name": "X", "username": "x", "language": "fr"},
+    )
+    assert response.status_code == 404
+    with app_database(app):
+        from coursesite.data.models import User
+
+        still = User.get_by_id(boss.id)
+        assert (still.display_name, still.username, still.active) == ("Sophie", "sophie", True)

@@ -29,8 +29,19 @@ def staff(app, client, auth, make_staff, make_helper, make_learner):
         for learner, steps in ((carole, ["open-door", "saluer"]), (eve, ["open-door"])):
             for step in steps:
                 StepProgress.create(user=learner.id, lesson_id="bonjour", step_id=step, done_at=now)
-        for helper in (richard, sophie, richard):
-            HelpSession.create(learner=carole.id, helper=helper.id, title="t", created=now)
+        for helper, kind, minutes in (
+            (richard, "lab", 60),
+            (sophie, "home", 45),
+            (richard, "phone", 15),
+        ):
+            HelpSession.create(
+                learner=carole.id,
+                helper=helper.id,
+                title="t",
+                created=now,
+                kind=kind,
+                minutes=minutes,
+            )
     auth.login("sophie", PASSWORDS["staff"])
     return client
 
@@ -43,7 +54,9 @@ def test_the_report_shows_the_last_30_days_in_big_figures_first(staff):
     assert "<dt>Personnes apprenantes actives</dt><dd>2</dd>" in page
     assert "<dt>Séances d’aide</dt><dd>3</dd>" in page
     assert "<dt>Leçons commencées</dt><dd>2</dd>" in page
-    assert page.index("Personnes apprenantes actives") < page.index("Séances d’aide par personne")
+    assert page.index("Personnes apprenantes actives") < page.index(
+        "Séances d’aide par membre de l’équipe"
+    )
     # Per lesson: each step with its learners, both languages' titles, a bar beside each number.
     assert "Dire bonjour" in page and '<span lang="en">Say hello</span>' in page
     assert '<span class="step-title" lang="en">Open the door</span>' in page
@@ -103,10 +116,25 @@ def test_the_summary_csv_has_french_headers_numbers_and_a_stable_order(staff):
     ]
     # A number is written as a number (never quoted); a name that looks like a formula is text.
     assert "Séances d’aide;3\r\n" in response.data.decode("utf-8-sig")
-    assert rows[-2:] == [
+    assert rows[-7:] == [
         ['Séances d’aide de =HYPERLINK("http://x")', "2"],
+        ['Séances d’aide de =HYPERLINK("http://x") : Au labo', "1"],
+        ['Séances d’aide de =HYPERLINK("http://x") : Au téléphone', "1"],
+        ['Minutes d’aide de =HYPERLINK("http://x")', "75"],
         ["Séances d’aide de Sophie", "1"],
+        ["Séances d’aide de Sophie : Au domicile de la personne", "1"],
+        ["Minutes d’aide de Sophie", "45"],
     ]
+    # Funders' figures: sessions and minutes of each kind of help.
+    for row in (
+        ["Minutes d’aide", "120"],
+        ["Séances d’aide : Au labo", "1"],
+        ["Minutes d’aide : Au labo", "60"],
+        ["Séances d’aide : Au domicile de la personne", "1"],
+        ["Séances d’aide : Au téléphone", "1"],
+        ["Minutes d’aide : Au téléphone", "15"],
+    ):
+        assert row in rows
     assert (
         staff.get("/staff/reports/summary.csv?from=2000-01-01&to=2100-12-31").data == response.data
     )

@@ -18,7 +18,9 @@ from markupsafe import Markup
 
 from coursesite.accounts.cards import issue_card, render_card
 from coursesite.accounts.learner_import import (
+    DUPLICATE_CHOICES,
     MAX_FILE_BYTES,
+    DuplicatesToDecide,
     LearnerImportError,
     import_learners,
 )
@@ -82,19 +84,38 @@ def read_start(path: Path) -> bytes:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the printable sheet of cards (default: a new file here).",
 )
+@click.option(
+    "--duplicates",
+    type=click.Choice(DUPLICATE_CHOICES),
+    help="For names already known (in the file or the database): skip them as the same "
+    "person, or create new people with the next free username. Required when there are any.",
+)
 @with_appcontext
-def import_learners_command(csv_file, sheet):
+def import_learners_command(csv_file, sheet, duplicates):
     """Create a workshop's learners from a CSV file (name, username, language), all or none."""
     app = current_app._get_current_object()
     sheet = sheet or Path(f"learner-cards-{dt.datetime.now():%Y%m%d-%H%M%S}.html")
     with force_locale("en"), database.connection_context():
         try:
             with database.atomic():
-                learners = import_learners(read_start(csv_file))
+                found = import_learners(read_start(csv_file), duplicates)
+                learners = [learner for learner in found if learner.created]
                 tokens = [issue_card(learner.user) for learner in learners]
         except LearnerImportError as exc:
             fail(
                 [*exc.problems, "Nothing was imported: correct the file and run the command again."]
+            )
+        except DuplicatesToDecide as exc:
+            fail(
+                [
+                    f"line {learner.line}: {learner.name}: " + " ".join(map(str, learner.reasons))
+                    for learner in exc.learners
+                ]
+                + [
+                    "Nothing was imported: these names are already known. Run the command "
+                    "again with --duplicates skip (the same people: no new account) or "
+                    "--duplicates create (new people, with the next free username)."
+                ]
             )
     with app.test_request_context("/", base_url=public_base()):
         cards = [
@@ -112,6 +133,9 @@ def import_learners_command(csv_file, sheet):
     fd = os.open(sheet, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(html)
+    for learner in found:
+        if not learner.created:
+            click.echo(f"Skipped line {learner.line}: {learner.name} (already known).")
     click.echo(f"Created {len(learners)} learners:")
     for learner in learners:
         click.echo(

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peewee import DateTimeField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 from playhouse.migrate import SchemaMigrator, migrate
 
 from coursesite.data import models
@@ -34,11 +34,38 @@ def add_anonymised_at_and_progress_time_index(migrator: SchemaMigrator) -> None:
     )
 
 
+def add_two_way_help_and_session_kinds(migrator: SchemaMigrator) -> None:
+    migrate(
+        migrator.add_column("assignment", "kind", CharField(max_length=10, null=True)),
+        migrator.add_column("assignment", "minutes", IntegerField(null=True)),
+        migrator.add_column("helprequest", "contact_phone", CharField(max_length=40, default="")),
+        migrator.add_column("helprequest", "contact_when", CharField(max_length=120, default="")),
+        migrator.add_column(
+            "helprequest",
+            "taken_by_id",
+            ForeignKeyField(models.User, null=True, field=models.User.id, on_delete="SET NULL"),
+        ),
+        migrator.add_column("helprequest", "taken_at", DateTimeField(null=True)),
+        migrator.add_column("helprequest", "reply", TextField(default="")),
+    )
+    # A database older than erasing has no such table yet: it is made whole further on.
+    if "anonymoussession" in migrator.database.get_tables():
+        migrate(
+            migrator.add_column("anonymoussession", "kind", CharField(max_length=10, null=True)),
+            migrator.add_column("anonymoussession", "minutes", IntegerField(null=True)),
+        )
+
+
 MIGRATIONS = [
     Migration(
         2,
         "when a learner was made anonymous; progress indexed by time",
         add_anonymised_at_and_progress_time_index,
+    ),
+    Migration(
+        4,
+        "help requests that go both ways; how and how long each help session was",
+        add_two_way_help_and_session_kinds,
     ),
 ]
 LATEST = MIGRATIONS[-1].version if MIGRATIONS else 1

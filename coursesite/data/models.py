@@ -147,8 +147,14 @@ class LoginFailure(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+# How help is given; reports count each kind (funders ask for the three).
+SESSION_KINDS = ("lab", "home", "phone")
+
+
 class HelpSession(BaseModel):
-    """A help session: a helper met a learner and left a lesson path, notes and the next meeting.
+    """A help session: a helper met a learner (at the lab, at their home or by phone, for some
+    minutes) and left a lesson path, notes and the next meeting, or no path at all (a phone
+    call that only solved a problem: `lessons` is then empty).
 
     The ordered lesson ids are copied when the path is assigned (from paths.yml or picked by
     the helper), so the printed slip and the learner's home page list the same lessons even if
@@ -169,6 +175,8 @@ class HelpSession(BaseModel):
     language = CharField(max_length=8, default="fr")
     # The after-session form's one-time key: the same form sent twice saves one help session.
     form_key = CharField(max_length=64, null=True, unique=True)
+    kind = CharField(max_length=10, null=True)  # one of SESSION_KINDS; None: not recorded
+    minutes = IntegerField(null=True)  # None: not recorded (sessions before kinds existed)
 
     class Meta:
         table_name = "assignment"  # its name before help sessions had a name of their own
@@ -186,9 +194,23 @@ class HelpSession(BaseModel):
             return []
         return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
 
+    @property
+    def has_path(self) -> bool:
+        return bool(self.lesson_ids)
+
+    @classmethod
+    def with_path(cls):
+        """Return the condition for the help sessions that gave a path (a call may give none)."""
+        return cls.lessons != "[]"
+
 
 class HelpRequest(BaseModel):
-    """A learner pressed "I need help" on a step; open until a helper marks it handled."""
+    """A learner pressed "I need help" on a step: sent, then taken by a helper, then closed
+    (`handled_at`), with the helper's short answer (`reply`) or without one.
+
+    How to reach the learner (`contact_phone`, `contact_when`) is optional and kept only while
+    the request is open: closing it erases them.
+    """
 
     learner = ForeignKeyField(User, backref="help_requests", on_delete="CASCADE")
     lesson_id = CharField(max_length=200)
@@ -197,9 +219,49 @@ class HelpRequest(BaseModel):
     created = DateTimeField(default=utcnow)
     handled_at = DateTimeField(null=True, index=True)
     handled_by = ForeignKeyField(User, null=True, backref="help_handled", on_delete="SET NULL")
+    contact_phone = CharField(max_length=40, default="")
+    contact_when = CharField(max_length=120, default="")
+    taken_by = ForeignKeyField(User, null=True, backref="help_taken", on_delete="SET NULL")
+    taken_at = DateTimeField(null=True)
+    reply = TextField(default="")
 
     class Meta:
         indexes = ((("learner", "lesson_id", "step_id"), False),)
+
+    @property
+    def state(self) -> str:
+        """Return "sent", "taken", "answered" (closed with a reply) or "closed"."""
+        if self.handled_at is not None:
+            return "answered" if self.reply else "closed"
+        return "taken" if self.taken_by_id else "sent"
+
+
+class LearnerGroup(BaseModel):
+    """A workshop or a partner organisation's group of learners."""
+
+    name = CharField(max_length=80)
+    created = DateTimeField(default=utcnow)
+    created_by = ForeignKeyField(User, null=True, backref="groups_made", on_delete="SET NULL")
+
+
+class GroupMember(BaseModel):
+    group = ForeignKeyField(LearnerGroup, backref="memberships", on_delete="CASCADE")
+    learner = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
+    added = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("group", "learner"), True),)
+
+
+class AccountChange(BaseModel):
+    """A change made to an account by staff or a helper: who, when, what (the audit list)."""
+
+    subject = ForeignKeyField(User, backref="changes", on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, backref="changes_made", on_delete="SET NULL")
+    at = DateTimeField(default=utcnow, index=True)
+    action = CharField(max_length=20)  # see accounts/changes.py
+    old_value = CharField(max_length=120, default="")
+    new_value = CharField(max_length=120, default="")
 
 
 class QuestionAnswer(BaseModel):
@@ -244,6 +306,14 @@ class Certificate(BaseModel):
         indexes = ((("learner", "help_session"), False),)
 
 
+class LabDetail(BaseModel):
+    """One of the lab's details as staff set them ("name.fr", "phone"…): see data/lab.py."""
+
+    key = CharField(primary_key=True, max_length=40)
+    value = TextField(default="")
+    updated = DateTimeField(default=utcnow)
+
+
 # What is left of a learner whose data was erased (by staff, or `coursesite purge`): only what
 # the reports count. Each erased learner gets one random `learner_key`, stored nowhere else,
 # so that distinct learners can still be counted but nobody can tell whose rows these were.
@@ -261,11 +331,13 @@ class AnonymousProgress(BaseModel):
 
 
 class AnonymousSession(BaseModel):
-    """A help session  given to a learner since erased: by whom, and when."""
+    """A help session given to a learner since erased: by whom, when, how and how long."""
 
     learner_key = CharField(max_length=32, index=True)
     helper = ForeignKeyField(User, null=True, backref="anonymous_sessions", on_delete="SET NULL")
     created = DateTimeField(index=True)
+    kind = CharField(max_length=10, null=True)
+    minutes = IntegerField(null=True)
 
 
 class AnonymousHelpRequest(BaseModel):
@@ -308,6 +380,10 @@ MODELS = [
     HelpRequest,
     QuestionAnswer,
     Certificate,
+    LearnerGroup,
+    GroupMember,
+    AccountChange,
+    LabDetail,
     AnonymousProgress,
     AnonymousSession,
     AnonymousHelpRequest,

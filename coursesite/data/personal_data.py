@@ -26,12 +26,14 @@ from peewee import chunked, fn
 
 from coursesite.data.database import database
 from coursesite.data.models import (
+    AccountChange,
     AnonymousAnswer,
     AnonymousCertificate,
     AnonymousHelpRequest,
     AnonymousProgress,
     AnonymousSession,
     Certificate,
+    GroupMember,
     HelpRequest,
     HelpSession,
     KnownAddress,
@@ -84,7 +86,13 @@ def anonymise_learner(user: User, now: dt.datetime | None = None) -> None:
         copy(
             AnonymousSession,
             [
-                {"learner_key": key, "helper": row.helper_id, "created": row.created}
+                {
+                    "learner_key": key,
+                    "helper": row.helper_id,
+                    "created": row.created,
+                    "kind": row.kind,
+                    "minutes": row.minutes,
+                }
                 for row in sessions
             ],
         )
@@ -132,6 +140,8 @@ def anonymise_learner(user: User, now: dt.datetime | None = None) -> None:
             (HelpRequest, HelpRequest.learner),
             (SignIn, SignIn.user),
             (SignInCard, SignInCard.user),
+            (GroupMember, GroupMember.learner),
+            (AccountChange, AccountChange.subject),
         ):
             model.delete().where(field == user).execute()
         LoginFailure.delete().where(LoginFailure.username == user.username).execute()
@@ -269,10 +279,13 @@ def export_user(user: User) -> dict:
         # Kept only for the throttle window (minutes), with the address the try came from.
         "failed_sign_ins": [{"at": iso(f.at), "address": f.address} for f in failures],
         # Helpers' notes about the person are theirs to read too, the private ones included.
+        # Every help session, with its path when it gave one.
         "paths": [
             {
                 "given": iso(a.created),
                 "given_by": a.helper.username if a.helper else None,
+                "kind": a.kind,
+                "minutes": a.minutes,
                 "path_id": a.path_id,
                 "title": a.title,
                 "lessons": a.lesson_ids,
@@ -319,10 +332,32 @@ def export_user(user: User) -> dict:
                 "lesson_id": r.lesson_id,
                 "step_id": r.step_id,
                 "message": r.message,
+                "contact_phone": r.contact_phone,
+                "contact_when": r.contact_when,
+                "taken_by": r.taken_by.username if r.taken_by else None,
                 "handled": iso(r.handled_at),
+                "reply": r.reply,
             }
             for r in HelpRequest.select()
             .where(HelpRequest.learner == user)
             .order_by(HelpRequest.created, HelpRequest.id)
+        ],
+        "groups": [
+            m.group.name
+            for m in GroupMember.select()
+            .where(GroupMember.learner == user)
+            .order_by(GroupMember.id)
+        ],
+        "account_changes": [
+            {
+                "at": iso(c.at),
+                "by": c.actor.username if c.actor else None,
+                "change": c.action,
+                "from": c.old_value,
+                "to": c.new_value,
+            }
+            for c in AccountChange.select()
+            .where(AccountChange.subject == user)
+            .order_by(AccountChange.at, AccountChange.id)
         ],
     }

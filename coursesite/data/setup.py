@@ -5,7 +5,7 @@ import logging
 from peewee import DatabaseError, SqliteDatabase
 
 from coursesite import services
-from coursesite.data import migrations
+from coursesite.data import lab, migrations
 from coursesite.data.database import database, open_database
 from coursesite.data.health import DatabaseHealth
 
@@ -17,6 +17,7 @@ def init_app(app):
     db = open_database(app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"])
     database.initialize(db)
     services.shared(app).database = db
+    services.shared(app).lab_details = lab.details
     # An SQLite connection is cheap to keep and costly to open (its pragmas run each time),
     # so each server thread keeps its own; other databases give theirs back after a request.
     keep_open = isinstance(db, SqliteDatabase)

@@ -1,12 +1,13 @@
 """Helpers print a learner's sign-in card, or stop a lost one from working."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from coursesite.accounts.cards import issue_card, render_card, revoke_cards
 from coursesite.accounts.users import easy_password, set_password
 from coursesite.data.models import SignInCard
 from coursesite.desk.lookup import active_learner_or_404
+from coursesite.desk.slips import cards_page
 
 bp = Blueprint("cards", __name__)
 
@@ -32,12 +33,7 @@ def issue(user_id):
         password = easy_password("learner")
         set_password(learner, password)
     token = issue_card(learner)
-    card = render_card(learner, token, password)
-    response = current_app.make_response(
-        render_template("cards/print.html", cards=[card], learner=learner)
-    )
-    response.headers["Cache-Control"] = "no-store"  # it holds a sign-in link and a password
-    return response
+    return cards_page([render_card(learner, token, password)], learner=learner)
 
 
 @bp.route("/helper/learners/<int:user_id>/card/revoke", methods=["POST"])

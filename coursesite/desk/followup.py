@@ -88,18 +88,22 @@ def last_activity(ids: list[int] | None = None) -> dict[int, dt.datetime]:
     return latest
 
 
-def find_learners(query: str = "") -> tuple[list[tuple[User, dt.datetime | None]], int]:
-    """Return the learners to show, most recently active first, and how many matched."""
+def find_learners(
+    query: str = "", among: set[int] | None = None, limit: int | None = SHOWN_LEARNERS
+) -> tuple[list[tuple[User, dt.datetime | None]], int]:
+    """Return the learners to show (of `among` if given, e.g. a group), most recently active
+    first, and how many matched."""
     key = comparable(query[:QUERY_MAX])
     latest = last_activity()
     learners = [
         u
         for u in User.select().where((User.role == "learner") & (User.active == True))  # noqa: E712
-        if not key or key in comparable(u.display_name) or key in u.username
+        if (not key or key in comparable(u.display_name) or key in u.username)
+        and (among is None or u.id in among)
     ]
     oldest = dt.datetime.min
     learners.sort(key=lambda u: (latest.get(u.id) or oldest, u.created, u.id), reverse=True)
-    return [(u, latest.get(u.id)) for u in learners[:SHOWN_LEARNERS]], len(learners)
+    return [(u, latest.get(u.id)) for u in learners[:limit]], len(learners)
 
 
 def stalls(done: dict, lang: str, now: dt.datetime) -> list[Stall]:
@@ -144,17 +148,21 @@ def summarize(learner: User, latest, done: dict, help_session, requests, lang, n
     summary = LearnerSummary(learner, latest, requests=requests, stalls=stalls(done, lang, now))
     if help_session is not None:
         summary.path = path_state(help_session, lang, Progress(LoadedStore(done)))
-        since_given = [
-            when
-            for (lesson_id, _), when in done.items()
-            if lesson_id in help_session.lesson_ids and when >= help_session.created
-        ]
+        # Counted as the progress bar counts, so the two never disagree ("4 of 24" and "has
+        # not started" together): steps of the path's lessons done, whenever they were done.
         summary.not_started = (
-            not since_given
-            and not summary.path.finished
+            summary.path.done == 0
+            and summary.path.total > 0
             and now - help_session.created > STUCK_AFTER
         )
     return summary
+
+
+def needs_help_now(summaries: list[LearnerSummary]) -> tuple[list, list]:
+    """Split learners into those stuck (an open request, a lesson left, a path not started),
+    and the rest; each keeps its order (by last activity)."""
+    stuck = [s for s in summaries if s.requests or s.stalls or s.not_started]
+    return stuck, [s for s in summaries if s not in stuck]
 
 
 def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[LearnerSummary]:
@@ -165,7 +173,7 @@ def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[L
     if ids:
         for help_session in (
             HelpSession.select()
-            .where(HelpSession.learner.in_(ids))
+            .where(HelpSession.learner.in_(ids) & HelpSession.with_path())
             .order_by(HelpSession.created.desc(), HelpSession.id.desc())
         ):
             newest.setdefault(help_session.learner_id, help_session)

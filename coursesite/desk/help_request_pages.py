@@ -1,19 +1,30 @@
-"""Pages of help requests: a learner asks on a step; a helper marks it handled, or undoes that."""
+"""Pages of help requests: a learner asks on a step (with how to reach them, if they wish); a
+helper takes it, answers it or marks it handled, or undoes that; helpers' headers ask how many
+are open."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from coursesite.data.models import HelpRequest
 from coursesite.desk.help_requests import (
     MESSAGE_MAX,
+    PHONE_MAX,
     PROBLEM,
+    REPLY_MAX,
     SENT,
+    WHEN_MAX,
     ask_for_help,
+    close,
     mark_handled,
+    my_help_requests,
+    open_count,
+    open_requests_counter,
     reopen,
+    take,
 )
-from coursesite.desk.paths import find_lesson
+from coursesite.desk.paths import clean_text, find_lesson
 from coursesite.learn.progress import find_step
 from coursesite.web.roles import require_role
 
@@ -38,6 +49,7 @@ def ask(lesson_id, step_id):
         _anchor="help",
     )
     message = request.form.get("message", "")
+    phone, when = request.form.get("phone", ""), request.form.get("when", "")
     if current_user.role != "learner":
         flash(_l("This button is for learners. Helpers see requests on the helper desk."), PROBLEM)
     elif len(message) > MESSAGE_MAX:
@@ -49,8 +61,18 @@ def ask(lesson_id, step_id):
             ),
             PROBLEM,
         )
+    elif len(phone) > PHONE_MAX or len(when) > WHEN_MAX:
+        flash(
+            _l(
+                "The phone number can have at most %(phone)d characters, and when to call you "
+                "at most %(when)d. Please shorten them and send the request again.",
+                phone=PHONE_MAX,
+                when=WHEN_MAX,
+            ),
+            PROBLEM,
+        )
     else:
-        ask_for_help(current_user._get_current_object(), lesson_id, step_id, message)
+        ask_for_help(current_user._get_current_object(), lesson_id, step_id, message, phone, when)
         flash(_l("Your request is sent. A helper will see it and contact you."), SENT)
     return redirect(back, 303)
 
@@ -80,6 +102,51 @@ def handle(request_id):
     return redirect(back_to(help_request, handled=help_request.id), 303)
 
 
+@bp.route("/helper/requests/<int:request_id>/take", methods=["POST"])
+def take_request(request_id):
+    """Say "I am handling it": the learner sees who, and other helpers know not to call."""
+    help_request = get_request_or_404(request_id)
+    if help_request.handled_at is None:
+        take(help_request, current_user._get_current_object())
+    return redirect(back_to(help_request), 303)
+
+
+@bp.route("/helper/requests/<int:request_id>/answer", methods=["POST"])
+def answer(request_id):
+    """Send the learner a short answer, shown under the step; it closes the request."""
+    help_request = get_request_or_404(request_id)
+    reply = clean_text(request.form.get("reply", ""))
+    if not reply:
+        flash(_l("The answer was empty: nothing was sent. Type a few words and send it again."))
+    elif len(reply) > REPLY_MAX:
+        flash(
+            _l("The answer can have at most %(max)d characters: nothing was sent.", max=REPLY_MAX)
+        )
+    else:
+        close(help_request, current_user._get_current_object(), reply)
+        flash(
+            _l(
+                "The answer is sent: %(name)s sees it under the step.",
+                name=help_request.learner.display_name,
+            )
+        )
+    return redirect(back_to(help_request), 303)
+
+
+@bp.route("/helper/requests/open.json")
+def count():
+    """Say how many help requests are open, for the counter in helpers' headers."""
+    number = open_count()
+    response = jsonify(
+        open=number,
+        announcement=ngettext(
+            "%(num)d help request is waiting.", "%(num)d help requests are waiting.", number
+        ),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/helper/requests/<int:request_id>/reopen", methods=["POST"])
 def undo_handled(request_id):
     """Open a help request again, undoing "handled"."""
@@ -87,3 +154,15 @@ def undo_handled(request_id):
     reopen(help_request)
     flash(_l("The request is open again."))
     return redirect(back_to(help_request), 303)
+
+
+def init_app(app):
+    """Serve help requests and give templates the counter and the learner's requests."""
+    app.context_processor(
+        lambda: {
+            "open_requests_counter": open_requests_counter,
+            "my_help_requests": my_help_requests,
+            "reply_max": REPLY_MAX,
+        }
+    )
+    app.register_blueprint(bp)

@@ -1,14 +1,19 @@
 """Help requests: learners press "I need help" on a step, helpers see that exact step.
 
-A request stays open until a helper marks it handled, which can be undone. Pressing the button
-again on the same step while a request is open adds to that request rather than piling up.
+A request goes both ways: sent, then taken by a helper (the learner reads "Josée is handling
+your request", other helpers see who took it), then closed, with a short answer the learner
+reads under the step and on their home page. Closing can be undone. Pressing the button again
+on the same step while a request is open adds to that request rather than piling up.
+
+How to reach the learner (a phone number, when it suits them) is optional, and kept only
+while the request is open: closing it erases them.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
-from flask import (
-    get_flashed_messages,
-)
+from flask import current_app, get_flashed_messages, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -16,8 +21,13 @@ from coursesite import services
 from coursesite.data.models import HelpRequest, User, utcnow
 from coursesite.desk.paths import clean_text, find_lesson
 from coursesite.lessons.model import Lesson
+from coursesite.web.roles import has_role
 
 MESSAGE_MAX = 500
+PHONE_MAX, WHEN_MAX, REPLY_MAX = 40, 120, 500
+# A learner sees a closed request (and its answer) on the step and their home page this long.
+ANSWER_SHOWN_FOR = dt.timedelta(days=30)
+POLL_SECONDS = 30  # how often a helper's header asks for the number of open requests
 SENT, PROBLEM = "help-sent", "help-problem"  # flash categories shown in the step's help box
 
 
@@ -35,30 +45,82 @@ def open_request(learner: User, lesson_id: str, step_id: str) -> HelpRequest | N
     )
 
 
-def ask_for_help(learner: User, lesson_id: str, step_id: str, message: str = "") -> HelpRequest:
+def one_line(text: str, limit: int) -> str:
+    return " ".join(clean_text(text).split())[:limit]
+
+
+def ask_for_help(
+    learner: User,
+    lesson_id: str,
+    step_id: str,
+    message: str = "",
+    phone: str = "",
+    when: str = "",
+) -> HelpRequest:
     """Record that the learner needs help on this step; return the (open) request."""
     message = clean_text(message)[:MESSAGE_MAX]
+    phone, when = one_line(phone, PHONE_MAX), one_line(when, WHEN_MAX)
     existing = open_request(learner, lesson_id, step_id)
     if existing is None:
         return HelpRequest.create(
-            learner=learner, lesson_id=lesson_id, step_id=step_id, message=message
+            learner=learner,
+            lesson_id=lesson_id,
+            step_id=step_id,
+            message=message,
+            contact_phone=phone,
+            contact_when=when,
         )
-    if message and message != existing.message:
-        existing.message = message  # the newest words are the ones the learner chose
-        existing.save(only=[HelpRequest.message])
+    # The newest words are the ones the learner chose; an empty field keeps what was there.
+    existing.message = message or existing.message
+    existing.contact_phone = phone or existing.contact_phone
+    existing.contact_when = when or existing.contact_when
+    existing.save(only=[HelpRequest.message, HelpRequest.contact_phone, HelpRequest.contact_when])
     return existing
 
 
-def mark_handled(help_request: HelpRequest, helper: User) -> None:
-    """Mark a request handled by this helper."""
+def close(help_request: HelpRequest, helper: User, reply: str = "") -> None:
+    """Close a request, with the helper's answer if any, and erase how to reach the learner."""
     help_request.handled_at, help_request.handled_by = utcnow(), helper
-    help_request.save(only=[HelpRequest.handled_at, HelpRequest.handled_by])
+    help_request.reply = reply
+    help_request.contact_phone = help_request.contact_when = ""
+    help_request.save(
+        only=[
+            HelpRequest.handled_at,
+            HelpRequest.handled_by,
+            HelpRequest.reply,
+            HelpRequest.contact_phone,
+            HelpRequest.contact_when,
+        ]
+    )
+
+
+def mark_handled(help_request: HelpRequest, helper: User) -> None:
+    """Close a request without an answer (the helper called, or it solved itself)."""
+    close(help_request, helper, help_request.reply)
+
+
+def take(help_request: HelpRequest, helper: User) -> None:
+    """Say that this helper is handling the request (the learner and other helpers see it)."""
+    help_request.taken_by, help_request.taken_at = helper, utcnow()
+    help_request.save(only=[HelpRequest.taken_by, HelpRequest.taken_at])
 
 
 def reopen(help_request: HelpRequest) -> None:
-    """Open a request again (the undo of "handled")."""
+    """Open a request again (the undo of "handled"); the contact erased stays erased."""
     help_request.handled_at, help_request.handled_by = None, None
     help_request.save(only=[HelpRequest.handled_at, HelpRequest.handled_by])
+
+
+def open_count() -> int:
+    """Return how many requests of learners wait for a helper (the header's counter)."""
+    return (
+        HelpRequest.select()
+        .join(User, on=HelpRequest.learner)
+        .where(
+            HelpRequest.handled_at.is_null() & (User.role == "learner") & (User.active == True)  # noqa: E712
+        )
+        .count()
+    )
 
 
 def open_requests(learner: User | None = None) -> list[HelpRequest]:
@@ -107,18 +169,58 @@ def shown_requests(requests, lang: str) -> list[ShownRequest]:
     return rows
 
 
+def recent_requests(learner: User, lesson_id: str | None = None, step_id: str | None = None):
+    """Return a learner's open requests and those closed lately (with their answer), newest
+    first, on one step if given."""
+    since = utcnow() - ANSWER_SHOWN_FOR
+    query = (
+        HelpRequest.select()
+        .where(
+            (HelpRequest.learner == learner)
+            & (HelpRequest.handled_at.is_null() | (HelpRequest.handled_at >= since))
+        )
+        .order_by(HelpRequest.created.desc(), HelpRequest.id.desc())
+    )
+    if lesson_id is not None:
+        query = query.where((HelpRequest.lesson_id == lesson_id) & (HelpRequest.step_id == step_id))
+    return list(query)
+
+
 def step_help(lesson: Lesson, number: int) -> dict:
-    """Return what a step page shows under "Need help?": its phone code and the learner's form."""
+    """Return what a step page shows under "Need help?": its phone code, the learner's form,
+    and where their request on this step stands."""
     step = lesson.steps[number - 1]
     learner = current_user.is_authenticated and current_user.role == "learner"
+    requests = recent_requests(current_user, lesson.id, step.id)[:1] if learner else []
     return {
         "code": services.phone_codes().code_for(lesson.id, step.id),
         "can_ask": learner,
         "visitor": not current_user.is_authenticated,
-        "open": open_request(current_user, lesson.id, step.id) if learner else None,
+        "request": requests[0] if requests else None,
         "sent": get_flashed_messages(category_filter=[SENT]),
         "problems": get_flashed_messages(category_filter=[PROBLEM]),
         "message_max": MESSAGE_MAX,
+        "phone_max": PHONE_MAX,
+        "when_max": WHEN_MAX,
+    }
+
+
+def my_help_requests() -> list[ShownRequest]:
+    """Return the signed-in learner's recent requests for their home page ("My path")."""
+    if not (current_user.is_authenticated and current_user.role == "learner"):
+        return []
+    return shown_requests(recent_requests(current_user)[:5], str(get_locale()))
+
+
+def open_requests_counter() -> dict | None:
+    """Return the header's counter of open requests, for helpers and staff only."""
+    if not has_role("helper"):
+        return None
+    return {
+        "count": open_count(),
+        "url": url_for("helper.dashboard", _anchor="help-requests"),
+        "json_url": url_for("help_requests.count"),
+        "interval": current_app.config.get("OPEN_REQUESTS_POLL_SECONDS", POLL_SECONDS),
     }
 
 

@@ -22,7 +22,7 @@ from coursesite.accounts.users import (
     username_problems,
     username_taken,
 )
-from coursesite.data.models import User
+from coursesite.data.models import SESSION_KINDS, User
 from coursesite.desk.paths import (
     CUSTOM_MAX_LESSONS,
     NOTE_MAX,
@@ -35,6 +35,9 @@ from coursesite.desk.paths import (
 from coursesite.lessons.text import comparable
 
 CUSTOM = "custom"
+NO_PATH = "none"  # help that solved a problem without lessons to follow
+MINUTES_MAX = 600
+MINUTES = re.compile(r"[0-9]{1,3}")
 # What <input type="datetime-local"> sends, and the same with a space for browsers without it.
 APPOINTMENT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 APPOINTMENT_MAX_DAYS = 2 * 366
@@ -50,6 +53,8 @@ class HelpSessionForm:
     lesson_ids: list[str] = field(default_factory=list)
     path_id: str | None = None
     appointment: dt.datetime | None = None
+    kind: str | None = None  # how the help was given: one of SESSION_KINDS
+    minutes: int | None = None
     matches: list[User] = field(default_factory=list)  # learners with the same name
     problems: list[tuple[str, object]] = field(default_factory=list)
 
@@ -136,9 +141,34 @@ def read_learner(form, result: HelpSessionForm) -> None:
             )
 
 
+def read_help_given(result: HelpSessionForm) -> None:
+    """Read how the help was given and for how long."""
+    values, problem = result.values, result.problems.append
+    if values["kind"] in SESSION_KINDS:
+        result.kind = values["kind"]
+    else:
+        problem(("kind", _l("Please say how the help was given: at the lab, at home or by phone.")))
+    typed = values["minutes"].strip()
+    if MINUTES.fullmatch(typed) and 1 <= int(typed) <= MINUTES_MAX:
+        result.minutes = int(typed)
+    else:
+        problem(
+            (
+                "minutes",
+                _l(
+                    "Please type how long the help lasted, in minutes: a number from 1 to "
+                    "%(max)d, for example 15.",
+                    max=MINUTES_MAX,
+                ),
+            )
+        )
+
+
 def read_lessons(form, result: HelpSessionForm, lang: str) -> None:
     """Read the path chosen, or the lessons numbered in the order to follow them."""
     choice, problem = result.values["path"], result.problems.append
+    if choice == NO_PATH:
+        return
     if choice == CUSTOM:
         picked, bad = [], False
         for index, lesson in enumerate(lessons_to_offer(lang)):
@@ -265,6 +295,8 @@ def blank_form(form_key: str, lang: str) -> HelpSessionForm:
         "appointment": "",
         "new_card": True,
         "new_password": False,
+        "kind": "lab",  # the desk is at the lab: the most common case, easy to change
+        "minutes": "",
     }
     return HelpSessionForm(values)
 
@@ -291,9 +323,31 @@ def parse_session_form(form, lang: str) -> HelpSessionForm:
         "appointment": (form.get("appointment") or "").strip()[:40],
         "new_card": form.get("new_card") == "1",
         "new_password": form.get("new_password") == "1",
+        "kind": (form.get("kind") or "")[:10],
+        "minutes": (form.get("minutes") or "")[:10],
     }
     result = HelpSessionForm(values)
     read_learner(form, result)
+    read_help_given(result)
+    read_lessons(form, result, lang)
+    read_notes(result)
+    return result
+
+
+def parse_group_path_form(form, lang: str) -> HelpSessionForm:
+    """Return the group's path form checked: the path or lessons, the note, the appointment."""
+    values = blank_form((form.get("form_key") or "")[:64], lang).values
+    values.update(
+        {
+            "path": (form.get("path") or "")[:100],
+            "custom_title": clean_text(form.get("custom_title", ""))[: TITLE_MAX + 200],
+            "note": clean_text(form.get("note", ""))[: NOTE_MAX + 200],
+            "appointment": (form.get("appointment") or "").strip()[:40],
+        }
+    )
+    if values["path"] == NO_PATH:  # not offered here: a group is given lessons to follow
+        values["path"] = ""
+    result = HelpSessionForm(values)
     read_lessons(form, result, lang)
     read_notes(result)
     return result

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coursesite import services
-from coursesite.data.models import HelpSession, User
+from coursesite.data.models import SESSION_KINDS, HelpSession, User
 from coursesite.learn.progress import AccountStore, Progress, current_progress
 from coursesite.lessons.model import Lesson
 
@@ -132,6 +132,15 @@ def assignments_of(learner: User) -> list[HelpSession]:
     """Return a learner's help_sessions, newest first."""
     return list(
         HelpSession.select()
+        .where((HelpSession.learner == learner) & HelpSession.with_path())
+        .order_by(HelpSession.created.desc(), HelpSession.id.desc())
+    )
+
+
+def sessions_of(learner: User) -> list[HelpSession]:
+    """Return every help session of a learner, with a path or without, newest first."""
+    return list(
+        HelpSession.select()
         .where(HelpSession.learner == learner)
         .order_by(HelpSession.created.desc(), HelpSession.id.desc())
     )
@@ -148,8 +157,13 @@ def assign_path(
     private_note: str = "",
     next_appointment: dt.datetime | None = None,
     form_key: str | None = None,
+    kind: str | None = None,
+    minutes: int | None = None,
 ) -> HelpSession:
-    """Give a learner a path: ordered lesson ids, from paths.yml (path_id) or picked by hand."""
+    """Give a learner a path: ordered lesson ids, from paths.yml (path_id) or picked by hand.
+
+    `kind` and `minutes` say how the help session was given (SESSION_KINDS) and how long.
+    """
     if learner.role != "learner":
         raise ValueError("paths are assigned to learners only")
     if not lesson_ids:
@@ -170,6 +184,28 @@ def assign_path(
         next_appointment=next_appointment,
         language=language,
         form_key=form_key,
+        kind=kind,
+        minutes=minutes,
+    )
+
+
+def record_session(
+    learner: User, helper: User | None, kind: str, minutes: int, form_key: str | None = None
+) -> HelpSession:
+    """Record a help session that gave no path (a phone call that only solved a problem)."""
+    if learner.role != "learner":
+        raise ValueError("help sessions are given to learners")
+    if kind not in SESSION_KINDS:
+        raise ValueError(f"unknown kind of help session: {kind!r}")
+    return HelpSession.create(
+        learner=learner,
+        helper=helper,
+        lessons="[]",
+        title="",
+        language=learner.language,
+        form_key=form_key,
+        kind=kind,
+        minutes=minutes,
     )
 
 
@@ -205,7 +241,7 @@ def next_path_step(learner: User, lang: str) -> tuple[Lesson, int] | None:
     """Return (lesson, step number) of the next step not done on the learner's newest path."""
     latest = (
         HelpSession.select()
-        .where(HelpSession.learner == learner)
+        .where((HelpSession.learner == learner) & HelpSession.with_path())
         .order_by(HelpSession.created.desc(), HelpSession.id.desc())
         .first()
     )

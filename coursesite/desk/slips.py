@@ -80,3 +80,14 @@ def slip_page(
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def cards_page(cards: list, learner=None, imported: int | None = None, group=None):
+    """Return the page of cards to print, never cached: it holds sign-in links and passwords."""
+    response = current_app.make_response(
+        render_template(
+            "cards/print.html", cards=cards, learner=learner, imported=imported, group=group
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -20,19 +20,21 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from peewee import IntegrityError
 
 from coursesite import services
 from coursesite.accounts import sign_ins
-from coursesite.accounts.cards import issue_card
+from coursesite.accounts.cards import issue_card, render_card
+from coursesite.accounts.changes import changes_of, describe, record_change
 from coursesite.accounts.learner_import import suggest_username
 from coursesite.accounts.users import AccountError, create_user, easy_password, set_password
 from coursesite.data.database import database
-from coursesite.data.models import HelpSession, SignInCard, User
+from coursesite.data.models import HelpSession, LearnerGroup, SignInCard, User
 from coursesite.desk import followup, help_requests, help_session_form
+from coursesite.desk.groups import all_groups, groups_of, member_ids
 from coursesite.desk.lookup import active_learner_or_404
 from coursesite.desk.paths import (
     CUSTOM_MAX_LESSONS,
@@ -44,13 +46,17 @@ from coursesite.desk.paths import (
     learner_paths,
     lessons_to_offer,
     paths_to_offer,
+    record_session,
+    sessions_of,
 )
-from coursesite.desk.slips import appointment_text, slip_page
+from coursesite.desk.session_kinds import kind_choices, kind_label
+from coursesite.desk.slips import appointment_text, cards_page, slip_page
 from coursesite.learn.answers import answer_summary
 from coursesite.learn.certificates import certificate_rows
 from coursesite.learn.progress import AccountStore, Progress
 from coursesite.web.i18n import LANGUAGE_NAMES
 from coursesite.web.roles import has_role
+from coursesite.web.urls import is_id
 
 bp = Blueprint("helper", __name__, url_prefix="/helper")
 FORM_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -66,17 +72,36 @@ def me() -> User:
 
 @bp.route("/")
 def dashboard():
-    """Show open help requests, the learners (found by name) and the phone-code box."""
+    """Show who needs help now (open requests oldest first, then learners stuck), the other
+    learners by last activity (found by name, of a group if chosen), and the phone-code box."""
     lang = page_lang()
     query = request.args.get("q", "")[: followup.QUERY_MAX].strip()
-    found, matched = followup.find_learners(query)
+    group_id = request.args.get("group", "")
+    group = None
+    if group_id.isdigit() and is_id(int(group_id)):
+        group = LearnerGroup.get_or_none(LearnerGroup.id == int(group_id))
+    among = member_ids(group) if group is not None else None
+    # Every learner is looked at for "stuck" (a stuck learner is often not a recent one);
+    # only the first of the others are listed.
+    found, _ = followup.find_learners(query, among, limit=None)
+    stuck, others = followup.needs_help_now(followup.summaries(found, lang))
+    requests = help_requests.open_requests()
+    if among is not None:
+        requests = [r for r in requests if r.learner_id in among]
+    args = {k: v for k, v in (("q", query), ("group", group.id if group else None)) if v}
     return render_template(
         "helper/dashboard.html",
         query=query,
-        matched=matched,
-        learners=followup.summaries(found, lang),
-        requests=help_requests.shown_requests(help_requests.open_requests(), lang),
+        matched=len(others),
+        shown_count=min(len(others), followup.SHOWN_LEARNERS),
+        stuck=stuck,
+        learners=others[: followup.SHOWN_LEARNERS],
+        requests=help_requests.shown_requests(requests, lang),
         handled=help_requests.just_handled(request.args.get("handled"), lang),
+        groups=all_groups(),
+        group=group,
+        refresh_url=url_for(".dashboard", **args),
+        shown_at=format_time(dt.datetime.now(), "short", rebase=False),
         notices=get_flashed_messages(),
     )
 
@@ -94,6 +119,10 @@ def learner(user_id):
     requests = help_requests.shown_requests(help_requests.requests_of(learner), lang)
     return render_template(
         "helper/learner.html",
+        changes=changes_of(learner),
+        groups_of_learner=groups_of(learner),
+        sessions=sessions_of(learner),
+        kind_label=kind_label,
         learner=learner,
         paths=learner_paths(learner, lang),
         requests=requests,
@@ -121,6 +150,7 @@ def render_session_form(form: help_session_form.HelpSessionForm, status: int = 2
         languages=[
             (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
         ],
+        session_kinds=kind_choices(),
         limits={
             "title": TITLE_MAX,
             "note": NOTE_MAX,
@@ -163,24 +193,34 @@ def save_session():
                 learner, password = create_user(
                     username, "learner", values["name"], None, values["language"]
                 )
+                record_change(learner, me(), "created")
             elif values["new_password"]:
                 password = easy_password("learner")
                 set_password(learner, password)
-            help_session = assign_path(
-                learner,
-                me(),
-                form.lesson_ids,
-                path_id=form.path_id,
-                title=values["custom_title"],
-                note_for_learner=values["note"],
-                private_note=values["private_note"],
-                next_appointment=form.appointment,
-                form_key=key or None,
-            )
+                record_change(learner, me(), "password")
+            if form.lesson_ids:
+                help_session = assign_path(
+                    learner,
+                    me(),
+                    form.lesson_ids,
+                    path_id=form.path_id,
+                    title=values["custom_title"],
+                    note_for_learner=values["note"],
+                    private_note=values["private_note"],
+                    next_appointment=form.appointment,
+                    form_key=key or None,
+                    kind=form.kind,
+                    minutes=form.minutes,
+                )
+            else:
+                help_session = record_session(
+                    learner, me(), form.kind, form.minutes, form_key=key or None
+                )
             # The new-learner form always prints a QR code, even when the helper then chose
-            # an existing account of the same name; an existing learner's form asks.
+            # an existing account of the same name; an existing learner's form asks. A
+            # session without a path prints nothing, but a new learner's card.
             with_qr = not values["learner_id"] or values["new_card"]
-            token = issue_card(learner) if with_qr else None
+            token = issue_card(learner) if with_qr and (form.lesson_ids or password) else None
     except AccountError as exc:  # a username taken by someone else a moment ago
         form.problems = [("username", problem) for problem in exc.problems]
         return render_session_form(form, 400)
@@ -189,7 +229,19 @@ def save_session():
         if already is None:
             raise
         return already_saved(already)
-    return slip_page(help_session, learner, token, password, created=form.learner is None)
+    if help_session.has_path:
+        return slip_page(help_session, learner, token, password, created=form.learner is None)
+    if password:  # a new learner, no path: their sign-in card, with the password, once
+        return cards_page([render_card(learner, token, password)], learner=learner)
+    flash(
+        _l(
+            "The session with %(name)s is recorded (%(kind)s, %(minutes)d min).",
+            name=learner.display_name,
+            kind=kind_label(form.kind),
+            minutes=form.minutes,
+        )
+    )
+    return redirect(url_for("helper.learner", user_id=learner.id), 303)
 
 
 def already_saved(help_session: HelpSession):
@@ -239,7 +291,9 @@ def reset_password(user_id):
     """Give the learner a new easy password and show it once."""
     learner = active_learner_or_404(user_id)
     new_password = easy_password("learner")
-    set_password(learner, new_password)
+    with database.atomic():
+        set_password(learner, new_password)
+        record_change(learner, me(), "password")
     response = current_app.make_response(
         render_template("helper/password_done.html", learner=learner, password=new_password)
     )
@@ -299,6 +353,14 @@ def local_date(moment: dt.datetime | None) -> str:
     return format_date(local, "long", rebase=False)
 
 
+def local_datetime(moment: dt.datetime | None) -> str:
+    """Return a stored (UTC) time in the lab's time zone, date and time, in words."""
+    if moment is None:
+        return ""
+    local = moment.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    return format_datetime(local, "medium", rebase=False)
+
+
 def days_ago(moment: dt.datetime | None) -> str:
     """Return how long ago a stored (UTC) time was, in plain words."""
     if moment is None:
@@ -326,5 +388,7 @@ def init_app(app):
     app.add_template_filter(local_date)
     app.add_template_filter(days_ago)
     app.add_template_filter(appointment_text, "appointment")
+    app.add_template_filter(local_datetime)
+    app.add_template_global(describe, "describe_change")
     app.context_processor(lambda: {"desk_links": desk_links})
     app.register_blueprint(bp)

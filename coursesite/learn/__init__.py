@@ -33,6 +33,7 @@ def init_app(app):
     visitor.register(app, progress.VISITOR_STEPS)
     visitor.register(app, answers.VISITOR_ANSWERS)
     app.context_processor(lambda: {"visitor_pending": visitor.pending})
+    site.init_app(app)
     # Indexing thousands of lessons takes seconds: do it without delaying start-up.
     index = services.search_index(app)
     threading.Thread(target=index.sync_in_background, name="search-index", daemon=True).start()

@@ -49,7 +49,11 @@ def clean_code(typed: str) -> str:
 
 
 def lab_name() -> str:
-    """Return the lab's name as printed on certificates."""
+    """Return the lab's name as printed on certificates: as staff set it at /staff/settings,
+    else LAB_NAME from the configuration, else a plain description."""
+    details = services.lab_details()
+    if details.has_name:
+        return details.name
     return current_app.config.get("LAB_NAME") or str(DEFAULT_LAB_NAME)
 
 

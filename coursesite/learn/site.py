@@ -1,13 +1,15 @@
-"""Site-wide pages: the language choice, the health check, the lab poster."""
+"""Site-wide pages: the language choice, the health check, the lab poster, getting help."""
 
 import io
 import logging
+from dataclasses import replace
 
 import segno
 from flask import (
     Blueprint,
     Response,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -15,8 +17,10 @@ from flask import (
 )
 
 from coursesite import services
+from coursesite.data import lab
 from coursesite.web.i18n import LANGUAGE_NAMES, browser_language, saved_language
 from coursesite.web.network import public_url
+from coursesite.web.roles import has_role
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +75,26 @@ def poster_qr():
     return Response(
         buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"}
     )
+
+
+@bp.route("/<lang:lang>/help")
+def help_page(lang):
+    """Show how to get help: the lab's phone, hours and address, the phone code, the button."""
+    return render_template("site/help.html")
+
+
+def lab_details(lang: str | None = None) -> lab.LabDetails:
+    """Return the lab's details for a template, read once per request (the footer, a slip…).
+
+    Staff also get the link to fill them in, shown with the placeholder of a fresh install.
+    """
+    values = g.get("lab_values")
+    if values is None:
+        values = g.lab_values = lab.stored()
+    found = lab.details(lang, values)
+    return replace(found, settings_url=url_for("lab_settings.form")) if has_role("staff") else found
+
+
+def init_app(app):
+    """Give every template the lab's details (footer, help page, slips, cards, poster)."""
+    app.context_processor(lambda: {"lab_details": lab_details})

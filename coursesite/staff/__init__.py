@@ -7,7 +7,15 @@ May import `services`, `data`, `web`, `lessons`, `accounts`, `desk` and `learn.p
 
 def init_app(app):
     """Serve the staff pages."""
-    from coursesite.staff import certificates, imports, learners, lessons, report_pages
+    from coursesite.staff import (
+        accounts,
+        certificates,
+        imports,
+        learners,
+        lessons,
+        report_pages,
+        settings,
+    )
 
-    for module in (lessons, imports, learners, report_pages, certificates):
+    for module in (lessons, imports, learners, report_pages, certificates, settings, accounts):
         app.register_blueprint(module.bp)

@@ -67,7 +67,9 @@ def learner(user_id):
     user = kept_learner_or_404(user_id)
     counts = {
         "steps": StepProgress.select().where(StepProgress.user == user).count(),
-        "paths": HelpSession.select().where(HelpSession.learner == user).count(),
+        "paths": HelpSession.select()
+        .where((HelpSession.learner == user) & HelpSession.with_path())
+        .count(),
         "requests": HelpRequest.select().where(HelpRequest.learner == user).count(),
         "cards": SignInCard.select().where(SignInCard.user == user).count(),
         "answers": QuestionAnswer.select().where(QuestionAnswer.user == user).count(),

@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coursesite import services
+from coursesite.data.models import LearnerGroup
+from coursesite.desk.groups import all_groups, member_ids
 from coursesite.lessons.markdown import strip_to_text
 from coursesite.staff.question_reports import certificates_issued, missed_first
 from coursesite.staff.reports import (
@@ -29,6 +31,7 @@ from coursesite.staff.reports import (
     lessons_by_id,
     presets,
 )
+from coursesite.web.urls import is_id
 
 bp = Blueprint("staff_reports", __name__, url_prefix="/staff/reports")
 
@@ -91,32 +94,51 @@ def read_period(args) -> tuple[Period, dict, list]:
     return Period(first, last), typed, problems
 
 
-def report_for(period: Period):
+def chosen_group() -> LearnerGroup | None:
+    """Return the group the report is filtered by (?group=ID), or None for every learner."""
+    value = request.args.get("group", "")
+    if not value.isdigit() or not is_id(int(value)):
+        return None
+    return LearnerGroup.get_or_none(LearnerGroup.id == int(value))
+
+
+def report_for(period: Period, group: LearnerGroup | None = None):
     app = current_app
-    return build_report(period, services.catalogue(app), app.config["LANGUAGES"])
+    learners = member_ids(group) if group is not None else None
+    return build_report(period, services.catalogue(app), app.config["LANGUAGES"], None, learners)
 
 
-def period_query(period: Period) -> dict:
-    return {"from": period.first.isoformat(), "to": period.last.isoformat()}
+def period_query(period: Period, group: LearnerGroup | None = None) -> dict:
+    query = {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    if group is not None:
+        query["group"] = group.id
+    return query
 
 
 @bp.route("")
 def page():
     """Show the period's numbers, sessions per helper and where learners stop in each lesson."""
     period, typed, problems = read_period(request.args)
+    group = chosen_group()
     choices = [
         {
             "label": PRESET_LABELS[name],
-            "url": url_for(".page", **period_query(preset)),
+            "url": url_for(".page", **period_query(preset, group)),
             "current": preset == period,
         }
         for name, preset in presets(dt.date.today()).items()
     ]
     if problems:
         return render_template(
-            "staff/reports.html", typed=typed, problems=problems, choices=choices, report=None
+            "staff/reports.html",
+            typed=typed,
+            problems=problems,
+            choices=choices,
+            report=None,
+            groups=all_groups(),
+            group=group,
         ), 400
-    report = report_for(period)
+    report = report_for(period, group)
     lessons = [lesson for lesson in report.lessons if lesson.learners]
     missed = missed_rows(period)
     return render_template(
@@ -128,7 +150,9 @@ def page():
         helper_bars=bar_widths([row.sessions for row in report.helpers]),
         lessons=[(lesson, bar_widths([s.learners for s in lesson.steps])) for lesson in lessons],
         quiet=len(report.lessons) - len(lessons),
-        query=period_query(period),
+        query=period_query(period, group),
+        groups=all_groups(),
+        group=group,
         first=format_date(period.first, "long"),
         last=format_date(period.last, "long"),
         renderer=services.renderer(),
@@ -198,14 +222,25 @@ def summary_csv():
     period, refused = checked_period()
     if refused:
         return refused
-    report = report_for(period)
+    group = chosen_group()
+    report = report_for(period, group)
     rows = [
         [_("Measure"), _("Number")],
         [_("First day"), period.first.isoformat()],
         [_("Last day"), period.last.isoformat()],
+    ]
+    if group is not None:
+        rows.append([_("Group"), group.name])
+    rows += [
         [_("Active learners"), report.active_learners],
         [_("New learners"), report.new_learners],
         [_("Help sessions"), report.sessions],
+        [_("Minutes of help"), report.minutes],
+    ]
+    for kind in report.kinds:
+        rows.append([_("Help sessions: %(kind)s", kind=kind.label), kind.sessions])
+        rows.append([_("Minutes of help: %(kind)s", kind=kind.label), kind.minutes])
+    rows += [
         [_("Lessons started"), report.lessons_started],
         [_("Lessons finished"), report.lessons_finished],
         [_("Help requests opened"), report.requests_opened],
@@ -213,12 +248,16 @@ def summary_csv():
         [_("Certificates issued"), certificates_issued(*period.bounds())],
     ]
     for row in report.helpers:
-        if row.helper:
+        name = row.helper.display_name if row.helper else _("former helpers")
+        rows.append([_("Help sessions by %(name)s", name=name), row.sessions])
+        for kind in row.kinds:
             rows.append(
-                [_("Help sessions by %(name)s", name=row.helper.display_name), row.sessions]
+                [
+                    _("Help sessions by %(name)s: %(kind)s", name=name, kind=kind.label),
+                    kind.sessions,
+                ]
             )
-        else:
-            rows.append([_("Help sessions by former helpers"), row.sessions])
+        rows.append([_("Minutes of help by %(name)s", name=name), row.minutes])
     return csv_response(rows, "summary", period)
 
 
@@ -236,7 +275,7 @@ def steps_csv():
     header += [_("Step title (%(lang)s)", lang=lang) for lang in languages]
     header += [_("Learners who did this step")]
     rows = [header]
-    for lesson in report_for(period).lessons:
+    for lesson in report_for(period, chosen_group()).lessons:
         for position, step in enumerate(lesson.steps, 1):
             titles = []
             for lang in languages:

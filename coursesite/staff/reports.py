@@ -9,7 +9,9 @@ How each number is counted (the report page and the README say the same):
 - Only learners count: helpers and staff trying a lesson out are left out.
 - Active learners: learners with a step done, a help request or a help session in the period.
 - New learners: learner accounts created in the period.
-- Help sessions: paths given to a learner after a session, per helper.
+- Help sessions: as recorded by the after-session form (at the lab, at home or by phone, and
+  how many minutes), per kind and per helper; sessions recorded before kinds existed count
+  as "kind not recorded", with no minutes.
 - A lesson started: a learner's first step ever in that lesson was done in the period.
 - A lesson finished: a learner has done every step of the lesson (of at least one of its
   languages), the last of them in the period.
@@ -27,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from coursesite.data.models import (
+    SESSION_KINDS,
     AnonymousHelpRequest,
     AnonymousProgress,
     AnonymousSession,
@@ -35,6 +38,7 @@ from coursesite.data.models import (
     StepProgress,
     User,
 )
+from coursesite.desk.session_kinds import kind_label
 from coursesite.lessons.model import Lesson
 
 FIRST_DAY = dt.date(2000, 1, 1)  # periods are checked against these: no overflow, no typo year
@@ -74,9 +78,22 @@ def presets(today: dt.date) -> dict[str, Period]:
 
 
 @dataclass
+class KindCount:
+    kind: str | None  # one of SESSION_KINDS; None: not recorded
+    sessions: int = 0
+    minutes: int = 0
+
+    @property
+    def label(self):
+        return kind_label(self.kind)
+
+
+@dataclass
 class HelperSessions:
     helper: User | None  # None: an account deleted since
     sessions: int
+    minutes: int = 0
+    kinds: list[KindCount] = field(default_factory=list)  # the kinds given, in order
 
 
 @dataclass
@@ -100,6 +117,8 @@ class Report:
     active_learners: int = 0
     new_learners: int = 0
     sessions: int = 0
+    minutes: int = 0
+    kinds: list[KindCount] = field(default_factory=list)  # the three kinds, then "not recorded"
     lessons_started: int = 0
     lessons_finished: int = 0
     requests_opened: int = 0
@@ -129,8 +148,9 @@ def in_period(column, start: dt.datetime, end: dt.datetime):
     return (column >= start) & (column < end)
 
 
-def progress_until(end: dt.datetime) -> list[tuple]:
-    """Return (learner, lesson id, step id, done at) of every learner step done before `end`."""
+def progress_until(end: dt.datetime, learners: set[int] | None = None) -> list[tuple]:
+    """Return (learner, lesson id, step id, done at) of every learner step done before `end`
+    (of `learners` only, when given: a group)."""
     live = (
         StepProgress.select(
             StepProgress.user, StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at
@@ -139,6 +159,8 @@ def progress_until(end: dt.datetime) -> list[tuple]:
         .where((User.role == "learner") & (StepProgress.done_at < end))
         .tuples()
     )
+    if learners is not None:  # erased learners belong to no group any more
+        return [row for row in live if row[0] in learners]
     erased = (
         AnonymousProgress.select(
             AnonymousProgress.learner_key,
@@ -152,21 +174,35 @@ def progress_until(end: dt.datetime) -> list[tuple]:
     return [*live, *erased]
 
 
-def session_rows(start: dt.datetime, end: dt.datetime) -> list[tuple]:
-    """Return (learner, helper id or None) of every help session in the period."""
-    live = HelpSession.select(HelpSession.learner, HelpSession.helper).where(
-        in_period(HelpSession.created, start, end)
-    )
-    erased = AnonymousSession.select(AnonymousSession.learner_key, AnonymousSession.helper).where(
-        in_period(AnonymousSession.created, start, end)
-    )
+def session_rows(
+    start: dt.datetime, end: dt.datetime, learners: set[int] | None = None
+) -> list[tuple]:
+    """Return (learner, helper id or None, kind, minutes) of every help session in the period."""
+    live = HelpSession.select(
+        HelpSession.learner, HelpSession.helper, HelpSession.kind, HelpSession.minutes
+    ).where(in_period(HelpSession.created, start, end))
+    if learners is not None:
+        return [row for row in live.tuples() if row[0] in learners]
+    erased = AnonymousSession.select(
+        AnonymousSession.learner_key,
+        AnonymousSession.helper,
+        AnonymousSession.kind,
+        AnonymousSession.minutes,
+    ).where(in_period(AnonymousSession.created, start, end))
     return [*live.tuples(), *erased.tuples()]
 
 
-def help_request_counts(start: dt.datetime, end: dt.datetime) -> tuple[set, int, int]:
+def help_request_counts(
+    start: dt.datetime, end: dt.datetime, learners: set[int] | None = None
+) -> tuple[set, int, int]:
     """Return (learners who asked, requests opened, requests handled) in the period."""
     live = HelpRequest.select(HelpRequest.learner).join(User, on=(HelpRequest.learner == User.id))
     live = live.where(User.role == "learner")
+    if learners is not None:
+        live = live.where(HelpRequest.learner.in_(list(learners)))
+        opened = list(live.where(in_period(HelpRequest.created, start, end)).tuples())
+        handled = live.where(in_period(HelpRequest.handled_at, start, end)).count()
+        return {learner for (learner,) in opened}, len(opened), handled
     opened = list(live.where(in_period(HelpRequest.created, start, end)).tuples())
     opened += list(
         AnonymousHelpRequest.select(AnonymousHelpRequest.learner_key)
@@ -192,13 +228,35 @@ def finished_at(done: dict[str, dt.datetime], versions: dict[str, Lesson]) -> dt
     return min(times, default=None)
 
 
+def kind_rows(sessions: list[tuple]) -> list[KindCount]:
+    """Return the sessions and minutes of each kind: the three kinds always, then the sessions
+    whose kind was not recorded, if any."""
+    counts = {kind: KindCount(kind) for kind in SESSION_KINDS}
+    for _, _, kind, minutes in sessions:
+        row = counts.setdefault(kind if kind in SESSION_KINDS else None, KindCount(None))
+        row.sessions += 1
+        row.minutes += minutes or 0
+    return list(counts.values())
+
+
 def helper_rows(sessions: list[tuple]) -> list[HelperSessions]:
-    """Return the sessions per helper: the most first, then by name."""
-    counts: dict[int | None, int] = defaultdict(int)
-    for _, helper_id in sessions:
-        counts[helper_id] += 1
-    helpers = {u.id: u for u in User.select().where(User.id.in_([i for i in counts if i]))}
-    rows = [HelperSessions(helpers.get(i) if i else None, n) for i, n in counts.items()]
+    """Return the sessions per helper (and per kind, and minutes): the most first, then by
+    name."""
+    by_helper: dict[int | None, list[tuple]] = defaultdict(list)
+    for row in sessions:
+        by_helper[row[1]].append(row)
+    helpers = {u.id: u for u in User.select().where(User.id.in_([i for i in by_helper if i]))}
+    rows = []
+    for helper_id, own in by_helper.items():
+        kinds = [k for k in kind_rows(own) if k.sessions]
+        rows.append(
+            HelperSessions(
+                helpers.get(helper_id) if helper_id else None,
+                len(own),
+                sum(minutes or 0 for *_, minutes in own),
+                kinds,
+            )
+        )
     return sorted(
         rows,
         key=lambda r: (
@@ -210,8 +268,15 @@ def helper_rows(sessions: list[tuple]) -> list[HelperSessions]:
     )
 
 
-def build_report(period: Period, catalogue, languages, tz: dt.tzinfo | None = None) -> Report:
-    """Return every number of the report for this period."""
+def build_report(
+    period: Period,
+    catalogue,
+    languages,
+    tz: dt.tzinfo | None = None,
+    learners: set[int] | None = None,
+) -> Report:
+    """Return every number of the report for this period (for `learners` only, if given: the
+    members of a group)."""
     start, end = period.bounds(tz)
     report = Report(period)
     lessons = lessons_by_id(catalogue, languages)
@@ -221,7 +286,7 @@ def build_report(period: Period, catalogue, languages, tz: dt.tzinfo | None = No
     step_learners: dict[tuple[str, str], set] = defaultdict(set)
     lesson_learners: dict[str, set] = defaultdict(set)
     active = set()
-    for learner, lesson_id, step_id, when in progress_until(end):
+    for learner, lesson_id, step_id, when in progress_until(end, learners):
         pair = (learner, lesson_id)
         first_step[pair] = min(when, first_step.get(pair, when))
         done[pair][step_id] = when
@@ -234,14 +299,19 @@ def build_report(period: Period, catalogue, languages, tz: dt.tzinfo | None = No
         finished = lesson_id in lessons and finished_at(steps, lessons[lesson_id])
         report.lessons_finished += bool(finished and start <= finished)
 
-    sessions = session_rows(start, end)
+    sessions = session_rows(start, end, learners)
     report.sessions = len(sessions)
+    report.minutes = sum(row[3] or 0 for row in sessions)
+    report.kinds = kind_rows(sessions)
     report.helpers = helper_rows(sessions)
-    asked, report.requests_opened, report.requests_handled = help_request_counts(start, end)
-    report.active_learners = len(active | asked | {learner for learner, _ in sessions})
-    report.new_learners = (
-        User.select().where((User.role == "learner") & in_period(User.created, start, end)).count()
+    asked, report.requests_opened, report.requests_handled = help_request_counts(
+        start, end, learners
     )
+    report.active_learners = len(active | asked | {row[0] for row in sessions})
+    new = User.select().where((User.role == "learner") & in_period(User.created, start, end))
+    if learners is not None:
+        new = new.where(User.id.in_(list(learners)))
+    report.new_learners = new.count()
     for lesson_id in sorted(lessons):
         versions = lessons[lesson_id]
         steps = [

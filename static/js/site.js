@@ -78,7 +78,44 @@
     });
   }
 
+  /* The number of open help requests in a helper's header, asked again every 30 seconds.
+     Without scripts the number is the one of the page's load, and the desk has a refresh
+     link. Only the digits change: their box has a fixed width (site.css), so nothing moves.
+     When the number changes, a polite live region on the desk says so. */
+  function setUpRequestCounter() {
+    var counter = document.querySelector("[data-open-requests]");
+    if (!counter || !window.fetch) return;
+    var number = counter.querySelector("[data-count]");
+    var url = counter.getAttribute("data-open-requests");
+    var news = document.querySelector("[data-requests-news]");
+    function ask() {
+      if (document.hidden) return;
+      fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("status " + response.status);
+          return response.json();
+        })
+        .then(function (data) {
+          var text = String(data.open);
+          if (number.textContent === text) return;
+          number.textContent = text;
+          number.classList.toggle("has-requests", data.open > 0);
+          if (news) {
+            news.hidden = false;
+            news.querySelector("[data-requests-news-text]").textContent = data.announcement;
+          }
+        })
+        .catch(function () { /* offline for a moment: try again at the next tick */ });
+    }
+    var seconds = parseInt(counter.getAttribute("data-interval"), 10) || 30;
+    window.setInterval(ask, seconds * 1000);
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) ask();
+    });
+  }
+
   function start() {
+    setUpRequestCounter();
     setUpPasswordToggles();
     setUpPrintButtons();
     setUpProgressForms();

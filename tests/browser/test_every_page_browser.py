@@ -27,6 +27,7 @@ VISITOR_PAGES = [
     "/{lang}/lessons/nowhere/",
     "/{lang}/topics/{topic}",
     "/{lang}/signed-out",
+    "/{lang}/help",
 ]
 LEARNER_PAGES = [*VISITOR_PAGES[:7], "/{lang}/account"]
 HELPER_PAGES = [
@@ -36,6 +37,8 @@ HELPER_PAGES = [
     "/helper/learners/{learner}/card?lang={lang}",
     "/helper/learners/{learner}/password?lang={lang}",
     "/helper/code?code=ZZZZ&lang={lang}",
+    "/helper/learners/{learner}/account?lang={lang}",
+    "/helper/groups?lang={lang}",
 ]
 STAFF_PAGES = [
     "/staff/?lang={lang}",
@@ -48,6 +51,8 @@ STAFF_PAGES = [
     "/staff/learners?lang={lang}",
     "/staff/learners/{learner}?lang={lang}",
     "/staff/learners/{learner}/delete?lang={lang}",
+    "/staff/settings?lang={lang}",
+    "/staff/accounts?lang={lang}",
 ]
 ROLE_PAGES = {
     "visitor": VISITOR_PAGES,

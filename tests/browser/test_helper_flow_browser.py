@@ -57,7 +57,8 @@ def test_a_helper_assigns_a_path_prints_the_slip_and_the_learner_continues_at_ho
         "Bravo Carole! Commencez par votre adresse courriel."
     )
     page.get_by_label("Prochain rendez-vous (facultatif)").fill("2027-01-05T14:00")
-    page.get_by_role("button", name="Enregistrer et afficher la fiche à imprimer").click()
+    page.get_by_label("Durée, en minutes").fill("30")
+    page.get_by_role("button", name="Enregistrer la séance").click()
 
     # The slip: the helper's page in French, the password shown once, ready to print.
     expect(page.get_by_role("heading", level=1)).to_have_text("Fiche de Carole Lavoie")
@@ -154,7 +155,8 @@ def test_a_slip_with_the_longest_note_still_prints_on_one_page(live_server, desk
         ("Refaites l’étape du mot de passe avec calme. " * 20)[:600]
     )
     page.get_by_label("Prochain rendez-vous (facultatif)").fill("2027-01-05T14:00")
-    page.get_by_role("button", name="Enregistrer et afficher la fiche à imprimer").click()
+    page.get_by_label("Durée, en minutes").fill("30")
+    page.get_by_role("button", name="Enregistrer la séance").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fiche de")
     page.emulate_media(media="print")
     assert len(LETTER_PAGES.findall(page.pdf(format="Letter"))) == 1
@@ -177,7 +179,8 @@ def test_the_helper_desk_fits_a_phone_and_works_without_javascript(live_server, 
     page.get_by_label("Leçons choisies une par une, plus bas").check()
     page.get_by_label("Trouver de la musique en ligne").fill("1")
     page.get_by_label("Créer une adresse courriel").fill("2")
-    page.get_by_role("button", name="Enregistrer et afficher la fiche à imprimer").click()
+    page.get_by_label("Durée, en minutes").fill("30")
+    page.get_by_role("button", name="Enregistrer la séance").click()
     slip = page.locator(".slip")
     expect(slip).to_have_attribute("lang", "en")
     expect(slip.locator(".slip-lesson").first).to_contain_text("Find music online")

@@ -1,0 +1,229 @@
+"""Group pages under /helper/groups: create a group, add learners (from the list or a CSV
+file), give the whole group a path in one form, print every member's slip or card on one
+sheet, and see the group's progress lesson by lesson. Helpers and staff alike."""
+
+import re
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from peewee import IntegrityError
+
+from coursesite.accounts.cards import issue_card, render_card
+from coursesite.data.database import database
+from coursesite.data.models import HelpSession, LearnerGroup, User
+from coursesite.desk import groups as data
+from coursesite.desk import help_session_form
+from coursesite.desk.imports import handle_upload, import_page
+from coursesite.desk.paths import (
+    CUSTOM_MAX_LESSONS,
+    NOTE_MAX,
+    TITLE_MAX,
+    assign_path,
+    lessons_to_offer,
+    paths_to_offer,
+)
+from coursesite.desk.slips import cards_page, render_slip
+from coursesite.web.urls import is_id
+
+bp = Blueprint("groups", __name__, url_prefix="/helper/groups")
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def me() -> User:
+    return current_user._get_current_object()
+
+
+def page_lang() -> str:
+    return str(get_locale())
+
+
+def group_or_404(group_id: int) -> LearnerGroup:
+    group = LearnerGroup.get_or_none(LearnerGroup.id == group_id) if is_id(group_id) else None
+    if group is None:
+        abort(404)
+    return group
+
+
+def render_index(name: str = "", problem=None, status: int = 200):
+    counts = data.member_counts()
+    rows = [{"group": g, "members": counts.get(g.id, 0)} for g in data.all_groups()]
+    return render_template(
+        "helper/groups.html",
+        groups=rows,
+        name=name,
+        problem=problem,
+        name_max=data.NAME_MAX,
+        notices=get_flashed_messages(),
+    ), status
+
+
+@bp.route("")
+def index():
+    """List the groups, with the form to create one."""
+    return render_index()
+
+
+@bp.route("", methods=["POST"])
+def create():
+    """Create a group, then go to its page to add learners."""
+    name = " ".join(request.form.get("name", "")[: data.NAME_MAX * 2].split())
+    problem = data.name_problem(name)
+    if problem:
+        return render_index(name, problem, 400)
+    group = data.create_group(name, me())
+    return redirect(url_for(".group", group_id=group.id), 303)
+
+
+@bp.route("/<int:group_id>")
+def group(group_id):
+    """Show a group: its progress lesson by lesson, its learners, and how to add more."""
+    group = group_or_404(group_id)
+    people = data.members(group)
+    return render_template(
+        "helper/group.html",
+        group=group,
+        members=people,
+        lessons=data.group_lessons(people, page_lang()),
+        candidates=data.candidates(group),
+        notices=get_flashed_messages(),
+    )
+
+
+@bp.route("/<int:group_id>/members", methods=["POST"])
+def add(group_id):
+    """Add the learners ticked in the list to the group."""
+    group = group_or_404(group_id)
+    ids = [int(v) for v in request.form.getlist("learner")[:500] if v.isdigit() and is_id(int(v))]
+    learners = (
+        list(
+            User.select().where(
+                User.id.in_(ids) & (User.role == "learner") & (User.active == True)  # noqa: E712
+            )
+        )
+        if ids
+        else []
+    )
+    added = data.add_members(group, learners)
+    flash(
+        ngettext(
+            "%(num)d learner added to the group.", "%(num)d learners added to the group.", added
+        )
+    )
+    return redirect(url_for(".group", group_id=group.id), 303)
+
+
+@bp.route("/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
+def remove(group_id, user_id):
+    """Take a learner out of the group (their account and paths stay)."""
+    group = group_or_404(group_id)
+    learner = User.get_or_none(User.id == user_id) if is_id(user_id) else None
+    if learner is None:
+        abort(404)
+    data.remove_member(group, learner)
+    flash(_l("%(name)s is no longer in the group.", name=learner.display_name))
+    return redirect(url_for(".group", group_id=group.id), 303)
+
+
+@bp.route("/<int:group_id>/import")
+def import_form(group_id):
+    """Show the form to add learners to the group from a CSV file."""
+    group = group_or_404(group_id)
+    return import_page(url_for(".import_upload", group_id=group.id), group)
+
+
+@bp.route("/<int:group_id>/import", methods=["POST"])
+def import_upload(group_id):
+    """Create the file's learners in the group (known ones join it), then show their cards."""
+    group = group_or_404(group_id)
+    return handle_upload(url_for(".import_upload", group_id=group.id), group)
+
+
+@bp.route("/<int:group_id>/cards", methods=["POST"])
+def cards(group_id):
+    """Print every member's sign-in card on one sheet (their previous cards stop working)."""
+    group = group_or_404(group_id)
+    people = data.members(group)
+    with database.atomic():
+        tokens = [issue_card(person) for person in people]
+    return cards_page([render_card(p, t) for p, t in zip(people, tokens, strict=True)], group=group)
+
+
+def render_path_form(group, people, form: help_session_form.HelpSessionForm, status: int = 200):
+    lang = page_lang()
+    return render_template(
+        "helper/group_path.html",
+        group=group,
+        members=people,
+        values=form.values,
+        problems=form.problems,
+        invalid=form.invalid,
+        paths=paths_to_offer(lang),
+        lessons=lessons_to_offer(lang),
+        limits={"title": TITLE_MAX, "note": NOTE_MAX, "lessons": CUSTOM_MAX_LESSONS},
+    ), status
+
+
+@bp.route("/<int:group_id>/path")
+def path_form(group_id):
+    """Show the form that gives one path to every learner of the group."""
+    group = group_or_404(group_id)
+    form = help_session_form.blank_form(secrets.token_urlsafe(24), page_lang())
+    return render_path_form(group, data.members(group), form)
+
+
+@bp.route("/<int:group_id>/path", methods=["POST"])
+def give_path(group_id):
+    """Give the path to every learner of the group, and show all their slips on one sheet."""
+    group = group_or_404(group_id)
+    people = data.members(group)
+    key = request.form.get("form_key") or ""
+    key = key if FORM_KEY.fullmatch(key) else ""
+    if key and HelpSession.select().where(HelpSession.form_key == key).exists():
+        flash(_l("This form was already sent and saved: each learner has the path."))
+        return redirect(url_for(".group", group_id=group.id), 303)
+    form = help_session_form.parse_group_path_form(request.form, page_lang())
+    if not people:
+        form.problems.append(("path", _l("The group has no learner yet.")))
+    if form.problems:
+        return render_path_form(group, people, form, 400)
+    values = form.values
+    try:
+        with database.atomic():
+            given = []
+            for position, person in enumerate(people):
+                help_session = assign_path(
+                    person,
+                    me(),
+                    form.lesson_ids,
+                    path_id=form.path_id,
+                    title=values["custom_title"],
+                    note_for_learner=values["note"],
+                    next_appointment=form.appointment,
+                    # The key on the first one: the same form sent twice saves once.
+                    form_key=(key or None) if position == 0 else None,
+                    # A workshop: a session at the lab for each learner, its length not asked.
+                    kind="lab",
+                )
+                given.append((help_session, person, issue_card(person)))
+    except IntegrityError:
+        flash(_l("This form was already sent and saved: each learner has the path."))
+        return redirect(url_for(".group", group_id=group.id), 303)
+    slips = [render_slip(given_session, person, token) for given_session, person, token in given]
+    response = current_app.make_response(
+        render_template("helper/slips_sheet.html", group=group, slips=slips)
+    )
+    response.headers["Cache-Control"] = "no-store"  # sign-in links
+    return response
