@@ -1,5 +1,6 @@
-"""Staff pages, every page under /staff/: lesson health and preview, importing a group of
-learners, finding a learner for a privacy request, reports.
+"""Staff pages, every page under /staff/: lesson health and preview, the lesson editor (text,
+pictures, highlight boxes, history, new lessons), importing a group of learners, finding a
+learner for a privacy request, reports.
 
 May import `services`, `data`, `web`, `lessons`, `accounts`, `desk` and `learn.progress`.
 """
@@ -7,7 +8,27 @@ May import `services`, `data`, `web`, `lessons`, `accounts`, `desk` and `learn.p
 
 def init_app(app):
     """Serve the staff pages."""
-    from coursesite.staff import certificates, imports, learners, lessons, report_pages
+    from coursesite.staff import (
+        certificates,
+        editor,
+        highlight_pages,
+        history_pages,
+        imports,
+        learners,
+        lessons,
+        new_lessons,
+        report_pages,
+    )
 
-    for module in (lessons, imports, learners, report_pages, certificates):
+    for module in (
+        lessons,
+        editor,
+        highlight_pages,
+        history_pages,
+        new_lessons,
+        imports,
+        learners,
+        report_pages,
+        certificates,
+    ):
         app.register_blueprint(module.bp)
