@@ -233,3 +233,19 @@ def test_a_starter_lesson_checks_clean_as_a_text(tmp_path):
     before = set(os.listdir(folder.path))
     check_text(folder, folder.read(), CheckSettings(languages=LANGS))
     assert set(os.listdir(folder.path)) == before
+
+
+def test_more_labels_than_boxes_is_a_warning(lesson):
+    settings = CheckSettings(languages=LANGS)
+    text = LESSON.replace(
+        "(shot.png)", '(shot.png){highlight="1,1,5,5;9,9,5,5" label="Un|Deux|Trois"}'
+    )
+
+    def on_the_picture(text):
+        return [(p.line, p.severity) for p in check_text(lesson, text, settings).problems
+                if p.line == 12]  # fmt: skip
+
+    assert check_text(lesson, text, settings).clean
+    assert on_the_picture(text) == [(12, "warning")]
+    assert on_the_picture(text.replace("Un|Deux|Trois", "Un|Deux")) == []
+    assert on_the_picture(text.replace("Un|Deux|Trois", "Une phrase pour toute l'image.")) == []
