@@ -269,6 +269,15 @@ def test_a_finger_draws_a_box_on_a_phone(browser, server, shots):
         browser, server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
     page.goto(f"/staff/lessons/{LESSON_ID}/fr/edit")
+    # "Insert at the cursor" puts the picture where the cursor is, with the alt text typed.
+    text_area = page.locator("#lesson-text")
+    text_area.focus()
+    page.evaluate(
+        "t => { t.setSelectionRange(t.value.length, t.value.length); }", text_area.element_handle()
+    )
+    page.locator("#alt").fill("Le bouton Payer, encore")
+    page.locator('[data-insert-picture="bouton-payer.png"]').click()
+    assert text_area.input_value().endswith("\n\n![Le bouton Payer, encore](bouton-payer.png)")
     page.locator('[data-draw-picture="bouton-payer.png"]').click()
     picture_loaded(page)
     surface = page.locator("[data-drawing-surface]").first
