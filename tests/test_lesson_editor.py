@@ -379,3 +379,13 @@ def test_the_editor_pages_are_valid_html(staff, tmp_path):
         "health": "/staff/lessons",
     }
     assert validate(save_pages(staff, pages, tmp_path)) == []
+
+
+def test_opening_a_new_translation_adds_no_second_version(staff):
+    token = csrf_token_from(staff.get("/staff/lessons/new").get_data(as_text=True))
+    staff.post("/staff/lessons/new", data={"csrf_token": token, "title": "Essai", "lang": "fr"})
+    staff.post("/staff/lessons/essai/fr/translate", data={"csrf_token": token, "target": "en"})
+    for lang in ("fr", "en"):
+        open_editor(staff, f"/staff/lessons/essai/{lang}/edit")
+        history = staff.get(f"/staff/lessons/essai/{lang}/history").get_data(as_text=True)
+        assert "Version 1" in history and "Version 2" not in history, lang

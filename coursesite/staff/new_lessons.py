@@ -102,7 +102,7 @@ def translate(lesson_id, lesson_lang):
     new_folder = open_folder(lesson_id, target)
     services.lesson_history().add(
         new_folder,
-        new_folder.read() or "",
+        normalise(new_folder.read() or ""),
         who(),
         note=_("Translation started from %(language)s", language=in_sentence(lang)),
         published=True,
