@@ -389,3 +389,14 @@ def test_opening_a_new_translation_adds_no_second_version(staff):
         open_editor(staff, f"/staff/lessons/essai/{lang}/edit")
         history = staff.get(f"/staff/lessons/essai/{lang}/history").get_data(as_text=True)
         assert "Version 1" in history and "Version 2" not in history, lang
+
+
+def test_preview_without_javascript_shows_the_text_and_saves_nothing(staff, lessons_dir):
+    before = (lessons_dir / "fr/bonjour/lesson.md").read_text()
+    form = open_editor(staff)
+    form["text"] = form["text"].replace("Au revoir.", "À **demain**.")
+    response = staff.post(EDIT, data={**form, "action": "preview"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "À <strong>demain</strong>." in page
+    assert form_of(page)["text"] == form["text"]  # the text typed stays in the box
+    assert (lessons_dir / "fr/bonjour/lesson.md").read_text() == before
