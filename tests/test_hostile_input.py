@@ -221,6 +221,8 @@ class Site:
             "lang": "fr",
             "lesson_lang": "fr",
             "lesson_id": "bonjour",
+            "question_id": "greeting",
+            "code": "ABCD-EFGH-JKMN",
             "number": 1,
             "k": 1,
             "token": "not-a-card",
