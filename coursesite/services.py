@@ -19,6 +19,7 @@ from coursesite.learn.search import SearchIndex
 from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.check import CheckSettings
 from coursesite.lessons.health import HealthReport
+from coursesite.lessons.history import History
 from coursesite.lessons.images import VariantStore
 from coursesite.lessons.render import LessonRenderer
 from coursesite.lessons.synonyms import SynonymsFile
@@ -50,6 +51,7 @@ class Shared:
     search_index: SearchIndex
     phone_codes: PhoneCodes
     lesson_health: HealthReport
+    lesson_history: History
     database: Database | None = None  # opened by the data package
     database_health: object = None  # data.health.DatabaseHealth, made with the database
     database_problem: str | None = None  # why the database could not be opened (a damaged file)
@@ -93,6 +95,11 @@ def phone_codes(app: Flask | None = None) -> PhoneCodes:
 def lesson_health(app: Flask | None = None) -> HealthReport:
     """The `lessons check` report of the lessons folder, for the staff's health page."""
     return shared(app).lesson_health
+
+
+def lesson_history(app: Flask | None = None) -> History:
+    """Every version of the lessons saved from the browser, and their working copies."""
+    return shared(app).lesson_history
 
 
 def database(app: Flask | None = None) -> Database:
@@ -169,4 +176,5 @@ def init_app(app: Flask) -> None:
         ),
         phone_codes=PhoneCodes(lessons),
         lesson_health=HealthReport(Path(config["LESSONS"]), CheckSettings.from_config(config)),
+        lesson_history=History(Path(app.instance_path) / "lesson-history"),
     )

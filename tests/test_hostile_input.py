@@ -102,6 +102,7 @@ QUERY_ARGS = {
     "staff_reports.summary_csv": ["from", "to", "group"],
     "staff_reports.steps_csv": ["from", "to", "group"],
     "staff_learners.search": ["q"],
+    "highlights.highlight": ["use", "x0", "y0", "w0", "h0", "label0"],
 }
 
 # The page that shows each POST route's form(s); their fields are read from the page itself.
@@ -145,6 +146,16 @@ FORM_PAGES = {
     "staff_accounts.rename": ["/staff/accounts/{helper}"],
     "staff_accounts.reset_password": ["/staff/accounts/{helper}"],
     "staff_accounts.set_active_view": ["/staff/accounts/{helper}"],
+    "editor.edit": ["/staff/lessons/bonjour/fr/edit"],
+    "editor.preview": [],  # the editor's script posts the text; tested in test_lesson_editor.py
+    "highlights.highlight": ["/staff/lessons/bonjour/fr/pictures/porte.png/highlight"],
+    # Opening the editor keeps the file as version 1, whose page holds "Restore this version".
+    "lesson_history.restore": [
+        "/staff/lessons/bonjour/fr/edit",
+        "/staff/lessons/bonjour/fr/history/1",
+    ],
+    "new_lessons.new": ["/staff/lessons/new"],
+    "new_lessons.translate": [],  # bonjour exists in both languages; see test_lesson_editor.py
 }
 
 # Routes after which the client may be signed in as someone else, or signed out.
@@ -200,22 +211,26 @@ class Forms(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             self.current = {
+                "id": attrs.get("id"),
                 "action": attrs.get("action", ""),
                 "method": attrs.get("method", "get"),
                 "fields": {},
                 "files": set(),
             }
             self.forms.append(self.current)
-        elif self.current is not None and tag in ("input", "textarea", "select", "button"):
+        elif tag in ("input", "textarea", "select", "button"):
+            # A field outside its form names it: <input form="editor-form">.
+            owner = next((f for f in self.forms if f["id"] and f["id"] == attrs.get("form")), None)
+            form = owner or self.current
             name = attrs.get("name")
-            if not name:
+            if form is None or not name:
                 return
             if attrs.get("type") == "file":
-                self.current["files"].add(name)
+                form["files"].add(name)
             elif attrs.get("type") in ("radio", "checkbox") and "checked" not in attrs:
-                self.current["fields"].setdefault(name, None)
+                form["fields"].setdefault(name, None)
             else:
-                self.current["fields"][name] = attrs.get("value", "")
+                form["fields"][name] = attrs.get("value", "")
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -285,6 +300,7 @@ class Site:
             "filename": "css/site.css",
             "name": "nothing.webp",
             "lang": "fr",
+            "lesson_lang": "fr",
             "lesson_id": "bonjour",
             "number": 1,
             "k": 1,

@@ -19,7 +19,12 @@ from urllib.parse import unquote, urlsplit
 from PIL import Image, UnidentifiedImageError
 
 from coursesite.lessons.files import IMAGE_SUFFIXES, safe_media_path
-from coursesite.lessons.highlights import HighlightError, parse_highlight
+from coursesite.lessons.highlights import (
+    LABEL_SEPARATOR,
+    HighlightError,
+    labels_per_box,
+    parse_highlight,
+)
 from coursesite.lessons.loader import FIELDS, ParsedLesson, field_line
 from coursesite.lessons.markdown import LESSON_LINK
 from coursesite.lessons.model import N_, Problem
@@ -180,9 +185,21 @@ class ImageChecker:
             )
         if ref.highlight is not None:
             try:
-                parse_highlight(ref.highlight)
+                boxes = parse_highlight(ref.highlight)
             except HighlightError as exc:
                 problems.append((exc.msgid, "error", exc.params))
+            else:
+                labels = labels_per_box(ref.label)
+                if LABEL_SEPARATOR in (ref.label or "") and len(labels) > len(boxes):
+                    report(
+                        N_(
+                            "picture `%(src)s`: %(labels)s labels for %(boxes)s boxes: give "
+                            "each box one label, in the same order, separated by |"
+                        ),
+                        "warning",
+                        labels=len(labels),
+                        boxes=len(boxes),
+                    )
             if ref.src.lower().endswith(".gif"):
                 report(N_("picture `%(src)s`: highlights are not drawn on GIF pictures"), "warning")
         parts = urlsplit(ref.src)

@@ -5,7 +5,10 @@ in the page. That needs no inline style (the Content-Security-Policy forbids the
 SVG (the sanitiser drops it); the box scales with the picture because it is part of it,
 survives printing, and looks like the orange outlines of the starter lessons' pictures.
 Screen readers cannot see a drawn box, so the alt text (and the optional `label`, which
-is appended to it) must say what the box points at.
+is appended to it) must say what the box points at. With several boxes, `label` may hold
+one label per box, in the same order, separated by `|`:
+`{highlight="72,80,20,10;5,5,10,8" label="The Send button|The menu"}`; a label without `|`
+is one sentence for the whole picture, as before.
 """
 
 from __future__ import annotations
@@ -104,3 +107,39 @@ def draw_highlights(image: Image.Image, boxes: tuple[Box, ...]) -> Image.Image:
             (left, top, right, bottom), radius=line * 2, outline=COLOUR, width=line
         )
     return image
+
+
+LABEL_SEPARATOR = "|"
+
+
+def labels_per_box(label: str | None) -> list[str]:
+    """Return the labels of a `label="…"` attribute in box order, empty ones kept."""
+    # The attrs plugin keeps the backslash of `label="a \"quoted\" word"`: drop it.
+    text = re.sub(r"\\(.)", r"\1", label or "")
+    return [part.strip() for part in text.split(LABEL_SEPARATOR)]
+
+
+def split_labels(label: str | None) -> list[str]:
+    """Return the labels of a `label="…"` attribute: one, or one per box separated by |."""
+    return [part for part in labels_per_box(label) if part]
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "").replace('"', '\\"')
+
+
+def image_markdown(src: str, alt: str, boxes=(), labels=()) -> str:
+    """Return `![alt](src){highlight="…" label="…"}` for the editor to write into a lesson."""
+    alt = " ".join(alt.replace("[", "(").replace("]", ")").split())
+    text = f"![{alt}]({src})"
+    attributes = []
+    if boxes:
+        attributes.append(f'highlight="{spec_of(tuple(boxes))}"')
+    cleaned = [" ".join(label.replace(LABEL_SEPARATOR, "/").split()) for label in labels]
+    if any(cleaned):
+        # Per box, in order; an empty label in the middle keeps the others in place.
+        joined = LABEL_SEPARATOR.join(cleaned).rstrip(LABEL_SEPARATOR)
+        attributes.append(f'label="{_quoted(joined)}"')
+    if attributes:
+        text += "{" + " ".join(attributes) + "}"
+    return text

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
-from coursesite.lessons.highlights import parse_highlight
+from coursesite.lessons.highlights import parse_highlight, split_labels
 from coursesite.lessons.sanitize import (
     CALLOUT_KINDS,
     clean_chars,
@@ -86,14 +86,13 @@ class _RenderState:
 
 
 def _alt_with_label(alt: str, label: str | None) -> str:
-    """Append a highlight's label to the alt text: screen readers cannot see the box."""
-    # The attrs plugin keeps the backslash of `label="a \"quoted\" word"`: drop it.
-    label = re.sub(r"\\(.)", r"\1", label or "").strip()
-    if not label:
-        return alt
-    if not alt or alt.endswith((".", "!", "?", "…", ":")):
-        return f"{alt} {label}".strip()
-    return f"{alt}. {label}"
+    """Append a highlight's labels to the alt text: screen readers cannot see the boxes."""
+    for part in split_labels(label):
+        if not alt or alt.endswith((".", "!", "?", "…", ":")):
+            alt = f"{alt} {part}".strip()
+        else:
+            alt = f"{alt}. {part}"
+    return alt
 
 
 def _resolve(state: _RenderState, src: str, highlight: str | None) -> ImageInfo | None:

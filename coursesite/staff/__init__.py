@@ -1,5 +1,6 @@
-"""Staff pages, every page under /staff/: lesson health and preview, importing a group of
-learners, finding a learner for a privacy request, reports.
+"""Staff pages, every page under /staff/: lesson health and preview, the lesson editor (text,
+pictures, highlight boxes, history, new lessons), importing a group of learners, finding a
+learner for a privacy request, reports.
 
 May import `services`, `data`, `web`, `lessons`, `accounts`, `desk` and `learn.progress`.
 """
@@ -10,12 +11,28 @@ def init_app(app):
     from coursesite.staff import (
         accounts,
         certificates,
+        editor,
+        highlight_pages,
+        history_pages,
         imports,
         learners,
         lessons,
+        new_lessons,
         report_pages,
         settings,
     )
 
-    for module in (lessons, imports, learners, report_pages, certificates, settings, accounts):
+    for module in (
+        lessons,
+        editor,
+        highlight_pages,
+        history_pages,
+        new_lessons,
+        imports,
+        learners,
+        report_pages,
+        certificates,
+        settings,
+        accounts,
+    ):
         app.register_blueprint(module.bp)

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template
 from flask_babel import format_date, get_locale
+from werkzeug.exceptions import NotFound
 
 from coursesite import services
 from coursesite.lessons.check import lessons_under
 from coursesite.lessons.messages import Translator, code_parts, translator
 from coursesite.lessons.model import Lesson, Problem
+from coursesite.staff.editing import check, open_folder
 
 # Every URL under /staff/ needs the staff role: roles.py checks the prefix before any view.
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -93,6 +95,30 @@ def held_back_rows(root: Path) -> list[dict]:
     return rows
 
 
+def working_rows() -> list[dict]:
+    """Return the lessons saved in the browser with errors: kept apart, learners never get them."""
+    rows = []
+    for lang, lesson_id, copy in services.lesson_history().working_copies(
+        current_app.config["LANGUAGES"]
+    ):
+        try:
+            folder = open_folder(lesson_id, lang)
+        except NotFound:  # the lesson was removed since
+            continue
+        lesson = services.catalogue().get(lang, lesson_id, drafts=True)
+        rows.append(
+            {
+                "id": lesson_id,
+                "lang": lang,
+                "title": lesson.title if lesson else lesson_id,
+                "who": copy.who,
+                "when": copy.saved_at,
+                "errors": len(check(folder, copy.text).errors),
+            }
+        )
+    return rows
+
+
 @bp.route("/lessons")
 def lessons():
     """Show every problem in the lesson files, grouped by lesson, with links to previews."""
@@ -107,12 +133,22 @@ def lessons():
         versions = translations_of(lesson_id) or held_back_versions(lesson_id)
         title = next((lesson.title for lesson in versions.values()), lesson_id)
         groups.append(
-            {"id": lesson_id, "title": title, "problems": problem_rows(by_lesson[lesson_id], root)}
+            {
+                "id": lesson_id,
+                "title": title,
+                "problems": problem_rows(by_lesson[lesson_id], root),
+                "languages": [
+                    lang
+                    for lang in current_app.config["LANGUAGES"]
+                    if (root / lang / lesson_id / "lesson.md").is_file()
+                ],
+            }
         )
     errors = sum(p.severity == "error" for p in problems)
     return render_template(
         "staff/lessons.html",
         held_back=held_back_rows(root),
+        working=working_rows(),
         groups=groups,
         other=problem_rows(other, root),
         errors=errors,
