@@ -145,8 +145,11 @@ def test_a_highlighted_step_picture_is_drawn_and_described_in_the_site(client, l
     src = re.search(r' src="([^"]+)"', img).group(1)
     assert re.fullmatch(r"/media/v/[0-9a-f]{32}-1200\.webp", src)
     assert re.search(r"-480\.webp 480w, /media/v/[0-9a-f]{32}-960\.webp 960w, ", img)
-    full = re.search(r'<span class="shot-full"><a href="([^"]+)"', page).group(1)
-    assert re.fullmatch(r"/media/v/[0-9a-f]{32}-1200\.webp", full)
+    # "See it full size" opens the picture's own page, which shows the copy with the box.
+    picture_page = re.search(r'<span class="shot-full"><a href="([^"]+)"', page).group(1)
+    assert picture_page == "/fr/lessons/bonjour/1/picture/1"
+    shown = client.get(picture_page).get_data(as_text=True)
+    full = re.search(r'<img [^>]*src="(/media/v/[0-9a-f]{32}-1200\.webp)"', shown).group(1)
     with client.get(full) as response, Image.open(io.BytesIO(response.data)) as image:
         assert image.size == (1200, 600)
         assert orange(image.convert("RGB").getpixel((480 - 3, 300)))
