@@ -285,7 +285,11 @@ class Catalogue:
                     continue
                 self._load_published(entry)
             self._check(entry)
-            entry.signature = self._signature(path, entry.pictures) or signature
+            # The pictures are known only now; the lesson file's and its folder's stats are
+            # those taken before reading it, so a save made while it was being read shows as
+            # a change at the next check instead of passing for what was read.
+            after = self._signature(path, entry.pictures)
+            entry.signature = signature[:2] + after[2:] if after else signature
             self._entries[path] = entry
         for gone in set(self._entries) - seen:
             entry = self._entries.pop(gone)
