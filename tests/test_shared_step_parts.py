@@ -1,4 +1,4 @@
-"""A step page reuses what is the same for everyone, and nothing of one person reaches another.
+"""Pages reuse what is the same for everyone, and nothing of one person reaches another.
 
 Two learners and a visitor ask for the same step at the same time from a real waitress
 server: each page shows its own reader's progress, name and CSRF token, and each token
@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
+from coursesite.web.shared_parts import SharedKey, SharedParts
 from tests.conftest import PASSWORDS, LiveServer, csrf_token_from
 
 STEP = "/fr/lessons/bonjour/1"  # "Ouvrir la porte", step id open-door
@@ -122,3 +123,57 @@ def test_each_person_sees_only_their_own_progress_name_and_token(app, people):
     assert carole.post(path, {"csrf_token": signed["Carole"], "done": "1"}) == 200
     assert "Étapes faites dans cette leçon : 2 sur 3" in carole.get(STEP)
     assert COUNT.search(visitor.get(STEP)).groups() == ("0", "3")
+
+
+def without_tokens(html: str) -> str:
+    return TOKEN.sub('name="csrf_token" value=""', html)
+
+
+def test_a_step_page_is_the_same_whether_its_parts_are_reused_or_not(app, client, monkeypatch):
+    first = client.get(STEP).get_data(as_text=True)  # renders and keeps the shared parts
+    reused = client.get(STEP).get_data(as_text=True)
+    assert app.jinja_env.shared_parts.generation is not None and len(app.jinja_env.shared_parts)
+    monkeypatch.setattr(SharedParts, "_part", lambda self, context, name, caller: caller())
+    fresh = client.get(STEP).get_data(as_text=True)
+    assert without_tokens(first) == without_tokens(reused) == without_tokens(fresh)
+    # The other pages that reuse parts too.
+    monkeypatch.undo()
+    catalogue = client.get("/fr/").get_data(as_text=True)
+    monkeypatch.setattr(SharedParts, "_part", lambda self, context, name, caller: caller())
+    assert client.get("/fr/").get_data(as_text=True) == catalogue
+
+
+def retitle(lessons_dir, title: str) -> None:
+    """Change only the lesson's title: its steps stay the same."""
+    lesson = lessons_dir / "fr" / "bonjour" / "lesson.md"
+    lesson.write_text(lesson.read_text().replace("title: Dire bonjour", f"title: {title}"))
+
+
+def test_a_lesson_edit_shows_at_once_on_its_steps(client, lessons_dir):
+    for _ in range(2):
+        assert "Dire bonjour" in client.get(STEP).get_data(as_text=True)
+    retitle(lessons_dir, "Saluer poliment")
+    # The step is unchanged, yet every part showing the lesson's title must follow.
+    page = client.get(STEP).get_data(as_text=True)
+    assert "Dire bonjour" not in page
+    assert "<title>Étape 1 sur 3 · Saluer poliment" in page
+    assert ">Saluer poliment</a></p>" in page  # the link back to the lesson
+
+
+def test_a_lesson_edit_shows_at_once_in_the_catalogue(client, lessons_dir):
+    for _ in range(2):
+        assert "Dire bonjour" in client.get("/fr/").get_data(as_text=True)
+    retitle(lessons_dir, "Saluer poliment")
+    catalogue = client.get("/fr/").get_data(as_text=True)
+    assert "Saluer poliment" in catalogue and "Dire bonjour" not in catalogue
+
+
+def test_a_form_cannot_be_kept_in_a_shared_part(app):
+    template = app.jinja_env.from_string(
+        '{% shared "oops" %}<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">'
+        "{% endshared %}"
+    )
+    with app.test_request_context("/fr/"):
+        assert "csrf_token" in template.render()  # no key: rendered every time, as before
+        with pytest.raises(RuntimeError, match="CSRF token"):
+            template.render(shared_parts=SharedKey(1, ("test",)))

@@ -244,14 +244,35 @@ def lesson_state(lesson) -> dict:
 def catalogue_state(lang: str, lessons) -> dict:
     """Return per-lesson and overall counts, and where to continue, for the catalogue."""
     progress = current_progress()
-    counts = {lesson.id: progress.counts(lesson) for lesson in lessons}
+    # Only the lessons with a step done are counted one by one: on a catalogue of
+    # thousands, most are untouched, and a page shows a few dozen of them.
+    counts = LessonCounts(lang)
+    done, touched = 0, progress.touched_lessons
+    for lesson in lessons:
+        if lesson.id in touched:
+            counts[lesson.id] = progress.counts(lesson)
+            done += counts[lesson.id][0]
     resume = progress.resume(lang)
     return {
         "counts": counts,
-        "done": sum(done for done, _ in counts.values()),
-        "total": sum(total for _, total in counts.values()),
+        "done": done,
+        "total": sum(len(lesson.steps) for lesson in lessons),
         "resume": resume and {"lesson": resume[0], "number": resume[1]},
     }
+
+
+class LessonCounts(dict):
+    """(steps done, steps) by lesson id; a lesson nobody touched is (0, steps) when asked."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, lesson_id: str) -> tuple[int, int]:
+        lesson = services.catalogue().get(self.lang, lesson_id, drafts=True)
+        if lesson is None:
+            raise KeyError(lesson_id)
+        return 0, len(lesson.steps)
 
 
 def find_step(lesson_id: str, step_id: str):

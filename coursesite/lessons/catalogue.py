@@ -107,6 +107,11 @@ class Snapshot:
     problems: list[Problem] = field(default_factory=list)
     paths: tuple[LessonPath, ...] = ()
     statuses: dict[tuple[str, str], LessonStatus] = field(default_factory=dict)
+    # Counts the snapshots built: what is cached from the lessons is keyed by it, so a
+    # lesson edit makes every page built from the previous snapshot unreachable at once.
+    version: int = 0
+    # Each language's lessons in catalogue order, sorted once per snapshot.
+    in_order: dict[tuple[str, bool], tuple[Lesson, ...]] = field(default_factory=dict)
 
 
 class Catalogue:
@@ -156,12 +161,21 @@ class Catalogue:
 
     def lessons(self, lang: str, *, drafts: bool = False) -> list[Lesson]:
         """Return this language's lessons, sorted by level then title."""
-        found = [
-            lesson
-            for (lesson_lang, _), lesson in self.current().lessons.items()
-            if lesson_lang == lang and (drafts or not lesson.draft)
-        ]
-        return sorted(found, key=lambda lesson: (lesson.level, lesson.title.casefold()))
+        snapshot = self.current()
+        found = snapshot.in_order.get((lang, drafts))
+        if found is None:
+            found = tuple(
+                sorted(
+                    (
+                        lesson
+                        for (lesson_lang, _), lesson in snapshot.lessons.items()
+                        if lesson_lang == lang and (drafts or not lesson.draft)
+                    ),
+                    key=lambda lesson: (lesson.level, lesson.title.casefold()),
+                )
+            )
+            snapshot.in_order[(lang, drafts)] = found
+        return list(found)
 
     def languages_of(self, lesson_id: str, *, drafts: bool = False) -> list[str]:
         """Return the languages in which this lesson exists."""
@@ -202,6 +216,11 @@ class Catalogue:
     def paths(self) -> tuple[LessonPath, ...]:
         """Return the named lesson paths from paths.yml."""
         return self.current().paths
+
+    @property
+    def version(self) -> int:
+        """Return the number of the current snapshot (it grows with every change seen)."""
+        return self.current().version
 
     def current(self) -> Snapshot:
         """Return the snapshot, refreshing it first if the reload interval has passed."""
@@ -424,7 +443,13 @@ class Catalogue:
         problems.extend(unknown_path_lessons(self.root / "paths.yml", self._paths, known))
         problems.extend(self._paths_problems)
         problems.sort(key=lambda p: (str(p.path), p.line))
-        return Snapshot(lessons=lessons, problems=problems, paths=self._paths, statuses=statuses)
+        return Snapshot(
+            lessons=lessons,
+            problems=problems,
+            paths=self._paths,
+            statuses=statuses,
+            version=self.snapshot.version + 1,
+        )
 
     # The last good versions
 
