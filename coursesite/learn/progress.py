@@ -89,8 +89,13 @@ class AccountStore:
         self.user = user
 
     def load(self) -> dict[tuple[str, str], dt.datetime]:
-        rows = StepProgress.select().where(StepProgress.user == self.user)
-        return {(row.lesson_id, row.step_id): row.done_at for row in rows}
+        # Plain tuples: a learner well along has hundreds of rows, read on every page.
+        rows = (
+            StepProgress.select(StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at)
+            .where(StepProgress.user == self.user)
+            .tuples()
+        )
+        return {(lesson_id, step_id): done_at for lesson_id, step_id, done_at in rows}
 
     def add(self, lesson_id: str, step_id: str, when: dt.datetime | None = None) -> None:
         # The unique (user, lesson, step) index makes a second mark a no-op: never doubled.
