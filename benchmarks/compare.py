@@ -1,6 +1,6 @@
 """Compare two benchmark runs: each figure's change, and the drops that matter.
 
-Usage: .venv/bin/python benchmarks/compare.py OLD.json NEW.json
+Usage: .venv/bin/python benchmarks/compare.py OLD.json NEW.json [--markdown]
 
 Reads the JSON files benchmarks/run.py writes. Requests per second drift with the machine's
 load, so a page is judged by its ratio to the bare Flask + waitress ceiling measured in the
@@ -58,10 +58,33 @@ def compare(old: dict, new: dict) -> tuple[list[str], int]:
     return lines, flagged
 
 
+def markdown(old: dict, new: dict) -> list[str]:
+    """Return the figures found in both runs as a Markdown table (for RESULTS.md)."""
+    lines = [
+        "| figure | before | after | before × ceiling | after × ceiling |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in sorted(old.keys() & new.keys()):
+        a, b = old[name], new[name]
+        if "rps" in a:
+            p99 = f" (p99 {a['p99']:.0f} → {b['p99']:.0f} ms)" if "p99" in a and "p99" in b else ""
+            lines.append(
+                f"| {name}{p99} | {a['rps']:.0f}/s | {b['rps']:.0f}/s | {a['ratio']:.2f} | "
+                f"{b['ratio']:.2f} |"
+            )
+        else:
+            lines.append(f"| {name} | {a['value']:.1f} | {b['value']:.1f} | | |")
+    return lines
+
+
 def main() -> None:
-    if len(sys.argv) != 3:
+    arguments = [a for a in sys.argv[1:] if a != "--markdown"]
+    if len(arguments) != 2:
         sys.exit(__doc__.strip().splitlines()[2])
-    lines, flagged = compare(load(sys.argv[1]), load(sys.argv[2]))
+    if "--markdown" in sys.argv:
+        print("\n".join(markdown(load(arguments[0]), load(arguments[1]))))
+        return
+    lines, flagged = compare(load(arguments[0]), load(arguments[1]))
     print("\n".join(lines))
     print(
         f"\n{flagged} figure(s) worse by more than {THRESHOLD:.0%}"
