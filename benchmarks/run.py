@@ -277,7 +277,13 @@ http://127.0.0.1:{port} {{
 
 
 def measure_postgres(
-    machine: Machine, bin_dir: Path, counts: list[int], seconds: int, database_url: str, site: Path
+    machine: Machine,
+    bin_dir: Path,
+    counts: list[int],
+    seconds: int,
+    database_url: str,
+    site: Path,
+    run: int,
 ) -> dict:
     """1, 2, 4… `coursesite serve` processes on one database behind Caddy: step and mark done."""
     results = {}
@@ -317,7 +323,7 @@ def measure_postgres(
                     wait_for(f"http://127.0.0.1:{p}/fr/")
                 base = f"http://127.0.0.1:{proxy_port}"
                 wait_for(f"{base}/fr/")
-                learner = sign_in_learner(base, env, bin_dir, username=f"bench.pg{count}")
+                learner = sign_in_learner(base, env, bin_dir, username=f"bench.pg{count}.{run}")
                 results[str(count)] = {
                     "step": wrk(machine, base + STEP, seconds),
                     "step_learner": wrk(machine, base + STEP, seconds, cookie=learner["cookie"]),
@@ -455,17 +461,23 @@ def main() -> None:
             raw["meta"]["database_url"] = url
             raw["postgres"] = {"ceiling": [], "runs": []}
             try:
-                for _run in range(args.runs):
+                for run in range(args.runs):
                     raw["postgres"]["ceiling"].append(
                         measure_ceiling(Machine(2), pg_bin / "python", args.seconds)
                     )
                     raw["postgres"]["runs"].append(
-                        measure_postgres(Machine(2), pg_bin, counts, args.seconds, url, args.site)
+                        measure_postgres(
+                            Machine(2), pg_bin, counts, args.seconds, url, args.site, run
+                        )
                     )
             finally:
                 stop_postgres(pg_port, pg_data)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        # Whatever was measured survives a failure later in the run.
+        partial = json_path.with_name(json_path.stem + "-partial.json")
+        partial.write_text(json.dumps(raw, indent=2) + "\n")
+    partial.unlink()
     raw["meta"]["load_after"] = load_average()
     raw["figures"] = figures(raw)
     json_path.write_text(json.dumps(raw, indent=2) + "\n")
