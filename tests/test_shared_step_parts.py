@@ -73,8 +73,21 @@ def people(app, make_learner):
     assert carole.mark("open-door") == 200
     assert mamadou.mark("saluer") == 200 and mamadou.mark("leave") == 200
     yield carole, mamadou, visitor
-    server.server.task_dispatcher.shutdown()  # let answers in flight finish first
-    server.close()
+    stop(server)
+
+
+def stop(server: LiveServer) -> None:
+    """Stop the server from inside its own loop: closing it from here races its select()."""
+    waitress = server.server
+
+    def close_every_channel():
+        for channel in list(waitress._map.values()):
+            channel.close()  # the loop ends when none is left
+
+    waitress.task_dispatcher.shutdown()  # answers in flight finish first
+    waitress.trigger.pull_trigger(close_every_channel)
+    server.thread.join(timeout=10)
+    assert not server.thread.is_alive()
 
 
 def raw_token(app, signed: str) -> str:
