@@ -15,6 +15,7 @@ from coursesite.learn.progress import catalogue_state, lesson_state, step_state
 from coursesite.learn.search import MAX_QUERY_CHARS
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
+from coursesite.web.shared_parts import SharedKey, shared_value
 
 bp = Blueprint("learn", __name__)
 
@@ -33,6 +34,11 @@ def get_lesson_or_404(lang: str, lesson_id: str) -> Lesson:
 
 def set_alternates(lesson: Lesson, endpoint: str, step_number: int | None = None) -> None:
     """Point the language switch at this same lesson (and step) in the other languages."""
+    g.alternate_urls = alternate_urls(lesson, endpoint, step_number)
+
+
+def alternate_urls(lesson: Lesson, endpoint: str, step_number: int | None = None) -> dict:
+    """Return {language: the URL of this same lesson (and step) in it}."""
     alternates = {}
     for lang in current_app.config["LANGUAGES"]:
         other = services.catalogue().get(lang, lesson.id, drafts=services.drafts_visible())
@@ -49,17 +55,17 @@ def set_alternates(lesson: Lesson, endpoint: str, step_number: int | None = None
                 alternates[lang] = url_for("learn.lesson", lang=lang, lesson_id=lesson.id)
         else:
             alternates[lang] = url_for(endpoint, lang=lang, lesson_id=lesson.id)
-    g.alternate_urls = alternates
+    return alternates
 
 
 @bp.route("/<lang:lang>/", endpoint="catalogue")
 def catalogue_page(lang):
     """Show the lessons grouped by topic (the first few of a large topic)."""
-    lessons = services.catalogue().lessons(lang, drafts=services.drafts_visible())
-    topics = [
-        (topic, group[:TOPIC_PREVIEW] if len(group) > TOPIC_PREVIEW + 2 else group, len(group))
-        for topic, group in group_by_topic(lessons)
-    ]
+    version = services.catalogue().version  # first: what follows is this version or newer
+    drafts = services.drafts_visible()
+    lessons = services.catalogue().lessons(lang, drafts=drafts)
+    shared = SharedKey(version, (request.script_root, "catalogue", lang, drafts))
+    topics = shared_value(shared, "topics", lambda: topic_previews(lessons))
     missing = request.args.get("missing", "")[:100]
     missing_lesson = None
     if missing:
@@ -72,7 +78,16 @@ def catalogue_page(lang):
         paths=services.catalogue().paths(),
         progress=catalogue_state(lang, lessons),
         my_path=with_certificates(home_state(lang), lang),
+        shared_parts=shared,
     )
+
+
+def topic_previews(lessons) -> list[tuple[str, list, int]]:
+    """Return [(topic, the lessons shown for it, how many it has)] for the catalogue."""
+    return [
+        (topic, group[:TOPIC_PREVIEW] if len(group) > TOPIC_PREVIEW + 2 else group, len(group))
+        for topic, group in group_by_topic(lessons)
+    ]
 
 
 @bp.route("/<lang:lang>/topics/<topic>")
@@ -113,11 +128,39 @@ def lesson(lang, lesson_id):
 @bp.route("/<lang:lang>/lessons/<lesson_id>/<int:number>")
 def step(lang, lesson_id, number):
     """Show one step of a lesson, with Previous and Next."""
+    version = services.catalogue().version  # first: what follows is this version or newer
     lesson = get_lesson_or_404(lang, lesson_id)
     if not 1 <= number <= len(lesson.steps):
         abort(404)
-    set_alternates(lesson, "learn.step", number)
     total = len(lesson.steps)
+    title = services.renderer().step_title(lesson, number)
+    body = services.renderer().step(lesson, number)  # a new object when a screenshot changes
+    # Everything the page's {% shared %} parts show depends on these (and on the other
+    # languages' versions of this step, for the language links: the catalogue's version).
+    what = ("step", lang, lesson_id, number, services.drafts_visible(), title, body)
+    shared = SharedKey(version, (request.script_root, *what))
+    links = shared_value(shared, "links", lambda: step_links(lesson, number))
+    g.alternate_urls = links["alternates"]
+    return render_template(
+        "learn/step.html",
+        lesson=lesson,
+        number=number,
+        total=total,
+        step=lesson.steps[number - 1],
+        title=title,
+        body=body,
+        previous_url=links["previous"],
+        next_url=links["next"],
+        progress=step_state(lesson, number),
+        help=step_help(lesson, number),
+        questions=step_questions(lesson, number),
+        shared_parts=shared,
+    )
+
+
+def step_links(lesson: Lesson, number: int) -> dict:
+    """Return a step's Previous and Next links and the same step in the other languages."""
+    lang, lesson_id = lesson.lang, lesson.id
     previous_url = (
         url_for("learn.step", lang=lang, lesson_id=lesson_id, number=number - 1)
         if number > 1
@@ -125,23 +168,14 @@ def step(lang, lesson_id, number):
     )
     next_url = (
         url_for("learn.step", lang=lang, lesson_id=lesson_id, number=number + 1)
-        if number < total
+        if number < len(lesson.steps)
         else url_for("learn.end", lang=lang, lesson_id=lesson_id)
     )
-    return render_template(
-        "learn/step.html",
-        lesson=lesson,
-        number=number,
-        total=total,
-        step=lesson.steps[number - 1],
-        title=services.renderer().step_title(lesson, number),
-        body=services.renderer().step(lesson, number),
-        previous_url=previous_url,
-        next_url=next_url,
-        progress=step_state(lesson, number),
-        help=step_help(lesson, number),
-        questions=step_questions(lesson, number),
-    )
+    return {
+        "previous": previous_url,
+        "next": next_url,
+        "alternates": alternate_urls(lesson, "learn.step", number),
+    }
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/end")

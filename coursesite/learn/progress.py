@@ -89,8 +89,13 @@ class AccountStore:
         self.user = user
 
     def load(self) -> dict[tuple[str, str], dt.datetime]:
-        rows = StepProgress.select().where(StepProgress.user == self.user)
-        return {(row.lesson_id, row.step_id): row.done_at for row in rows}
+        # Plain tuples: a learner well along has hundreds of rows, read on every page.
+        rows = (
+            StepProgress.select(StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at)
+            .where(StepProgress.user == self.user)
+            .tuples()
+        )
+        return {(lesson_id, step_id): done_at for lesson_id, step_id, done_at in rows}
 
     def add(self, lesson_id: str, step_id: str, when: dt.datetime | None = None) -> None:
         # The unique (user, lesson, step) index makes a second mark a no-op: never doubled.
@@ -244,14 +249,35 @@ def lesson_state(lesson) -> dict:
 def catalogue_state(lang: str, lessons) -> dict:
     """Return per-lesson and overall counts, and where to continue, for the catalogue."""
     progress = current_progress()
-    counts = {lesson.id: progress.counts(lesson) for lesson in lessons}
+    # Only the lessons with a step done are counted one by one: on a catalogue of
+    # thousands, most are untouched, and a page shows a few dozen of them.
+    counts = LessonCounts(lang)
+    done, touched = 0, progress.touched_lessons
+    for lesson in lessons:
+        if lesson.id in touched:
+            counts[lesson.id] = progress.counts(lesson)
+            done += counts[lesson.id][0]
     resume = progress.resume(lang)
     return {
         "counts": counts,
-        "done": sum(done for done, _ in counts.values()),
-        "total": sum(total for _, total in counts.values()),
+        "done": done,
+        "total": sum(len(lesson.steps) for lesson in lessons),
         "resume": resume and {"lesson": resume[0], "number": resume[1]},
     }
+
+
+class LessonCounts(dict):
+    """(steps done, steps) by lesson id; a lesson nobody touched is (0, steps) when asked."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, lesson_id: str) -> tuple[int, int]:
+        lesson = services.catalogue().get(self.lang, lesson_id, drafts=True)
+        if lesson is None:
+            raise KeyError(lesson_id)
+        return 0, len(lesson.steps)
 
 
 def find_step(lesson_id: str, step_id: str):

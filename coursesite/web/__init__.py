@@ -1,5 +1,6 @@
 """Web plumbing every page shares: URL rules, security headers, compression, error pages,
-languages, template helpers, role checks, network addresses.
+languages, template helpers and the parts of pages shared by everyone, role checks, network
+addresses.
 
 Imports nothing of the other packages but `data.models` (for roles and preferences).
 """
@@ -7,7 +8,16 @@ Imports nothing of the other packages but `data.models` (for roles and preferenc
 
 def init_app(app):
     """Wrap every request and response of the app."""
-    from coursesite.web import compression, errors, i18n, roles, security, templating, urls
+    from coursesite.web import (
+        compression,
+        errors,
+        i18n,
+        roles,
+        security,
+        shared_parts,
+        templating,
+        urls,
+    )
 
-    for module in (urls, i18n, security, compression, roles, templating, errors):
+    for module in (urls, i18n, security, compression, roles, templating, shared_parts, errors):
         module.init_app(app)

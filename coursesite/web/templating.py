@@ -1,7 +1,8 @@
 """What every template may use: language links, fingerprinted static URLs."""
 
 import hashlib
-from functools import cache
+import time
+from functools import cache, lru_cache
 from pathlib import Path
 
 from flask import current_app, g, request, url_for
@@ -18,7 +19,18 @@ def file_fingerprint(path: str, mtime_ns: int) -> str:
 
 def static_url(filename: str) -> str:
     """Return the URL of a static file with its content hash, so it can be cached for a year."""
-    path = Path(current_app.static_folder) / filename
+    # Every page links four static files: look at each file at most once a second.
+    return fingerprinted_url(
+        current_app.static_folder,
+        request.script_root if request else "",
+        filename,
+        int(time.monotonic()),
+    )
+
+
+@lru_cache(maxsize=256)
+def fingerprinted_url(folder: str, script_root: str, filename: str, second: int) -> str:
+    path = Path(folder) / filename
     version = file_fingerprint(str(path), path.stat().st_mtime_ns)
     return url_for("static", filename=filename, v=version)
 

@@ -1,0 +1,48 @@
+"""Sign a learner in for the load benchmarks: a session cookie and its CSRF token."""
+
+import http.cookiejar
+import subprocess
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+LESSON, STEP = "creer-adresse-courriel", "open-browser"
+PASSWORD = "bench-piano-47"
+
+
+def sign_in_learner(base: str, env: dict, bin_dir: Path, username: str = "bench.learner") -> dict:
+    """Create a learner and sign them in at base; return {"cookie", "csrf"} for wrk."""
+    subprocess.run(
+        [
+            str(bin_dir / "coursesite"),
+            "create-user",
+            username,
+            "--role",
+            "learner",
+            "--password",
+            PASSWORD,
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def token(path):
+        with opener.open(base + path) as response:
+            page = response.read().decode()
+        return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+    data = {"csrf_token": token("/login"), "username": username, "password": PASSWORD}
+    opener.open(
+        urllib.request.Request(base + "/login", urllib.parse.urlencode(data).encode())
+    ).close()
+    csrf = token("/fr/")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return {"cookie": cookie, "csrf": urllib.parse.quote(csrf)}
+
+
+def mark_done_path(lesson: str = LESSON, step: str = STEP) -> str:
+    """Return the path that marks a step done (or not) for the signed-in learner."""
+    return f"/progress/{lesson}/{step}?lang=fr"

@@ -1,0 +1,35 @@
+-- The load benchmarks/run.py sends with wrk, set by environment variables:
+--   WRK_COOKIE  a Cookie header: a signed-in learner's session cookie (none: a visitor)
+--   WRK_CSRF    with it, each request is "I did this step" then "not done" (a POST that writes)
+--   WRK_RATE    requests a second on each connection, at random intervals (none: flat out)
+-- Every request asks for compression, as a browser does.
+local cookie = os.getenv("WRK_COOKIE") or ""
+local csrf = os.getenv("WRK_CSRF") or ""
+local rate = tonumber(os.getenv("WRK_RATE") or "")
+
+wrk.headers["Accept"] = "text/html"
+wrk.headers["Accept-Encoding"] = "gzip, deflate, br, zstd"
+if cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
+end
+
+if csrf ~= "" then
+  -- wrk.format takes the headers it is given instead of wrk.headers: pass them all.
+  local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  local n = 0
+  request = function()
+    n = n + 1
+    return wrk.format("POST", nil, headers, "csrf_token=" .. csrf .. "&done=" .. (n % 2))
+  end
+end
+
+if rate then
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+  -- Exponential gaps: learners click independently of one another.
+  delay = function()
+    return math.floor(-math.log(1 - math.random()) * 1000 / rate)
+  end
+end
