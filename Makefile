@@ -37,11 +37,12 @@ init: install
 	$(BIN)/coursesite init
 
 # Debian's chromium: Playwright's own browser download cannot work on the lab's machines.
+# strace lets the durability test see that a step is on the disk before the page says so.
 chromium:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v strace >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	else echo "Browser tests need Chromium: install it (sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium"; fi
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core strace >/dev/null; \
+	else echo "Browser tests need Chromium (sudo apt-get install chromium strace) or CHROMIUM=/path/to/chromium"; fi
 
 # axe-core (accessibility) and html-validate, pinned in package-lock.json; nothing here is served.
 browser-tools: node_modules/.installed

@@ -93,7 +93,7 @@ def test_a_privacy_request_is_answered_in_a_few_clicks(browser, live_server, rep
             "link", name="Télécharger tout ce qui concerne cette personne (JSON)"
         ).click()
     assert "Personne Effacée" in Path(download.value.path()).read_text(encoding="utf-8")
-    page.get_by_role("link", name="Supprimer les renseignements de cette personne…").click()
+    page.get_by_role("link", name="Effacer les données de cette personne…").click()
     page.get_by_label("Pour confirmer, tapez son nom d’utilisateur : reports.gone").fill(
         "reports.gone"
     )
