@@ -88,3 +88,33 @@ def test_pages_without_a_language_in_the_url_follow_the_browser(client):
     assert '<html lang="en">' in page and "QR code of the address" in page
     page = client.get("/poster", headers={"Accept-Language": "fr-CA,fr"}).get_data(as_text=True)
     assert '<html lang="fr">' in page and "Code QR de l’adresse" in page
+
+
+def test_every_string_of_the_code_and_templates_is_in_the_french_catalogue():
+    """What `make messages` extracts (templates' own tags included) is all in messages.po."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.pofile import read_po
+
+    root = Path(coursesite.__file__).parent.parent
+    with open(root / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    keywords["N_"] = None
+    found = set()
+    for _, _, message, _, _ in extract_from_dir(root, method_map, options_map, keywords=keywords):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    po = root / "coursesite" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as f:
+        catalogue = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(f) if m.id}
+    missing = sorted(found - catalogue)
+    assert missing == [], f"run `make messages` and translate: {missing[:10]}"
+
+
+def test_babel_reads_the_templates_with_every_tag_the_site_adds(app):
+    """A tag unknown to the extractor hides its strings, and `make messages` then drops them."""
+    root = Path(coursesite.__file__).parent.parent
+    cfg = (root / "babel.cfg").read_text(encoding="utf-8")
+    own = [name for name in app.jinja_env.extensions if name.startswith("coursesite.")]
+    assert own, "the site adds its own template tags"
+    assert all(name in cfg for name in own), own
