@@ -254,7 +254,11 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
 # Restore keeps what was done since the backup to keep accounts safe
 
 
-def test_restore_keeps_cards_stopped_and_sign_ins_ended_since_the_backup(app, runner, tmp_path):
+def test_restore_keeps_cards_stopped_and_sign_ins_ended_since_the_backup(
+    app, runner, tmp_path, database_backend
+):
+    if database_backend != "sqlite":
+        pytest.skip("restore replaces the SQLite file; PostgreSQL is restored with pg_restore")
     from coursesite.accounts import cards
     from coursesite.data.models import User
 
@@ -282,7 +286,11 @@ def test_restore_keeps_cards_stopped_and_sign_ins_ended_since_the_backup(app, ru
     assert 'class="signed-in-as"' not in thief.get("/fr/").get_data(as_text=True)
 
 
-def test_restore_without_a_readable_database_says_old_cards_work_again(app, runner, tmp_path):
+def test_restore_without_a_readable_database_says_old_cards_work_again(
+    app, runner, tmp_path, database_backend
+):
+    if database_backend != "sqlite":
+        pytest.skip("restore replaces the SQLite file; PostgreSQL is restored with pg_restore")
     backup = tmp_path / "before.db"
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
     from coursesite import services
