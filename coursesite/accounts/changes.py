@@ -53,6 +53,16 @@ def changes_of(subject: User) -> list[AccountChange]:
     )
 
 
+# The longest text kept of each field of a submitted account form: more is a slip or an attack,
+# and edit_account's own checks then say what is wrong with what is kept.
+FORM_LIMITS = {"display_name": 200, "username": 80, "language": 8}
+
+
+def submitted_values(form, names=("display_name", "username")) -> dict[str, str]:
+    """Return an account form's fields as typed, each cut to its bound before it is checked."""
+    return {name: form.get(name, "")[: FORM_LIMITS[name]] for name in names}
+
+
 def edit_account(
     user: User, actor: User | None, display_name: str, username: str, language: str | None = None
 ) -> list:

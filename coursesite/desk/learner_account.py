@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from coursesite.accounts.changes import changes_of, edit_account
+from coursesite.accounts.changes import changes_of, edit_account, submitted_values
 from coursesite.data.models import User
 from coursesite.desk.lookup import active_learner_or_404
 from coursesite.web.i18n import LANGUAGE_NAMES
@@ -51,11 +51,7 @@ def learner_account(user_id):
 def save(user_id):
     """Save a learner's new name, username or language."""
     learner = active_learner_or_404(user_id)
-    values = {
-        "display_name": request.form.get("display_name", "")[:200],
-        "username": request.form.get("username", "")[:80],
-        "language": request.form.get("language", "")[:8],
-    }
+    values = submitted_values(request.form, ("display_name", "username", "language"))
     actor = current_user._get_current_object()
     problems = edit_account(
         learner, actor, values["display_name"], values["username"], values["language"]

@@ -19,7 +19,13 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from coursesite.accounts.changes import changes_of, edit_account, record_change, set_active
+from coursesite.accounts.changes import (
+    changes_of,
+    edit_account,
+    record_change,
+    set_active,
+    submitted_values,
+)
 from coursesite.accounts.learner_import import suggest_username
 from coursesite.accounts.users import AccountError, create_user, easy_password, set_password
 from coursesite.data.database import database
@@ -134,10 +140,7 @@ def account(user_id):
 def rename(user_id):
     """Change the account's name and username."""
     account = team_member_or_404(user_id)
-    values = {
-        "display_name": request.form.get("display_name", "")[:200],
-        "username": request.form.get("username", "")[:80],
-    }
+    values = submitted_values(request.form)
     problems = edit_account(account, me(), values["display_name"], values["username"])
     if problems:
         return render_account(account, values, problems, 400)
