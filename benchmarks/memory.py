@@ -30,7 +30,7 @@ LIBRARIES = [
     "flask_wtf",
     "wtforms",
     "flask_login",
-    "flask_compress",
+    "brotli",
     "peewee",
     "playhouse.sqlite_ext",
     "markdown_it",

@@ -57,6 +57,7 @@ class Shared:
     database_problem: str | None = None  # why the database could not be opened (a damaged file)
     # The lab's details as staff set them (data/lab.py `details`), handed in by the data package.
     lab_details: Callable[[str | None], LabDetails] | None = None
+    saved_lab_details: object = None  # data.lab.SavedDetails: what lab_details reads from
     # Checked against when a username does not exist, so that the answer takes as long.
     dummy_password_hash: str = ""
     # Kinds of things a visitor keeps in the session cookie (learn/visitor.py).
@@ -124,6 +125,11 @@ def lab_details(lang: str | None = None) -> LabDetails:
 
     """
     return shared().lab_details(lang)
+
+
+def lab_details_version() -> int:
+    """A number that changes whenever staff change the lab's details (for pages kept whole)."""
+    return shared().saved_lab_details.version()
 
 
 def lab_name(lang: str | None = None) -> str:

@@ -143,3 +143,26 @@ def test_shared_objects_are_reached_through_services_not_strings():
         if 'extensions["coursesite' in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_no_view_or_hook_is_async(app):
+    """CourseSite.ensure_sync calls views and hooks as they are: an async one would never run."""
+    import inspect
+
+    functions = list(app.view_functions.values())
+    for registry in (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.template_context_processors,
+        app.url_value_preprocessors,
+    ):
+        functions += [f for group in registry.values() for f in group]
+    functions += [
+        f
+        for handlers in app.error_handler_spec.values()
+        for codes in handlers.values()
+        for f in codes.values()
+    ]
+    assert len(functions) > 100
+    assert [f for f in functions if inspect.iscoroutinefunction(f)] == []

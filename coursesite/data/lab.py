@@ -7,12 +7,15 @@ in, every page shows a clear placeholder instead of made-up numbers.
 """
 
 import re
+import threading
+import time
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
+from coursesite import services
 from coursesite.data.database import database
 from coursesite.data.models import LabDetail, utcnow
 
@@ -54,6 +57,54 @@ def key(field: str, lang: str = "") -> str:
 def stored() -> dict[str, str]:
     """Return every detail staff saved, by key ("name.fr", "phone"…)."""
     return {row.key: row.value for row in LabDetail.select(LabDetail.key, LabDetail.value)}
+
+
+class SavedDetails:
+    """The saved details of one app, read from the database at most every MAX_AGE seconds.
+
+    Every page shows them (footer, "Need help?"): reading them once per request was the
+    step page's one database query for a visitor. A save in this process is seen at once;
+    other processes on the same database (several labs on one server) within MAX_AGE.
+    """
+
+    MAX_AGE = 5.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._read_at = None
+        self._values: dict[str, str] = {}
+        self._by_lang: dict[str, LabDetails] = {}
+        self._version = 0
+
+    def version(self) -> int:
+        """A number that changes whenever the saved details change (pages built from them)."""
+        with self._lock:
+            self._read_if_old()
+            return self._version
+
+    def details(self, lang: str | None = None) -> LabDetails:
+        """Return the lab's details in `lang` (the current language by default)."""
+        lang = lang or str(get_locale())
+        with self._lock:
+            self._read_if_old()
+            found = self._by_lang.get(lang)
+            if found is None:
+                found = self._by_lang[lang] = details(lang, self._values)
+            return found
+
+    def forget(self) -> None:
+        """Read them again on the next page (staff just saved them)."""
+        with self._lock:
+            self._read_at = None
+
+    def _read_if_old(self) -> None:
+        now = time.monotonic()
+        if self._read_at is not None and now - self._read_at <= self.MAX_AGE:
+            return
+        values, self._read_at = stored(), now
+        if values != self._values or self._version == 0:
+            self._values, self._by_lang = values, {}
+            self._version += 1
 
 
 def details(lang: str | None = None, values: dict[str, str] | None = None) -> LabDetails:
@@ -153,4 +204,5 @@ def save(values: dict[str, str]) -> list[str]:
                 conflict_target=[LabDetail.key],
                 update={LabDetail.value: wanted[name], LabDetail.updated: utcnow()},
             ).execute()
+    services.shared().saved_lab_details.forget()
     return changed

@@ -17,7 +17,8 @@ def init_app(app):
     db = open_database(app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"])
     database.initialize(db)
     services.shared(app).database = db
-    services.shared(app).lab_details = lab.details
+    saved = services.shared(app).saved_lab_details = lab.SavedDetails()
+    services.shared(app).lab_details = saved.details
     # An SQLite connection is cheap to keep and costly to open (its pragmas run each time),
     # so each server thread keeps its own; other databases give theirs back after a request.
     keep_open = isinstance(db, SqliteDatabase)

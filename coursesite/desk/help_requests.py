@@ -187,21 +187,27 @@ def recent_requests(learner: User, lesson_id: str | None = None, step_id: str | 
 
 
 def step_help(lesson: Lesson, number: int) -> dict:
-    """Return what a step page shows under "Need help?": its phone code, the learner's form,
-    and where their request on this step stands."""
+    """Return what a step page shows under "Need help?" to everyone of the same kind
+    (visitor, learner…): the step's phone code, whether the "I need help" form is there."""
+    step = lesson.steps[number - 1]
+    return {
+        "help_code": services.phone_codes().code_for(lesson.id, step.id),
+        "can_ask_help": current_user.is_authenticated and current_user.role == "learner",
+        "help_for_visitor": not current_user.is_authenticated,
+        "help_limits": {"message": MESSAGE_MAX, "phone": PHONE_MAX, "when": WHEN_MAX},
+    }
+
+
+def my_step_help(lesson: Lesson, number: int) -> dict:
+    """Return what only this learner sees there: their request on this step, and what
+    became of the one they just sent."""
     step = lesson.steps[number - 1]
     learner = current_user.is_authenticated and current_user.role == "learner"
     requests = recent_requests(current_user, lesson.id, step.id)[:1] if learner else []
     return {
-        "code": services.phone_codes().code_for(lesson.id, step.id),
-        "can_ask": learner,
-        "visitor": not current_user.is_authenticated,
         "request": requests[0] if requests else None,
         "sent": get_flashed_messages(category_filter=[SENT]),
         "problems": get_flashed_messages(category_filter=[PROBLEM]),
-        "message_max": MESSAGE_MAX,
-        "phone_max": PHONE_MAX,
-        "when_max": WHEN_MAX,
     }
 
 

@@ -5,17 +5,16 @@ Signed-in people keep them in their account; visitors in a cookie.
 
 import json
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coursesite.data.models import DISPLAY_PREFERENCES
+from coursesite.learn.preferences import COOKIE, clean, current_preferences, html_classes
 from coursesite.web.urls import safe_next
 
 bp = Blueprint("display", __name__)
 
-COOKIE = "display"
-DEFAULTS = {name: allowed[0] for name, allowed in DISPLAY_PREFERENCES.items()}
 CHOICES = {
     "text_size": [
         ("100", _l("Large (normal)")),
@@ -26,41 +25,6 @@ CHOICES = {
     "contrast": [("normal", _l("Normal colours")), ("high", _l("High contrast (black and white)"))],
     "motion": [("normal", _l("Normal")), ("reduced", _l("As little movement as possible"))],
 }
-
-
-def clean(values) -> dict:
-    """Return valid preferences from any mapping: unknown or wrong values become defaults."""
-    values = values if isinstance(values, dict) else {}
-    return {
-        name: values.get(name) if values.get(name) in allowed else allowed[0]
-        for name, allowed in DISPLAY_PREFERENCES.items()
-    }
-
-
-def current_preferences() -> dict:
-    """Return the display preferences of the person making this request."""
-    if "display_preferences" not in g:
-        if current_user.is_authenticated:
-            g.display_preferences = current_user.display_preferences
-        else:
-            try:
-                g.display_preferences = clean(json.loads(request.cookies.get(COOKIE, "{}")))
-            except ValueError:
-                g.display_preferences = dict(DEFAULTS)
-    return g.display_preferences
-
-
-def html_classes() -> str:
-    """Return the <html> classes that apply the preferences (see site.css)."""
-    preferences = current_preferences()
-    classes = []
-    if preferences["text_size"] != "100":
-        classes.append(f"text-{preferences['text_size']}")
-    if preferences["contrast"] == "high":
-        classes.append("contrast-high")
-    if preferences["motion"] == "reduced":
-        classes.append("motion-reduced")
-    return " ".join(classes)
 
 
 @bp.route("/<lang:lang>/display", methods=["GET", "POST"])

@@ -6,16 +6,19 @@ from flask import Blueprint, abort, current_app, g, render_template, request, se
 from flask_login import current_user
 
 from coursesite import services
-from coursesite.desk.help_requests import step_help
+from coursesite.desk.help_requests import my_step_help, step_help
 from coursesite.desk.paths import home_state
 from coursesite.learn import lesson_aids
 from coursesite.learn.answers import step_questions
 from coursesite.learn.certificates import lesson_certificate_state, with_certificates
+from coursesite.learn.preferences import html_classes
 from coursesite.learn.progress import catalogue_state, lesson_state, step_state
 from coursesite.learn.search import MAX_QUERY_CHARS
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
+from coursesite.web.page_skeleton import render_page
 from coursesite.web.shared_parts import SharedKey, shared_value
+from coursesite.web.templating import static_url
 
 bp = Blueprint("learn", __name__)
 
@@ -132,30 +135,62 @@ def step(lang, lesson_id, number):
     lesson = get_lesson_or_404(lang, lesson_id)
     if not 1 <= number <= len(lesson.steps):
         abort(404)
-    total = len(lesson.steps)
     title = services.renderer().step_title(lesson, number)
     body = services.renderer().step(lesson, number)  # a new object when a screenshot changes
-    # Everything the page's {% shared %} parts show depends on these (and on the other
-    # languages' versions of this step, for the language links: the catalogue's version).
-    what = ("step", lang, lesson_id, number, services.drafts_visible(), title, body)
-    shared = SharedKey(version, (request.script_root, *what))
-    links = shared_value(shared, "links", lambda: step_links(lesson, number))
+    # Everything the page's skeleton shows depends on these (and on the other languages'
+    # versions of this step, for the language links: the catalogue's version).
+    progress = step_state(lesson, number)
+    # The page is kept whole for everyone who has (or has not) done this step.
+    key, everyone = page_key(
+        version, "step", lang, lesson_id, number, title, body, progress["done"]
+    )
+    links = shared_value(key, "links", lambda: step_links(lesson, number))
     g.alternate_urls = links["alternates"]
-    return render_template(
-        "learn/step.html",
+    everyone.update(
         lesson=lesson,
         number=number,
-        total=total,
+        total=len(lesson.steps),
         step=lesson.steps[number - 1],
         title=title,
         body=body,
         previous_url=links["previous"],
         next_url=links["next"],
-        progress=step_state(lesson, number),
-        help=step_help(lesson, number),
-        questions=step_questions(lesson, number),
-        shared_parts=shared,
+        step_done=progress["done"],
+        **step_help(lesson, number),
     )
+    return render_page(
+        "learn/step.html",
+        key,
+        everyone,
+        {
+            "progress": progress,
+            "help": my_step_help(lesson, number),
+            "questions": step_questions(lesson, number),
+        },
+    )
+
+
+def page_key(version: int, *what) -> tuple[SharedKey, dict]:
+    """Return the key of a page kept whole (web/page_skeleton.py) and what everyone who
+    shares it sees.
+
+    Besides `what`, the page depends on the kind of person (visitor, learner, helper,
+    staff: the help box, drafts, the link to the lab's settings), their display classes (a
+    handful of combinations, given to the skeleton as they are: it is made for nobody),
+    the lab's details, the address's query string (the "Display" link comes back to it) and
+    the site's own stylesheet and script.
+    """
+    classes = html_classes()
+    who = current_user.role if current_user.is_authenticated else "visitor"
+    site = (
+        request.script_root,
+        request.query_string,  # the "Display" link comes back to this very address
+        static_url("css/site.css"),
+        static_url("js/site.js"),
+    )
+    lab = services.lab_details_version()
+    key = SharedKey(version, (*site, lab, who, classes, *what))
+    return key, {"display_classes": lambda: classes}
 
 
 def step_links(lesson: Lesson, number: int) -> dict:

@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -88,10 +87,7 @@ def lab_details(lang: str | None = None) -> lab.LabDetails:
 
     Staff also get the link to fill them in, shown with the placeholder of a fresh install.
     """
-    values = g.get("lab_values")
-    if values is None:
-        values = g.lab_values = lab.stored()
-    found = lab.details(lang, values)
+    found = services.lab_details(lang)
     return replace(found, settings_url=url_for("lab_settings.form")) if has_role("staff") else found
 
 

@@ -12,6 +12,7 @@ def init_app(app):
         compression,
         errors,
         i18n,
+        page_skeleton,
         roles,
         security,
         shared_parts,
@@ -19,5 +20,15 @@ def init_app(app):
         urls,
     )
 
-    for module in (urls, i18n, security, compression, roles, templating, shared_parts, errors):
+    for module in (
+        urls,
+        i18n,
+        security,
+        compression,
+        roles,
+        templating,
+        shared_parts,
+        page_skeleton,
+        errors,
+    ):
         module.init_app(app)

@@ -1,0 +1,73 @@
+"""Text answers travel compressed for learners on prepaid data, and arrive whole."""
+
+import gzip
+
+import brotli
+import pytest
+
+from coursesite.web.compression import chosen_encoding
+
+STEP = "/fr/lessons/bonjour/1"
+
+
+def test_a_page_comes_compressed_with_brotli_and_reads_the_same(client):
+    plain = client.get(STEP)
+    packed = client.get(STEP, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert packed.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in packed.headers["Vary"] and "Cookie" in packed.headers["Vary"]
+    assert int(packed.headers["Content-Length"]) == len(packed.data) < len(plain.data) / 1.8
+    shown = brotli.decompress(packed.data).decode()
+    # The same page (each request has a CSRF token of its own, of the same length).
+    assert len(shown) == len(plain.get_data(as_text=True))
+    assert "Ouvrir la porte" in shown
+
+
+def test_gzip_for_a_browser_without_brotli(client):
+    packed = client.get(STEP, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Ouvrir la porte" in gzip.decompress(packed.data).decode()
+
+
+def test_short_answers_errors_and_images_go_as_they_are(client):
+    short = client.get("/healthz", headers={"Accept-Encoding": "br"})
+    assert short.status_code == 200 and "Content-Encoding" not in short.headers
+    missing = client.get("/fr/lessons/nowhere/", headers={"Accept-Encoding": "br"})
+    assert missing.status_code == 404 and "Content-Encoding" not in missing.headers
+    with client.get(
+        "/fr/lessons/bonjour/media/porte.png", headers={"Accept-Encoding": "br"}
+    ) as image:
+        assert image.status_code == 200 and "Content-Encoding" not in image.headers
+
+
+def test_the_stylesheet_is_compressed_once_and_revalidates(client):
+    with client.get("/static/css/site.css") as plain:
+        original = plain.data
+    packed = client.get("/static/css/site.css", headers={"Accept-Encoding": "br"})
+    assert packed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(packed.data) == original
+    assert len(packed.data) < len(original) / 3  # harder than a page: it is kept a year
+    etag = packed.headers["ETag"]
+    assert etag.endswith(':br"') and etag != plain.headers["ETag"]
+    again = client.get(
+        "/static/css/site.css", headers={"Accept-Encoding": "br", "If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.data == b""
+
+
+@pytest.mark.parametrize(
+    ("header", "chosen"),
+    [
+        ("gzip, deflate, br", "br"),
+        ("gzip", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("BR", "br"),
+        ("*", "br"),
+        ("identity", None),
+        ("", None),
+        ("gzip;q=nonsense", None),
+        ("deflate", None),
+    ],
+)
+def test_the_encoding_follows_what_the_browser_accepts(header, chosen):
+    assert chosen_encoding(header) == chosen
