@@ -112,9 +112,11 @@ def test_every_string_of_the_code_and_templates_is_in_the_french_catalogue():
 
 
 def test_babel_reads_the_templates_with_every_tag_the_site_adds(app):
-    """A tag unknown to the extractor hides its strings, and `make messages` then drops them."""
+    """A tag unknown to the extractor hides its strings, and `make messages` then drops them.
+
+    The site adds no tag of its own today (holes are functions: web/page_skeleton.py); one
+    added later must be named in babel.cfg."""
     root = Path(coursesite.__file__).parent.parent
     cfg = (root / "babel.cfg").read_text(encoding="utf-8")
     own = [name for name in app.jinja_env.extensions if name.startswith("coursesite.")]
-    assert own, "the site adds its own template tags"
     assert all(name in cfg for name in own), own

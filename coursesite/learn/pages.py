@@ -3,7 +3,9 @@
 from collections import defaultdict
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from coursesite import services
 from coursesite.desk.help_requests import my_step_help, step_help
@@ -16,8 +18,7 @@ from coursesite.learn.progress import catalogue_state, lesson_state, step_state
 from coursesite.learn.search import MAX_QUERY_CHARS
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
-from coursesite.web.page_skeleton import render_page
-from coursesite.web.shared_parts import SharedKey, shared_value
+from coursesite.web.page_skeleton import PageKey, page_value, render_page
 from coursesite.web.templating import static_url
 
 bp = Blueprint("learn", __name__)
@@ -65,24 +66,51 @@ def alternate_urls(lesson: Lesson, endpoint: str, step_number: int | None = None
 def catalogue_page(lang):
     """Show the lessons grouped by topic (the first few of a large topic)."""
     version = services.catalogue().version  # first: what follows is this version or newer
-    drafts = services.drafts_visible()
-    lessons = services.catalogue().lessons(lang, drafts=drafts)
-    shared = SharedKey(version, (request.script_root, "catalogue", lang, drafts))
-    topics = shared_value(shared, "topics", lambda: topic_previews(lessons))
-    missing = request.args.get("missing", "")[:100]
+    lessons = services.catalogue().lessons(lang, drafts=services.drafts_visible())
+    key, everyone = page_key(version, "catalogue", lang)
+    topics = page_value(key, "topics", lambda: topic_previews(lessons))
+    missing = request.args.get("missing", "")[:100]  # the query string is part of the key
     missing_lesson = None
     if missing:
         for other in current_app.config["LANGUAGES"]:
             missing_lesson = missing_lesson or services.catalogue().get(other, missing)
-    return render_template(
+    everyone.update(topics=topics, missing_lesson=missing_lesson)
+    progress = catalogue_state(lang, lessons)
+    return render_page(
         "learn/catalogue.html",
-        topics=topics,
-        missing_lesson=missing_lesson,
-        paths=services.catalogue().paths(),
-        progress=catalogue_state(lang, lessons),
-        my_path=with_certificates(home_state(lang), lang),
-        shared_parts=shared,
+        key,
+        everyone,
+        {
+            "progress": progress,
+            "my_path": with_certificates(home_state(lang), lang),
+            "card_bars": card_bars(
+                [(index, shown) for index, (_, shown, _) in enumerate(topics, start=1)],
+                progress["counts"],
+            ),
+        },
     )
+
+
+def card_bars(groups, counts) -> dict:
+    """Return {lesson id: the "steps done" bar of its card} for the lessons this person
+    touched, among the cards of `groups` ([(topic number, lessons)]): most have none."""
+    bars = {}
+    template = current_app.jinja_env.get_template("progress/_bar.html")
+    for topic_index, lessons in groups:
+        for position, lesson in enumerate(lessons, start=1):
+            if lesson.id not in counts:
+                continue
+            done, total = counts[lesson.id]
+            if done:
+                bars[lesson.id] = Markup(
+                    template.render(
+                        bar_id=f"progress-{topic_index}-{position}",
+                        done=done,
+                        total=total,
+                        label=gettext("Steps done: %(done)d of %(total)d", done=done, total=total),
+                    )
+                )
+    return bars
 
 
 def topic_previews(lessons) -> list[tuple[str, list, int]]:
@@ -99,8 +127,12 @@ def topic(lang, topic):
     lessons = services.catalogue().lessons(lang, drafts=services.drafts_visible())
     for name, group in group_by_topic(lessons):
         if name.casefold() == topic.casefold() and name:
+            counts = catalogue_state(lang, group)["counts"]
             return render_template(
-                "learn/topic.html", topic=name, lessons=group, progress=catalogue_state(lang, group)
+                "learn/topic.html",
+                topic=name,
+                lessons=group,
+                card_bars=card_bars([(0, group)], counts),
             )
     abort(404)
 
@@ -144,7 +176,7 @@ def step(lang, lesson_id, number):
     key, everyone = page_key(
         version, "step", lang, lesson_id, number, title, body, progress["done"]
     )
-    links = shared_value(key, "links", lambda: step_links(lesson, number))
+    links = page_value(key, "links", lambda: step_links(lesson, number))
     g.alternate_urls = links["alternates"]
     everyone.update(
         lesson=lesson,
@@ -170,7 +202,7 @@ def step(lang, lesson_id, number):
     )
 
 
-def page_key(version: int, *what) -> tuple[SharedKey, dict]:
+def page_key(version: int, *what) -> tuple[PageKey, dict]:
     """Return the key of a page kept whole (web/page_skeleton.py) and what everyone who
     shares it sees.
 
@@ -189,7 +221,7 @@ def page_key(version: int, *what) -> tuple[SharedKey, dict]:
         static_url("js/site.js"),
     )
     lab = services.lab_details_version()
-    key = SharedKey(version, (*site, lab, who, classes, *what))
+    key = PageKey(version, (*site, lab, who, classes, *what))
     return key, {"display_classes": lambda: classes}
 
 

@@ -261,7 +261,8 @@ def catalogue_state(lang: str, lessons) -> dict:
     return {
         "counts": counts,
         "done": done,
-        "total": sum(len(lesson.steps) for lesson in lessons),
+        # Shown only beside steps done: not worth adding up thousands of lessons otherwise.
+        "total": sum(len(lesson.steps) for lesson in lessons) if done else 0,
         "resume": resume and {"lesson": resume[0], "number": resume[1]},
     }
 

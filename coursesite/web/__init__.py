@@ -1,5 +1,5 @@
 """Web plumbing every page shares: URL rules, security headers, compression, error pages,
-languages, template helpers and the parts of pages shared by everyone, role checks, network
+languages, template helpers and pages kept whole for everyone, role checks, network
 addresses.
 
 Imports nothing of the other packages but `data.models` (for roles and preferences).
@@ -15,7 +15,6 @@ def init_app(app):
         page_skeleton,
         roles,
         security,
-        shared_parts,
         templating,
         urls,
     )
@@ -27,7 +26,6 @@ def init_app(app):
         compression,
         roles,
         templating,
-        shared_parts,
         page_skeleton,
         errors,
     ):

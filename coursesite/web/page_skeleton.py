@@ -17,27 +17,37 @@ lesson edit drops every skeleton at once). Pages rendered with plain `render_tem
 treat `personal()` as an ordinary include, so base.html marks its holes for every page.
 
 A hole sees the page's variables and the arguments given to `personal()`, not the loop or
-`{% with %}` variables around it: pass what it needs as arguments.
+`{% with %}` variables around it: pass what it needs as arguments. Where a page has many
+small holes (a progress bar on each lesson card), `{{ personal_part("card_bars", key) }}`
+costs a dictionary lookup instead of a template: the view gives the person's
+`card_bars` ({key: HTML}), and a missing key shows nothing.
 """
 
 import secrets
 import threading
 from collections import OrderedDict
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from flask import current_app, g
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from coursesite.web.shared_parts import SharedKey
-
 # Skeletons are a few KB to a few tens of KB each (a catalogue of 2,000 lessons: 20 KB).
-MAX_SKELETONS = 400
+MAX_KEPT = 400
+
+
+class PageKey(NamedTuple):
+    """Everything a kept page depends on. `generation` (the lesson catalogue's version)
+    first: when a lesson file changes, everything kept from the older version is dropped."""
+
+    generation: int
+    what: tuple
 
 
 class Hole(NamedTuple):
-    template: str
-    args: tuple  # ((name, value), …): what personal() was given
+    template: str | None  # rendered for each person; None: a part looked up by key
+    args: tuple  # ((name, value), …): what personal() was given; or (values name, key)
 
 
 class Skeleton(NamedTuple):
@@ -47,39 +57,40 @@ class Skeleton(NamedTuple):
     holes: tuple[Hole, ...]
 
 
-class SkeletonStore:
-    """The skeletons of one app, the least recently used dropped first."""
+class PageStore:
+    """What one app keeps per page key (skeletons, and values a view computes once), the
+    least recently used dropped first."""
 
-    def __init__(self, limit: int = MAX_SKELETONS):
+    def __init__(self, limit: int = MAX_KEPT):
         self.limit = limit
         self.generation = None
-        self._pages: OrderedDict[tuple, Skeleton] = OrderedDict()
+        self._kept: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
         # Marks a hole inside a rendered page; random, so no lesson text can forge one.
         self.marker = f"\x00hole-{secrets.token_hex(8)}:"
 
-    def get(self, key: SharedKey) -> Skeleton | None:
+    def get(self, key: PageKey, name: str) -> Any:
         with self._lock:
             if key.generation != self.generation:
                 return None
-            found = self._pages.get(key.what)
+            found = self._kept.get((key.what, name))
             if found is not None:
-                self._pages.move_to_end(key.what)
+                self._kept.move_to_end((key.what, name))
             return found
 
-    def put(self, key: SharedKey, skeleton: Skeleton) -> None:
+    def put(self, key: PageKey, name: str, value: Any) -> None:
         with self._lock:
             if key.generation != self.generation:
                 if self.generation is not None and key.generation < self.generation:
                     return  # made from a catalogue already replaced: keep nothing
-                self._pages.clear()
+                self._kept.clear()
                 self.generation = key.generation
-            self._pages[key.what] = skeleton
-            while len(self._pages) > self.limit:
-                self._pages.popitem(last=False)
+            self._kept[(key.what, name)] = value
+            while len(self._kept) > self.limit:
+                self._kept.popitem(last=False)
 
     def __len__(self) -> int:
-        return len(self._pages)
+        return len(self._kept)
 
 
 class Recorder:
@@ -89,8 +100,8 @@ class Recorder:
         self.marker = marker
         self.holes: list[Hole] = []
 
-    def hole(self, template: str, args: dict) -> str:
-        self.holes.append(Hole(template, tuple(args.items())))
+    def hole(self, template: str | None, args: tuple) -> str:
+        self.holes.append(Hole(template, args))
         return f"{self.marker}{len(self.holes) - 1}\x00"
 
 
@@ -106,8 +117,17 @@ def personal(context, template: str, **args) -> Markup:
     """The template global that marks a hole (or, on an ordinary page, includes it)."""
     recorder = context.get("page_skeleton")
     if isinstance(recorder, Recorder):
-        return Markup(recorder.hole(template, args))
+        return Markup(recorder.hole(template, tuple(args.items())))
     return Markup(fill(context.environment, template, {**context.get_all(), **args}))
+
+
+@pass_context
+def personal_part(context, name: str, key) -> Markup:
+    """The template global for a hole filled with `name[key]` of the person's values."""
+    recorder = context.get("page_skeleton")
+    if isinstance(recorder, Recorder):
+        return Markup(recorder.hole(None, (name, key)))
+    return Markup(context.get(name, {}).get(key, ""))
 
 
 def fill(environment, template: str, values: dict) -> str:
@@ -117,7 +137,17 @@ def fill(environment, template: str, values: dict) -> str:
     return "".join(found.root_render_func(found.new_context(values, shared=True)))
 
 
-def render_page(template: str, key: SharedKey, everyone: dict, person: dict) -> str:
+def page_value(key: PageKey, name: str, make: Callable[[], Any]) -> Any:
+    """Return what `make()` gives for this page key, made once: e.g. the links a view computes."""
+    store: PageStore = current_app.jinja_env.kept_pages
+    value = store.get(key, name)
+    if value is None:
+        value = make()
+        store.put(key, name, value)
+    return value
+
+
+def render_page(template: str, key: PageKey, everyone: dict, person: dict) -> str:
     """Render `template` from its skeleton for `key`, the holes filled with `person`'s values.
 
     `everyone`: what the page shows to all who share the key; `person`: what only the
@@ -125,19 +155,27 @@ def render_page(template: str, key: SharedKey, everyone: dict, person: dict) -> 
     """
     app = current_app._get_current_object()
     environment = app.jinja_env
-    store: SkeletonStore = environment.page_skeletons
-    skeleton = store.get(key)
+    store: PageStore = environment.kept_pages
+    skeleton = store.get(key, "skeleton")
     if skeleton is None:
         skeleton = cut(app, template, everyone, store.marker)
-        store.put(key, skeleton)
+        store.put(key, "skeleton", skeleton)
     values = {**everyone, **person}
     app.update_template_context(values)
     values = {**environment.globals, **values}  # once for all the holes
     parts = [skeleton.texts[0]]
     for hole, text in zip(skeleton.holes, skeleton.texts[1:], strict=True):
-        parts.append(
-            fill(environment, hole.template, {**values, **dict(hole.args)} if hole.args else values)
-        )
+        if hole.template is None:
+            name, key = hole.args
+            parts.append(values[name].get(key, ""))
+        else:
+            parts.append(
+                fill(
+                    environment,
+                    hole.template,
+                    {**values, **dict(hole.args)} if hole.args else values,
+                )
+            )
         parts.append(text)
     return "".join(parts)
 
@@ -170,6 +208,7 @@ def cut(app, template: str, everyone: dict, marker: str) -> Skeleton:
 
 
 def init_app(app):
-    """Give templates `personal()` and the app one store of page skeletons."""
+    """Give templates `personal()` and `personal_part()`, and the app one store of pages."""
     app.jinja_env.globals["personal"] = personal
-    app.jinja_env.extend(page_skeletons=SkeletonStore())
+    app.jinja_env.globals["personal_part"] = personal_part
+    app.jinja_env.extend(kept_pages=PageStore())
