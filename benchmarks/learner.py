@@ -7,6 +7,7 @@ import urllib.request
 from pathlib import Path
 
 LESSON, STEP = "creer-adresse-courriel", "open-browser"
+USER_AGENT = "coursesite-benchmark"  # the same as load.lua's: one browser, as a learner has
 PASSWORD = "bench-piano-47"
 
 
@@ -28,6 +29,7 @@ def sign_in_learner(base: str, env: dict, bin_dir: Path, username: str = "bench.
     )
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
 
     def token(path):
         with opener.open(base + path) as response:

@@ -7,6 +7,9 @@ local cookie = os.getenv("WRK_COOKIE") or ""
 local csrf = os.getenv("WRK_CSRF") or ""
 local rate = tonumber(os.getenv("WRK_RATE") or "")
 
+-- The same User-Agent as learner.py signs in with, as one browser would: Flask-Login ties
+-- a session to it, and a session seen from another browser is re-saved on every page.
+wrk.headers["User-Agent"] = "coursesite-benchmark"
 wrk.headers["Accept"] = "text/html"
 wrk.headers["Accept-Encoding"] = "gzip, deflate, br, zstd"
 if cookie ~= "" then

@@ -13,6 +13,7 @@ import hmac
 import secrets
 
 from coursesite.data.models import SignIn, SignInCard, User, utcnow
+from coursesite.data.prepared import PreparedQuery, slot
 
 # A sign-in without "Stay signed in" lives in a cookie the browser forgets when it closes;
 # a copy of it stops working at the end of a lab day even if nobody signed out.
@@ -45,17 +46,23 @@ def start(user: User, *, remember: bool, card: SignInCard | None = None) -> str:
     return user.session_key
 
 
+# Read on every page of a signed-in person: its SQL is built once (data/prepared.py).
+OPEN_SIGN_IN = PreparedQuery(
+    lambda: (
+        SignIn.select(SignIn, User)
+        .join(User)
+        .where((SignIn.id == slot("id", SignIn.id)) & SignIn.ended.is_null())
+        .limit(1)
+    )
+)
+
+
 def _row(key: str) -> SignIn | None:
     """Return the open row for a key, or None; the secret is compared in constant time."""
     row_id, _, secret = (key or "").partition(":")
     if not row_id.isascii() or not row_id.isdigit() or len(row_id) > 18 or not secret:
         return None
-    row = (
-        SignIn.select(SignIn, User)
-        .join(User)
-        .where((SignIn.id == int(row_id)) & SignIn.ended.is_null())
-        .first()
-    )
+    row = OPEN_SIGN_IN.first(id=int(row_id))
     if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
         return None
     return row

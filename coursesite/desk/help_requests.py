@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from coursesite import services
 from coursesite.data.models import HelpRequest, User, utcnow
+from coursesite.data.prepared import PreparedQuery, slot
 from coursesite.desk.paths import clean_text, find_lesson
 from coursesite.lessons.model import Lesson
 from coursesite.web.roles import has_role
@@ -169,10 +170,33 @@ def shown_requests(requests, lang: str) -> list[ShownRequest]:
     return rows
 
 
+# A learner's step page asks for their requests on that step each time: built once.
+REQUESTS_ON_A_STEP = PreparedQuery(
+    lambda: (
+        HelpRequest.select()
+        .where(
+            (HelpRequest.learner == slot("learner", HelpRequest.learner))
+            & (
+                HelpRequest.handled_at.is_null()
+                | (HelpRequest.handled_at >= slot("since", HelpRequest.handled_at))
+            )
+            & (HelpRequest.lesson_id == slot("lesson_id", HelpRequest.lesson_id))
+            & (HelpRequest.step_id == slot("step_id", HelpRequest.step_id))
+        )
+        .order_by(HelpRequest.created.desc(), HelpRequest.id.desc())
+    )
+)
+
+
 def recent_requests(learner: User, lesson_id: str | None = None, step_id: str | None = None):
     """Return a learner's open requests and those closed lately (with their answer), newest
     first, on one step if given."""
     since = utcnow() - ANSWER_SHOWN_FOR
+    if lesson_id is not None:
+        found = REQUESTS_ON_A_STEP.rows(
+            learner=learner, since=since, lesson_id=lesson_id, step_id=step_id
+        )
+        return list(found)
     query = (
         HelpRequest.select()
         .where(
@@ -181,8 +205,6 @@ def recent_requests(learner: User, lesson_id: str | None = None, step_id: str | 
         )
         .order_by(HelpRequest.created.desc(), HelpRequest.id.desc())
     )
-    if lesson_id is not None:
-        query = query.where((HelpRequest.lesson_id == lesson_id) & (HelpRequest.step_id == step_id))
     return list(query)
 
 

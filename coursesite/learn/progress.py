@@ -29,6 +29,7 @@ from flask_login import current_user
 from coursesite import services
 from coursesite.data.database import database
 from coursesite.data.models import StepProgress, utcnow
+from coursesite.data.prepared import PreparedQuery, slot
 from coursesite.learn.visitor import VisitorData
 
 SESSION_KEY = "progress"
@@ -82,6 +83,16 @@ class SessionStore:
         self.session.pop(SESSION_KEY, None)
 
 
+# Read on every page of a signed-in learner: its SQL is built once (data/prepared.py).
+DONE_STEPS = PreparedQuery(
+    lambda: (
+        StepProgress.select(StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at)
+        .where(StepProgress.user == slot("user", StepProgress.user))
+        .tuples()
+    )
+)
+
+
 class AccountStore:
     """Progress kept in the database, one StepProgress row per step done."""
 
@@ -90,11 +101,7 @@ class AccountStore:
 
     def load(self) -> dict[tuple[str, str], dt.datetime]:
         # Plain tuples: a learner well along has hundreds of rows, read on every page.
-        rows = (
-            StepProgress.select(StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at)
-            .where(StepProgress.user == self.user)
-            .tuples()
-        )
+        rows = DONE_STEPS.rows(user=self.user)
         return {(lesson_id, step_id): done_at for lesson_id, step_id, done_at in rows}
 
     def add(self, lesson_id: str, step_id: str, when: dt.datetime | None = None) -> None:

@@ -1,0 +1,93 @@
+"""Queries whose SQL is built once give exactly what the same peewee query gives."""
+
+import datetime as dt
+
+import pytest
+
+from coursesite.accounts.sign_ins import OPEN_SIGN_IN
+from coursesite.data.models import HelpRequest, StepProgress, utcnow
+from coursesite.data.prepared import PreparedQuery, slot
+from coursesite.desk.help_requests import REQUESTS_ON_A_STEP
+from coursesite.learn.progress import DONE_STEPS
+from tests.conftest import add_user, app_database
+
+pytestmark = pytest.mark.db
+
+
+def test_each_run_takes_its_own_values(app):
+    carole = add_user(app, "carole")
+    mamadou = add_user(app, "mamadou")
+    with app_database(app):
+        for user, step in ((carole, "a"), (carole, "b"), (mamadou, "c")):
+            StepProgress.create(user=user, lesson_id="bonjour", step_id=step, done_at=utcnow())
+        for user in (carole, mamadou, carole):  # the SQL is made once, then reused
+            plain = list(
+                StepProgress.select(
+                    StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at
+                )
+                .where(StepProgress.user == user)
+                .tuples()
+            )
+            prepared = list(DONE_STEPS.rows(user=user))
+            assert prepared == plain and prepared
+            assert all(isinstance(done_at, dt.datetime) for *_, done_at in prepared)
+        assert {step for _, step, _ in DONE_STEPS.rows(user=mamadou)} == {"c"}
+
+
+def test_a_joined_row_comes_back_whole(app, auth):
+    add_user(app, "carole", name="Carole")
+    assert auth.login("carole").status_code in (200, 302, 303)
+    with app_database(app):
+        from coursesite.data.models import SignIn
+
+        row_id = SignIn.select().order_by(SignIn.id.desc()).get().id
+        row = OPEN_SIGN_IN.first(id=row_id)
+        assert row.id == row_id and row.user.username == "carole" and row.user.display_name == "Carole"
+        assert OPEN_SIGN_IN.first(id=row_id + 1000) is None
+
+
+def test_dates_compare_as_the_database_stores_them(app):
+    carole = add_user(app, "carole")
+    now = utcnow()
+    with app_database(app):
+        for days, handled in (
+            (0, None),
+            (1, now - dt.timedelta(days=1)),
+            (9, now - dt.timedelta(days=9)),
+        ):
+            HelpRequest.create(
+                learner=carole,
+                lesson_id="bonjour",
+                step_id="open-door",
+                created=now - dt.timedelta(days=days),
+                handled_at=handled,
+            )
+        since = now - dt.timedelta(days=3)
+        found = list(
+            REQUESTS_ON_A_STEP.rows(
+                learner=carole, since=since, lesson_id="bonjour", step_id="open-door"
+            )
+        )
+        # Open, and handled two days ago; not the one handled nine days ago. Newest first.
+        assert [(r.created.date(), r.handled_at is None) for r in found] == [
+            (now.date(), True),
+            ((now - dt.timedelta(days=1)).date(), False),
+        ]
+        assert (
+            list(
+                REQUESTS_ON_A_STEP.rows(
+                    learner=carole, since=since, lesson_id="bonjour", step_id="x"
+                )
+            )
+            == []
+        )
+
+
+def test_a_value_left_open_is_required(app):
+    query = PreparedQuery(
+        lambda: StepProgress.select().where(
+            StepProgress.step_id == slot("step", StepProgress.step_id)
+        )
+    )
+    with app_database(app), pytest.raises(KeyError):
+        list(query.rows())
