@@ -110,11 +110,13 @@ def wrk(
     csrf: str = "",
     rate: float | None = None,
     connections: int = CONNECTIONS,
+    unique: bool = False,
 ) -> dict:
     """Load url from a second process for `seconds` seconds; return rps, p50, p99, errors."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     command += ["-s", str(LOAD_SCRIPT), url]
     env = {**os.environ, "WRK_COOKIE": cookie, "WRK_CSRF": csrf, "WRK_RATE": ""}
+    env["WRK_UNIQUE"] = "1" if unique else ""
     if rate:
         env["WRK_RATE"] = f"{rate / connections:.6f}"
     output = subprocess.run(
@@ -202,6 +204,10 @@ def measure_site(
             results["step"] = wrk(machine, base + step, seconds)
             results["step_learner"] = wrk(machine, base + step, seconds, cookie=learner["cookie"])
             results["search"] = wrk(machine, f"{base}/fr/search?q={search}", seconds)
+            # The same words with a new address each time: the page is searched and made again.
+            results["search_new"] = wrk(
+                machine, f"{base}/fr/search?q={search}", seconds, unique=True
+            )
             if step == STEP:  # the starter lessons: a real learner marks a real step
                 results["mark_done"] = wrk(machine, base + mark_done_path(), seconds, **learner)
             results["catalogue_html_kb"] = page_kb(f"{base}/fr/")
@@ -491,12 +497,13 @@ def main() -> None:
         print(report(raw))
 
 
-PAGES = ("catalogue", "step", "step_learner", "search", "mark_done")
+PAGES = ("catalogue", "step", "step_learner", "search", "search_new", "mark_done")
 LABELS = {
     "catalogue": "catalogue",
     "step": "step, visitor",
     "step_learner": "step, learner",
     "search": "search",
+    "search_new": "search, new address each time",
     "mark_done": "mark done",
 }
 

@@ -38,8 +38,8 @@ def page(client, path=STEP) -> str:
 def plain(monkeypatch):
     """Render pages the ordinary way: the whole template for every request."""
 
-    def render_plainly(template, key, everyone, person):
-        return render_template(template, **everyone, **person)
+    def render_plainly(template, key, everyone, person, made_with=None):
+        return render_template(template, **everyone, **(made_with() if made_with else {}), **person)
 
     def use():
         monkeypatch.setattr("coursesite.learn.pages.render_page", render_plainly)
@@ -65,7 +65,7 @@ def test_a_kept_step_page_is_the_page_a_plain_render_gives(app, client, auth, pl
         auth.login("carole", PASSWORDS[role])
     if who == "learner who did it":
         mark_done(client)
-    paths = [STEP, "/fr/", "/fr/?missing=hello", "/fr/lessons/bonjour/2"]
+    paths = [STEP, "/fr/", "/fr/?missing=hello", "/fr/lessons/bonjour/2", "/fr/search?q=porte"]
     kept = {path: [page(client, path) for _ in range(2)] for path in paths}  # made, reused
     plain()
     for path in paths:
@@ -322,3 +322,13 @@ def test_a_lesson_edit_shows_at_once_in_the_catalogue(client, lessons_dir):
     retitle(lessons_dir, "Saluer poliment")
     catalogue = client.get("/fr/").get_data(as_text=True)
     assert "Saluer poliment" in catalogue and "Dire bonjour" not in catalogue
+
+
+def test_a_search_is_kept_per_query_and_follows_a_lesson_edit(client, lessons_dir):
+    step_link = 'href="/fr/lessons/bonjour/1"'
+    assert step_link in page(client, "/fr/search?q=poussez")
+    assert step_link not in page(client, "/fr/search?q=fenetre")
+    lesson = lessons_dir / "fr" / "bonjour" / "lesson.md"
+    lesson.write_text(lesson.read_text().replace("Poussez la porte.", "Ouvrez la fenêtre."))
+    assert step_link in page(client, "/fr/search?q=fenetre")  # found at once
+    assert step_link not in page(client, "/fr/search?q=poussez")

@@ -216,7 +216,7 @@ def page_key(version: int, *what) -> tuple[PageKey, dict]:
     who = current_user.role if current_user.is_authenticated else "visitor"
     site = (
         request.script_root,
-        request.query_string,  # the "Display" link comes back to this very address
+        request.query_string,  # a search's words; the "Display" link comes back to it
         static_url("css/site.css"),
         static_url("js/site.js"),
     )
@@ -306,10 +306,18 @@ def print_view(lang, lesson_id):
 @bp.route("/<lang:lang>/search")
 def search(lang):
     """Find lessons and steps whose words match what the person typed."""
-    query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2].strip()
-    index = services.search_index()
-    hits = index.search(lang, query, drafts=services.drafts_visible()) if query else []
-    return render_template("learn/search.html", query=query, hits=hits)
+    version = services.catalogue().version  # first: what follows is this version or newer
+    # The same words find the same lessons for everyone: the page is kept whole for its
+    # query string (part of the key), and searched only when it is made.
+    key, everyone = page_key(version, "search", lang)
+    drafts = services.drafts_visible()
+
+    def results() -> dict:
+        query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2].strip()
+        index = services.search_index()
+        return {"query": query, "hits": index.search(lang, query, drafts=drafts) if query else []}
+
+    return render_page("learn/search.html", key, everyone, {}, made_with=results)
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/media/<path:filename>")

@@ -147,18 +147,27 @@ def page_value(key: PageKey, name: str, make: Callable[[], Any]) -> Any:
     return value
 
 
-def render_page(template: str, key: PageKey, everyone: dict, person: dict) -> str:
+def render_page(
+    template: str,
+    key: PageKey,
+    everyone: dict,
+    person: dict,
+    *,
+    made_with: Callable[[], dict] | None = None,
+) -> str:
     """Render `template` from its skeleton for `key`, the holes filled with `person`'s values.
 
     `everyone`: what the page shows to all who share the key; `person`: what only the
-    holes may use (progress, forms, answers…).
+    holes may use (progress, forms, answers…); `made_with`: a function giving what only
+    the skeleton needs, called only when it is made (a search runs only then).
     """
     app = current_app._get_current_object()
     environment = app.jinja_env
     store: PageStore = environment.kept_pages
     skeleton = store.get(key, "skeleton")
     if skeleton is None:
-        skeleton = cut(app, template, everyone, store.marker)
+        made = {**everyone, **made_with()} if made_with else everyone
+        skeleton = cut(app, template, made, store.marker)
         store.put(key, "skeleton", skeleton)
     values = {**everyone, **person}
     app.update_template_context(values)
