@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     get_flashed_messages,
     redirect,
@@ -13,7 +12,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 
 from coursesite.data import lab
-from coursesite.web.i18n import LANGUAGE_NAMES
+from coursesite.web.i18n import language_choices
 
 bp = Blueprint("lab_settings", __name__, url_prefix="/staff/settings")
 
@@ -25,9 +24,7 @@ def render_form(values: dict, problems: list, status: int = 200):
         problems=problems,
         invalid={name for name, _ in problems},
         limits=lab.LIMITS,
-        languages=[
-            (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
-        ],
+        languages=language_choices(),
         notices=get_flashed_messages(),
     ), status
 
