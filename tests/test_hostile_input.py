@@ -834,7 +834,7 @@ def test_broken_percent_encoding_and_traversal_in_the_path_answer_404(site, path
 
 
 def test_other_peoples_ids_answer_404_not_someone_elses_page(site):
-    from coursesite.data.personal_data import anonymise_learner
+    from coursesite.data.erasure import anonymise_learner
 
     with app_database(site.app):
         anonymise_learner(User.get(User.id == site.other.id))
