@@ -30,6 +30,15 @@ class VisitorData:
     forget: Callable[[], object]  # forget them here without adding them
 
 
+def of_this_request(name: str, in_account: Callable, in_browser: Callable):
+    """Return this person's `name` (progress, answers…), made once per request: from their
+    account when signed in, else from this browser's session cookie."""
+    if name not in g:
+        signed_in = current_user.is_authenticated
+        g.setdefault(name, in_account(current_user) if signed_in else in_browser(session))
+    return g.get(name)
+
+
 def register(app, data: VisitorData) -> None:
     """Add a kind of visitor data to the question asked after signing in."""
     services.visitor_data(app).append(data)
