@@ -23,27 +23,8 @@ import secrets
 from flask import current_app
 from peewee import chunked
 
+from coursesite.data import models
 from coursesite.data.database import database
-from coursesite.data.models import (
-    AccountChange,
-    AnonymousAnswer,
-    AnonymousCertificate,
-    AnonymousHelpRequest,
-    AnonymousProgress,
-    AnonymousSession,
-    Certificate,
-    GroupMember,
-    HelpRequest,
-    HelpSession,
-    KnownAddress,
-    LoginFailure,
-    QuestionAnswer,
-    SignIn,
-    SignInCard,
-    StepProgress,
-    User,
-    utcnow,
-)
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +35,19 @@ UNUSABLE_PASSWORD = "!erased"
 # (the anonymous table, the learner's field in the table copied from, the columns copied).
 # A helper is copied as their account's id; no text typed about the learner ever is.
 ANONYMOUS_COPIES = (
-    (AnonymousProgress, StepProgress.user, ("lesson_id", "step_id", "done_at")),
-    (AnonymousSession, HelpSession.learner, ("helper", "created", "kind", "minutes")),
-    (AnonymousHelpRequest, HelpRequest.learner, ("lesson_id", "step_id", "created", "handled_at")),
-    (AnonymousAnswer, QuestionAnswer.user, ("lesson_id", "question_id", "right", "answered_at")),
-    (AnonymousCertificate, Certificate.learner, ("code", "issued_at")),
+    (models.AnonymousProgress, models.StepProgress.user, ("lesson_id", "step_id", "done_at")),
+    (models.AnonymousSession, models.HelpSession.learner, ("helper", "created", "kind", "minutes")),
+    (
+        models.AnonymousHelpRequest,
+        models.HelpRequest.learner,
+        ("lesson_id", "step_id", "created", "handled_at"),
+    ),
+    (
+        models.AnonymousAnswer,
+        models.QuestionAnswer.user,
+        ("lesson_id", "question_id", "right", "answered_at"),
+    ),
+    (models.AnonymousCertificate, models.Certificate.learner, ("code", "issued_at")),
 )
 
 
@@ -67,17 +56,17 @@ def tombstone_username() -> str:
     return "deleted-" + secrets.token_hex(8)
 
 
-def erasable(user: User | None) -> bool:
+def erasable(user: models.User | None) -> bool:
     """Tell whether this account is a learner's whose data is still there to erase."""
     return user is not None and user.role == "learner" and user.anonymised_at is None
 
 
-def anonymise_learner(user: User, now: dt.datetime | None = None) -> None:
+def anonymise_learner(user: models.User, now: dt.datetime | None = None) -> None:
     """Erase a learner's personal data, keeping anonymous copies of what the reports count."""
     if not erasable(user):
         raise ValueError("only a learner's account that is not erased yet can be erased")
     key = secrets.token_hex(16)
-    now = now or utcnow()
+    now = now or models.utcnow()
     with database.atomic():
         for anonymous, owner, names in ANONYMOUS_COPIES:
             columns = [getattr(owner.model, name) for name in names]
@@ -85,21 +74,22 @@ def anonymise_learner(user: User, now: dt.datetime | None = None) -> None:
             copy(
                 anonymous, [{"learner_key": key, **dict(zip(names, r, strict=True))} for r in rows]
             )
-        for model, field in (
-            (QuestionAnswer, QuestionAnswer.user),
-            (Certificate, Certificate.learner),
-            (StepProgress, StepProgress.user),
-            (HelpSession, HelpSession.learner),
-            (HelpRequest, HelpRequest.learner),
-            (SignIn, SignIn.user),
-            (SignInCard, SignInCard.user),
-            (GroupMember, GroupMember.learner),
-            (AccountChange, AccountChange.subject),
+        # Every row that names the learner goes (their copies for the reports were made above).
+        for owner in (
+            models.QuestionAnswer.user,
+            models.Certificate.learner,
+            models.StepProgress.user,
+            models.HelpSession.learner,
+            models.HelpRequest.learner,
+            models.SignIn.user,
+            models.SignInCard.user,
+            models.GroupMember.learner,
+            models.AccountChange.subject,
         ):
-            model.delete().where(field == user).execute()
-        LoginFailure.delete().where(LoginFailure.username == user.username).execute()
-        KnownAddress.delete().where(KnownAddress.username == user.username).execute()
-        User.update(
+            owner.model.delete().where(owner == user).execute()
+        models.LoginFailure.delete().where(models.LoginFailure.username == user.username).execute()
+        models.KnownAddress.delete().where(models.KnownAddress.username == user.username).execute()
+        models.User.update(
             username=tombstone_username(),
             display_name="",
             password_hash=UNUSABLE_PASSWORD,
@@ -108,9 +98,9 @@ def anonymise_learner(user: User, now: dt.datetime | None = None) -> None:
             active=False,
             last_login=None,
             # Ends every session the person still had open, on their next request.
-            auth_version=User.auth_version + 1,
+            auth_version=models.User.auth_version + 1,
             anonymised_at=now,
-        ).where(User.id == user.id).execute()
+        ).where(models.User.id == user.id).execute()
     log.info("erased the personal data of account %d", user.id)
 
 

@@ -151,11 +151,7 @@ class AnswerBook:
 
 def current_answers() -> AnswerBook:
     """Return the answers of the person making this request."""
-    return of_this_request(
-        "answers",
-        lambda user: AnswerBook(AccountAnswers(user)),
-        lambda cookie: AnswerBook(SessionAnswers(cookie)),
-    )
+    return of_this_request("answers", AnswerBook, AccountAnswers, SessionAnswers)
 
 
 def answers_of(user) -> AnswerBook:

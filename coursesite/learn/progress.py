@@ -182,11 +182,7 @@ class Progress:
 
 def current_progress() -> Progress:
     """Return the progress of the person making this request."""
-    return of_this_request(
-        "progress",
-        lambda user: Progress(AccountStore(user)),
-        lambda cookie: Progress(SessionStore(cookie)),
-    )
+    return of_this_request("progress", Progress, AccountStore, SessionStore)
 
 
 def merge_visitor_progress(user) -> int:

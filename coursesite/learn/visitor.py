@@ -30,12 +30,14 @@ class VisitorData:
     forget: Callable[[], object]  # forget them here without adding them
 
 
-def of_this_request(name: str, in_account: Callable, in_browser: Callable):
-    """Return this person's `name` (progress, answers…), made once per request: from their
-    account when signed in, else from this browser's session cookie."""
+def of_this_request(name: str, book: Callable, account_store: Callable, browser_store: Callable):
+    """Return this person's `name` (progress, answers…) for this request, made once: a `book`
+    over the account's store when signed in, else over this browser's session cookie."""
     if name not in g:
-        signed_in = current_user.is_authenticated
-        g.setdefault(name, in_account(current_user) if signed_in else in_browser(session))
+        if current_user.is_authenticated:
+            g.setdefault(name, book(account_store(current_user)))
+        else:
+            g.setdefault(name, book(browser_store(session)))
     return g.get(name)
 
 
