@@ -4,7 +4,7 @@ and saved the same way on the helper desk (learners) and on staff's pages (helpe
 Every change is recorded with who made it (changes.py); nothing is saved while a problem is left.
 """
 
-from flask import flash, get_flashed_messages, redirect, render_template, request
+from flask import flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from coursesite.accounts.changes import changes_of, edit_account, submitted_values
@@ -32,7 +32,6 @@ def render_account_form(
         languages=language_choices() if "language" in fields else None,
         form_url=form_url,
         changes=changes_of(account),
-        notices=get_flashed_messages(),
         **context,
     ), status
 

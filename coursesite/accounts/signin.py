@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     current_app,
     g,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -166,7 +165,6 @@ def login():
         next=next_url,
         problems=problems,
         fields={field for field, _ in problems},
-        notices=get_flashed_messages(),
     )
     return page, 200
 

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -48,7 +47,6 @@ def render_index(name: str = "", problem=None, status: int = 200):
         name=name,
         problem=problem,
         name_max=data.NAME_MAX,
-        notices=get_flashed_messages(),
     ), status
 
 
@@ -80,7 +78,6 @@ def group(group_id):
         members=people,
         lessons=data.group_lessons(people, page_language()),
         candidates=data.candidates(group),
-        notices=get_flashed_messages(),
     )
 
 

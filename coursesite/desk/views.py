@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -82,7 +81,6 @@ def dashboard():
         group=group,
         refresh_url=url_for(".dashboard", **args),
         shown_at=format_time(dt.datetime.now(), "short", rebase=False),
-        notices=get_flashed_messages(),
     )
 
 
@@ -111,7 +109,6 @@ def learner(user_id):
         history=followup.learner_history(learner, lang),
         has_card=has_card,
         devices=sign_ins.open_count(learner),
-        notices=get_flashed_messages(),
         answer_summary=answer_summary(learner, lang),
         **certificate_rows(learner, lang),
     )

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -102,7 +101,6 @@ def show(lang, code):
             address=address,
             qr=qr_svg(address, label),
             can_withdraw=has_role("staff"),
-            notices=get_flashed_messages(),
         )
     )
     response.headers["Cache-Control"] = "no-store"  # a name: never kept by a shared browser

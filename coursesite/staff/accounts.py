@@ -10,7 +10,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -54,7 +53,6 @@ def render_index(values: dict, problems: list, status: int = 200):
         problems=problems,
         role_names=ROLE_NAMES,
         languages=language_choices(),
-        notices=get_flashed_messages(),
     ), status
 
 

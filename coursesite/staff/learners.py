@@ -14,7 +14,6 @@ from flask import (
     Response,
     abort,
     flash,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -50,7 +49,6 @@ def search():
         query=query,
         learners=found,
         matched=matched,
-        notices=get_flashed_messages(),
     )
 
 
@@ -66,7 +64,6 @@ def learner(user_id):
         counts=counts,
         last_activity=followup.last_activity([user.id]).get(user.id),
         paused_minutes=throttle.minutes_left(paused_until) if paused_until else 0,
-        notices=get_flashed_messages(),
     )
 
 

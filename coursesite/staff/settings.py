@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     flash,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -25,7 +24,6 @@ def render_form(values: dict, problems: list, status: int = 200):
         invalid={name for name, _ in problems},
         limits=lab.LIMITS,
         languages=language_choices(),
-        notices=get_flashed_messages(),
     ), status
 
 
