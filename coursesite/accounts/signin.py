@@ -6,16 +6,7 @@ out, a new password or a revoked card ends it, wherever copies of its cookies we
 
 import logging
 
-from flask import (
-    Blueprint,
-    current_app,
-    g,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user

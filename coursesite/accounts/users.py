@@ -15,10 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from coursesite import services
 from coursesite.data.database import database
-from coursesite.data.models import (
-    ROLES,
-    User,
-)
+from coursesite.data.models import ROLES, User
 
 USERNAME_MAX = 40
 NAME_MAX = 80

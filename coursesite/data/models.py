@@ -4,14 +4,7 @@ import datetime as dt
 import json
 
 from flask_login import UserMixin
-from peewee import (
-    BooleanField,
-    CharField,
-    DateTimeField,
-    ForeignKeyField,
-    IntegerField,
-    TextField,
-)
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from coursesite.data.database import BaseModel
 

@@ -2,15 +2,7 @@
 file), give the whole group a path in one form, print every member's slip or card on one
 sheet, and see the group's progress lesson by lesson. Helpers and staff alike."""
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from peewee import IntegrityError

@@ -7,15 +7,7 @@ deleted by one click, and what changes an account asks to confirm on a page of i
 
 import datetime as dt
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
@@ -32,11 +24,7 @@ from coursesite.desk.groups import all_groups, groups_of, member_ids
 from coursesite.desk.help_session_checks import HelpSessionForm
 from coursesite.desk.help_session_save import save_help_session, saved_with_key
 from coursesite.desk.lookup import active_learner_or_404
-from coursesite.desk.paths import (
-    find_lesson,
-    learner_paths,
-    sessions_of,
-)
+from coursesite.desk.paths import find_lesson, learner_paths, sessions_of
 from coursesite.desk.session_kinds import kind_choices, kind_label
 from coursesite.desk.slips import cards_page, slip_page
 from coursesite.learn.answers import answer_summary

@@ -2,15 +2,7 @@
 
 import datetime as dt
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user

@@ -5,16 +5,7 @@ Every URL here is under /staff/, so roles.py lets only staff in: a helper can to
 (or helper) account. Learners' accounts are changed from the helper desk.
 """
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 

@@ -9,16 +9,7 @@ CSRF token) erases the data in one transaction (data/erasure.py).
 import datetime as dt
 import json
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from coursesite.accounts import throttle

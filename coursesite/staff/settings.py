@@ -1,13 +1,6 @@
 """The lab's details, set by staff at /staff/settings and shown on every page (data/lab.py)."""
 
-from flask import (
-    Blueprint,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from coursesite.data import lab
