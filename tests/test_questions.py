@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.lessons.check import CheckSettings, check_lessons
+from coursesite.lessons.check import CheckSettings
+from coursesite.lessons.folder_check import check_lessons
 from coursesite.lessons.loader import load_lesson
 from coursesite.lessons.markdown import strip_to_text
 from coursesite.lessons.model import LessonError
