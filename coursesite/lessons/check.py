@@ -27,9 +27,8 @@ from coursesite.lessons.content import (
     LessonLink,
     check_front_matter,
     check_images,
-    check_links,
-    check_raw_html,
 )
+from coursesite.lessons.link_check import check_links, check_raw_html
 from coursesite.lessons.loader import ParsedLesson, parse_lesson_text, read_text
 from coursesite.lessons.model import N_, LessonError, Problem
 
@@ -246,5 +245,3 @@ def sort_key(problem: Problem):
         problem.msgid,
         problem.params,
     )
-
-
