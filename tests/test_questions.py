@@ -1,4 +1,4 @@
-"""Questions of a lesson: answers graded, and the starter lessons asking good ones (parsing: test_question_parser)."""
+"""Questions of a lesson: answers graded; the starter lessons ask good ones in both languages."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 from coursesite.lessons.check import CheckSettings
 from coursesite.lessons.folder_check import check_lessons
 from coursesite.lessons.loader import load_lesson
-from coursesite.lessons.markdown import strip_to_text
+from coursesite.lessons.markdown_text import strip_to_text
 from coursesite.lessons.questions import grade, lesson_questions, normalise
 from tests.conftest import STARTER_LESSONS
 
