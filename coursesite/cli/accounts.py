@@ -17,11 +17,10 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from coursesite.accounts.cards import issue_card, render_card
+from coursesite.accounts.learner_csv import MAX_FILE_BYTES, LearnerImportError
 from coursesite.accounts.learner_import import (
     DUPLICATE_CHOICES,
-    MAX_FILE_BYTES,
     DuplicatesToDecide,
-    LearnerImportError,
     import_learners,
 )
 from coursesite.accounts.users import AccountError, create_user, normalize_username

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from coursesite.accounts.learner_import import suggest_username
 from coursesite.accounts.users import (
     language_problems,
     name_problems,
     normalize_username,
+    suggest_username,
     username_problems,
     username_taken,
 )

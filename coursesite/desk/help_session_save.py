@@ -2,8 +2,7 @@
 
 from coursesite.accounts.cards import issue_card
 from coursesite.accounts.changes import record_change
-from coursesite.accounts.learner_import import suggest_username
-from coursesite.accounts.users import create_user, easy_password, set_password
+from coursesite.accounts.users import create_user, easy_password, set_password, suggest_username
 from coursesite.data.database import database
 from coursesite.data.models import HelpSession, User
 from coursesite.desk.help_session_checks import HelpSessionForm

@@ -11,8 +11,13 @@ from flask_login import current_user
 
 from coursesite.accounts.account_form import render_account_form, save_account_form
 from coursesite.accounts.changes import record_change, set_active
-from coursesite.accounts.learner_import import suggest_username
-from coursesite.accounts.users import AccountError, create_user, easy_password, set_password
+from coursesite.accounts.users import (
+    AccountError,
+    create_user,
+    easy_password,
+    set_password,
+    suggest_username,
+)
 from coursesite.data.database import database
 from coursesite.data.models import User
 from coursesite.web.i18n import language_choices
