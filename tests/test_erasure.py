@@ -7,12 +7,14 @@ import pytest
 from coursesite import services
 from coursesite.accounts.cards import issue_card
 from coursesite.accounts.changes import record_change
-from coursesite.data.erasure import anonymise_learner
-from coursesite.data.models import (
-    AccountChange,
+from coursesite.data.anonymous_models import (
     AnonymousHelpRequest,
     AnonymousProgress,
     AnonymousSession,
+)
+from coursesite.data.erasure import anonymise_learner
+from coursesite.data.models import (
+    AccountChange,
     GroupMember,
     HelpRequest,
     HelpSession,

@@ -23,7 +23,7 @@ import secrets
 from flask import current_app
 from peewee import chunked
 
-from coursesite.data import models
+from coursesite.data import anonymous_models, models
 from coursesite.data.database import database
 
 log = logging.getLogger(__name__)
@@ -35,19 +35,27 @@ UNUSABLE_PASSWORD = "!erased"
 # (the anonymous table, the learner's field in the table copied from, the columns copied).
 # A helper is copied as their account's id; no text typed about the learner ever is.
 ANONYMOUS_COPIES = (
-    (models.AnonymousProgress, models.StepProgress.user, ("lesson_id", "step_id", "done_at")),
-    (models.AnonymousSession, models.HelpSession.learner, ("helper", "created", "kind", "minutes")),
     (
-        models.AnonymousHelpRequest,
+        anonymous_models.AnonymousProgress,
+        models.StepProgress.user,
+        ("lesson_id", "step_id", "done_at"),
+    ),
+    (
+        anonymous_models.AnonymousSession,
+        models.HelpSession.learner,
+        ("helper", "created", "kind", "minutes"),
+    ),
+    (
+        anonymous_models.AnonymousHelpRequest,
         models.HelpRequest.learner,
         ("lesson_id", "step_id", "created", "handled_at"),
     ),
     (
-        models.AnonymousAnswer,
+        anonymous_models.AnonymousAnswer,
         models.QuestionAnswer.user,
         ("lesson_id", "question_id", "right", "answered_at"),
     ),
-    (models.AnonymousCertificate, models.Certificate.learner, ("code", "issued_at")),
+    (anonymous_models.AnonymousCertificate, models.Certificate.learner, ("code", "issued_at")),
 )
 
 
