@@ -23,26 +23,16 @@ function; the step template renders the form.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from markdown_it.token import Token
 
 from coursesite.lessons.headings import BLOCK_PARSER
 from coursesite.lessons.model import N_, Problem
-from coursesite.lessons.questions import KINDS, MARKER, Choice, Question, normalise, plain
+from coursesite.lessons.questions import KINDS, MARKER, Block, Choice, Question, normalise, plain
 
 HEADER = re.compile(r"^\[!QUESTION\][ \t]*(?:\{([^}\n]*)\})?[ \t]*$", re.IGNORECASE)
 QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
 CHOICE = re.compile(r"^\[([ xX])\][ \t]+(.*)$", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Block:
-    """Where a question sits in a lesson body: its lines, from 0, end excluded."""
-
-    question: Question
-    start: int
-    end: int
 
 
 def _inline(tokens: list[Token], index: int) -> Token:

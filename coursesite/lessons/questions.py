@@ -47,6 +47,15 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Block:
+    """Where a question sits in a lesson body: its lines, from 0, end excluded."""
+
+    question: Question
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Grade:
     """How an answer fared: right or not, and what to tell the learner."""
 
