@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coursesite.lessons.check import CheckSettings, check_lessons  # noqa: E402
+from coursesite.lessons.check import CheckSettings  # noqa: E402
+from coursesite.lessons.folder_check import check_lessons  # noqa: E402
 
 STARTER = ROOT / "lessons"
 

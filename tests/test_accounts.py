@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from coursesite.accounts import users as accounts
-from coursesite.accounts.learner_import import suggest_username
+from coursesite.accounts.users import suggest_username
 from coursesite.data.models import SignInCard, StepProgress, User
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
 

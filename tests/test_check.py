@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from coursesite.lessons.check import CheckSettings, check_lessons
+from coursesite.lessons.check import CheckSettings
+from coursesite.lessons.folder_check import check_lessons
 from tests.conftest import FIXTURE_LESSONS, ROOT, STARTER_LESSONS
 
 BROKEN = Path(__file__).parent / "data" / "broken-lessons"

@@ -18,7 +18,7 @@ import pytest
 from peewee import SQL, CharField, Select, TextField, fn
 
 from coursesite import services
-from coursesite.data import models
+from coursesite.data import tables
 from coursesite.data.models import GroupMember, HelpRequest, LearnerGroup, LoginFailure, User
 from tests.conftest import (
     FIXTURE_LESSONS,
@@ -382,7 +382,7 @@ class Site:
 
     def row_counts(self) -> tuple:
         """Return the number of rows of every table but the sign-in failures, in one query."""
-        counted = [m for m in models.MODELS if m is not LoginFailure]
+        counted = [m for m in tables.MODELS if m is not LoginFailure]
         with app_database(self.app):
             return (
                 Select(columns=[m.select(fn.COUNT(SQL("*"))) for m in counted])
@@ -777,7 +777,7 @@ def assert_nothing_stored_is_junk(app):
     """Every text stored anywhere is within its length and free of control and broken characters."""
     problems = []
     with app_database(app):
-        for model in models.MODELS:
+        for model in tables.MODELS:
             text_fields = [
                 f for f in model._meta.sorted_fields if isinstance(f, (CharField, TextField))
             ]
@@ -834,7 +834,7 @@ def test_broken_percent_encoding_and_traversal_in_the_path_answer_404(site, path
 
 
 def test_other_peoples_ids_answer_404_not_someone_elses_page(site):
-    from coursesite.data.personal_data import anonymise_learner
+    from coursesite.data.erasure import anonymise_learner
 
     with app_database(site.app):
         anonymise_learner(User.get(User.id == site.other.id))

@@ -11,8 +11,8 @@ from coursesite.lessons.markdown import (
     ImageInfo,
     render_markdown,
     sanitize_html,
-    strip_to_text,
 )
+from coursesite.lessons.markdown_text import strip_to_text
 
 FRENCH_TITLES = {
     "note": "Remarque",
@@ -480,34 +480,3 @@ def test_never_raises_and_always_encodes(source):
         html.encode("utf-8")  # a lone surrogate would crash the response
         assert_harmless(html)
     strip_to_text(source).encode("utf-8")
-
-
-# --- strip_to_text ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "source,text",
-    [
-        ("**Gras** et _italique_ &amp; <kbd>Ctrl</kbd>", "Gras et italique & Ctrl"),
-        ("1. Ouvrir le navigateur", "1. Ouvrir le navigateur"),
-        ("L&#39;adresse &lt;courriel&gt; `a < b`", "L'adresse <courriel> a < b"),
-        ("Un paragraphe.\n\n- premier\n- second", "Un paragraphe.\npremier\nsecond"),
-        ("> [!TIP]\n> Gardez votre mot de passe.", "Gardez votre mot de passe."),
-        ("Cliquez ici : ![Le bouton Envoyer](envoyer.png)", "Cliquez ici : Le bouton Envoyer"),
-        ("<script>alert(1)</script>Bonjour <!-- caché -->", "Bonjour"),
-        ("[Gmail](https://gmail.com) &nbsp;!", "Gmail !"),
-        ("", ""),
-    ],
-)
-def test_strip_to_text(source, text):
-    assert strip_to_text(source) == text
-
-
-def test_strip_to_text_has_no_tags_or_entities():
-    text = strip_to_text("| a | b |\n|---|---|\n| <em>x</em> | &eacute; |\n\n### Titre")
-    assert text == "a\nb\nx\né\nTitre"
-
-
-def test_french_guillemets_stay_with_their_words():
-    html = str(render_markdown("Cliquez sur « Créer un compte »."))
-    assert "«\u00a0Créer un compte\u00a0»" in html

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from coursesite.config import DEFAULTS
-from coursesite.lessons.check import CheckSettings, check_lessons
+from coursesite.lessons.check import CheckSettings
+from coursesite.lessons.folder_check import check_lessons
 from tests.conftest import ROOT
 
 

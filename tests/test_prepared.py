@@ -42,7 +42,9 @@ def test_a_joined_row_comes_back_whole(app, auth):
 
         row_id = SignIn.select().order_by(SignIn.id.desc()).get().id
         row = OPEN_SIGN_IN.first(id=row_id)
-        assert row.id == row_id and row.user.username == "carole" and row.user.display_name == "Carole"
+        assert (
+            row.id == row_id and row.user.username == "carole" and row.user.display_name == "Carole"
+        )
         assert OPEN_SIGN_IN.first(id=row_id + 1000) is None
 
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coursesite import services
+from coursesite.data.erasure import anonymise_learner
 from coursesite.data.models import (
     GroupMember,
     HelpRequest,
@@ -14,7 +15,6 @@ from coursesite.data.models import (
     StepProgress,
     User,
 )
-from coursesite.data.personal_data import anonymise_learner
 from coursesite.staff.reports import Period, bar_widths, build_report, presets
 from tests.conftest import app_database
 

@@ -71,6 +71,9 @@ def test_rename_deactivate_reactivate_and_reset_all_recorded(app, staff, make_he
     response = post(staff, page, page, display_name="Richard Côté", username="richard.cote")
     assert response.status_code == 303
     assert (user(app, "richard.cote").display_name) == "Richard Côté"
+    # The next page says so, once.
+    assert "Les changements sont enregistrés." in text_of(staff.get(response.headers["Location"]))
+    assert "Les changements sont enregistrés." not in text_of(staff.get(page))
     # Deactivated: his open session ends, and he cannot sign in again.
     post(staff, f"{page}/active", page, active="0")
     assert not user(app, "richard.cote").active
@@ -123,6 +126,7 @@ def test_a_helper_changes_a_learners_name_username_and_language(
         client, page, page, display_name="Carole Tremblay", username="carole.t", language="en"
     )
     assert response.status_code == 303
+    assert "Les changements sont enregistrés." in text_of(client.get(response.headers["Location"]))
     changed = user(app, "carole.t")
     assert (changed.display_name, changed.language) == ("Carole Tremblay", "en")
     history = text_of(client.get(f"/helper/learners/{learner.id}"))

@@ -6,17 +6,7 @@ out, a new password or a revoked card ends it, wherever copies of its cookies we
 
 import logging
 
-from flask import (
-    Blueprint,
-    current_app,
-    g,
-    get_flashed_messages,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -166,7 +156,6 @@ def login():
         next=next_url,
         problems=problems,
         fields={field for field, _ in problems},
-        notices=get_flashed_messages(),
     )
     return page, 200
 

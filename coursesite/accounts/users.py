@@ -15,10 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from coursesite import services
 from coursesite.data.database import database
-from coursesite.data.models import (
-    ROLES,
-    User,
-)
+from coursesite.data.models import ROLES, User
+from coursesite.lessons.text import without_accents
 
 USERNAME_MAX = 40
 NAME_MAX = 80
@@ -251,3 +249,14 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.auth_version += 1
     user.save()
+
+
+def suggest_username(name: str, taken: set[str]) -> str:
+    """Return a free username made from the name: "Marie-Ève Roy" gives "marie-eve.roy"."""
+    ascii_name = without_accents(name).lower()
+    base = re.sub(r"\s+", ".", re.sub(r"[^a-z0-9\s-]", "", ascii_name).strip())
+    base = re.sub(r"[.-]{2,}", ".", base).strip(".-")[: USERNAME_MAX - 3] or "learner"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}{number}", number + 1
+    return candidate

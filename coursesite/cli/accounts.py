@@ -17,17 +17,16 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from coursesite.accounts.cards import issue_card, render_card
+from coursesite.accounts.learner_csv import MAX_FILE_BYTES, LearnerImportError
 from coursesite.accounts.learner_import import (
     DUPLICATE_CHOICES,
-    MAX_FILE_BYTES,
     DuplicatesToDecide,
-    LearnerImportError,
     import_learners,
 )
 from coursesite.accounts.users import AccountError, create_user, normalize_username
 from coursesite.data.database import database
 from coursesite.data.models import ROLES, User
-from coursesite.data.personal_data import export_user
+from coursesite.data.personal_export import export_user
 
 
 def public_base() -> str:

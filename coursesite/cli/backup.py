@@ -143,32 +143,30 @@ def read_security_state(path: Path) -> dict:
     return state
 
 
+# What is re-applied to a restored database, from the state read before restoring: each
+# UPDATE takes one row of that state as its numbered parameters. A password changed since
+# the backup (a lost card, a leaked password) stays changed, and the sign-ins made with the
+# old one stay ended.
+REAPPLIED = (
+    ("cards", "UPDATE signincard SET revoked = ?2 WHERE token_hash = ?1 AND revoked IS NULL"),
+    ("sign_ins", "UPDATE signin SET ended = ?2 WHERE secret_hash = ?1 AND ended IS NULL"),
+    (
+        "users",
+        'UPDATE "user" SET password_hash = ?3, auth_version = ?4 '
+        "WHERE id = ?1 AND username = ?2 AND auth_version < ?4",
+    ),
+)
+
+
 def reapply_security_state(path: Path, state: dict) -> tuple[int, int, int]:
-    """Re-apply to a restored database what was done since its backup to keep accounts safe."""
+    """Re-apply to a restored database what was done since its backup to keep accounts safe.
+
+    Return how many cards were revoked, sign-ins ended and passwords changed again.
+    """
     with sqlite3.connect(path) as db:
-        cards = sum(
-            db.execute(
-                "UPDATE signincard SET revoked = ? WHERE token_hash = ? AND revoked IS NULL",
-                (revoked, token_hash),
-            ).rowcount
-            for token_hash, revoked in state["cards"]
-        )
-        sign_ins = sum(
-            db.execute(
-                "UPDATE signin SET ended = ? WHERE secret_hash = ? AND ended IS NULL",
-                (ended, secret_hash),
-            ).rowcount
-            for secret_hash, ended in state["sign_ins"]
-        )
-        # A password changed since the backup (a lost card, a leaked password) stays changed,
-        # and the sign-ins made with the old one stay ended.
-        passwords = sum(
-            db.execute(
-                'UPDATE "user" SET password_hash = ?, auth_version = ? '
-                "WHERE id = ? AND username = ? AND auth_version < ?",
-                (password_hash, version, user_id, username, version),
-            ).rowcount
-            for user_id, username, password_hash, version in state["users"]
+        # executemany's rowcount is the sum of the rows each UPDATE changed.
+        cards, sign_ins, passwords = (
+            db.executemany(sql, state[key]).rowcount for key, sql in REAPPLIED
         )
     db.close()
     return cards, sign_ins, passwords

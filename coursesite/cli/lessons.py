@@ -9,8 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from coursesite import services
-from coursesite.lessons.check import CheckSettings, check_folder, find_root, lessons_under
+from coursesite.lessons.check import CheckSettings
 from coursesite.lessons.files import safe_media_path
+from coursesite.lessons.folder_check import check_folder, find_root, lessons_under
 from coursesite.lessons.highlights import parse_highlight
 from coursesite.lessons.images import IMAGE_ERRORS
 from coursesite.lessons.loader import load_lesson

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 from playhouse.migrate import SchemaMigrator, migrate
 
-from coursesite.data import models
+from coursesite.data import models, tables
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def set_version(version: int) -> None:
 def upgrade(db) -> list[str]:
     """Bring the database to the latest schema; return the descriptions of what ran."""
     if "user" not in db.get_tables():  # a new database: create everything at the latest version
-        models.create_tables(db)
+        tables.create_tables(db)
         set_version(LATEST)
         return []
     db.create_tables([models.Setting], safe=True)
@@ -108,5 +108,5 @@ def upgrade(db) -> list[str]:
             "database upgraded to schema version %d: %s", migration.version, migration.description
         )
         applied.append(f"{migration.version}: {migration.description}")
-    models.create_tables(db)  # tables added since the database was made
+    tables.create_tables(db)  # tables added since the database was made
     return applied

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User, utcnow
+from coursesite.data.models import HelpRequest, StepProgress, User, utcnow
 from coursesite.desk.help_requests import ShownRequest, open_requests, shown_requests
-from coursesite.desk.paths import PathState, find_lesson, path_state
+from coursesite.desk.paths import PathState, find_lesson, newest_paths, path_state
 from coursesite.learn.progress import Progress
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.text import comparable
@@ -169,14 +169,7 @@ def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[L
     """Return what the desk shows for each of these learners."""
     ids = [learner.id for learner, _ in found]
     done = progress_by_learner(ids)
-    newest: dict[int, HelpSession] = {}
-    if ids:
-        for help_session in (
-            HelpSession.select()
-            .where(HelpSession.learner.in_(ids) & HelpSession.with_path())
-            .order_by(HelpSession.created.desc(), HelpSession.id.desc())
-        ):
-            newest.setdefault(help_session.learner_id, help_session)
+    newest = newest_paths(ids)
     requests = defaultdict(list)
     for row in shown_requests([r for r in open_requests() if r.learner_id in set(ids)], lang):
         requests[row.request.learner_id].append(row)

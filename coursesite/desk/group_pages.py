@@ -2,52 +2,25 @@
 file), give the whole group a path in one form, print every member's slip or card on one
 sheet, and see the group's progress lesson by lesson. Helpers and staff alike."""
 
-import re
-import secrets
-
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    get_flashed_messages,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import get_locale, ngettext
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_babel import ngettext
 from peewee import IntegrityError
 
 from coursesite.accounts.cards import issue_card, render_card
 from coursesite.data.database import database
-from coursesite.data.models import HelpSession, LearnerGroup, User
+from coursesite.data.models import LearnerGroup, User
 from coursesite.desk import groups as data
 from coursesite.desk import help_session_form
+from coursesite.desk.help_session_checks import HelpSessionForm
+from coursesite.desk.help_session_save import give_group_path, saved_with_key
 from coursesite.desk.imports import handle_upload, import_page
-from coursesite.desk.paths import (
-    CUSTOM_MAX_LESSONS,
-    NOTE_MAX,
-    TITLE_MAX,
-    assign_path,
-    lessons_to_offer,
-    paths_to_offer,
-)
 from coursesite.desk.slips import cards_page, render_slip
+from coursesite.web.i18n import page_language
+from coursesite.web.roles import signed_in_user
 from coursesite.web.urls import is_id
 
 bp = Blueprint("groups", __name__, url_prefix="/helper/groups")
-FORM_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def me() -> User:
-    return current_user._get_current_object()
-
-
-def page_lang() -> str:
-    return str(get_locale())
 
 
 def group_or_404(group_id: int) -> LearnerGroup:
@@ -66,7 +39,6 @@ def render_index(name: str = "", problem=None, status: int = 200):
         name=name,
         problem=problem,
         name_max=data.NAME_MAX,
-        notices=get_flashed_messages(),
     ), status
 
 
@@ -83,7 +55,7 @@ def create():
     problem = data.name_problem(name)
     if problem:
         return render_index(name, problem, 400)
-    group = data.create_group(name, me())
+    group = data.create_group(name, signed_in_user())
     return redirect(url_for(".group", group_id=group.id), 303)
 
 
@@ -96,9 +68,8 @@ def group(group_id):
         "helper/group.html",
         group=group,
         members=people,
-        lessons=data.group_lessons(people, page_lang()),
+        lessons=data.group_lessons(people, page_language()),
         candidates=data.candidates(group),
-        notices=get_flashed_messages(),
     )
 
 
@@ -161,18 +132,12 @@ def cards(group_id):
     return cards_page([render_card(p, t) for p, t in zip(people, tokens, strict=True)], group=group)
 
 
-def render_path_form(group, people, form: help_session_form.HelpSessionForm, status: int = 200):
-    lang = page_lang()
+def render_path_form(group, people, form: HelpSessionForm, status: int = 200):
     return render_template(
         "helper/group_path.html",
         group=group,
         members=people,
-        values=form.values,
-        problems=form.problems,
-        invalid=form.invalid,
-        paths=paths_to_offer(lang),
-        lessons=lessons_to_offer(lang),
-        limits={"title": TITLE_MAX, "note": NOTE_MAX, "lessons": CUSTOM_MAX_LESSONS},
+        **help_session_form.lesson_choices(form, page_language()),
     ), status
 
 
@@ -180,7 +145,7 @@ def render_path_form(group, people, form: help_session_form.HelpSessionForm, sta
 def path_form(group_id):
     """Show the form that gives one path to every learner of the group."""
     group = group_or_404(group_id)
-    form = help_session_form.blank_form(secrets.token_urlsafe(24), page_lang())
+    form = help_session_form.new_form(page_language())
     return render_path_form(group, data.members(group), form)
 
 
@@ -189,41 +154,20 @@ def give_path(group_id):
     """Give the path to every learner of the group, and show all their slips on one sheet."""
     group = group_or_404(group_id)
     people = data.members(group)
-    key = request.form.get("form_key") or ""
-    key = key if FORM_KEY.fullmatch(key) else ""
-    if key and HelpSession.select().where(HelpSession.form_key == key).exists():
+    key = help_session_form.submitted_form_key(request.form)
+    if saved_with_key(key) is not None:
         flash(_l("This form was already sent and saved: each learner has the path."))
         return redirect(url_for(".group", group_id=group.id), 303)
-    form = help_session_form.parse_group_path_form(request.form, page_lang())
+    form = help_session_form.parse_group_path_form(request.form, page_language())
     if not people:
         form.problems.append(("path", _l("The group has no learner yet.")))
     if form.problems:
         return render_path_form(group, people, form, 400)
-    values = form.values
     try:
-        with database.atomic():
-            given = []
-            for position, person in enumerate(people):
-                help_session = assign_path(
-                    person,
-                    me(),
-                    form.lesson_ids,
-                    path_id=form.path_id,
-                    title=values["custom_title"],
-                    note_for_learner=values["note"],
-                    next_appointment=form.appointment,
-                    # The key on the first one: the same form sent twice saves once.
-                    form_key=(key or None) if position == 0 else None,
-                    # A workshop: a session at the lab for each learner, its length not asked.
-                    kind="lab",
-                )
-                given.append((help_session, person, issue_card(person)))
+        given = give_group_path(people, form, signed_in_user(), key)
     except IntegrityError:
         flash(_l("This form was already sent and saved: each learner has the path."))
         return redirect(url_for(".group", group_id=group.id), 303)
     slips = [render_slip(given_session, person, token) for given_session, person, token in given]
-    response = current_app.make_response(
-        render_template("helper/slips_sheet.html", group=group, slips=slips)
-    )
-    response.headers["Cache-Control"] = "no-store"  # sign-in links
-    return response
+    # Never cached, like every page under /helper/ (web/security.py): it holds sign-in links.
+    return render_template("helper/slips_sheet.html", group=group, slips=slips)

@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from coursesite.data.database import database
-from coursesite.data.models import GroupMember, HelpSession, LearnerGroup, User
+from coursesite.data.models import GroupMember, LearnerGroup, User
 from coursesite.desk.followup import LoadedStore, progress_by_learner
-from coursesite.desk.paths import clean_text, find_lesson
+from coursesite.desk.paths import clean_text, find_lesson, newest_paths
 from coursesite.learn.progress import Progress
 from coursesite.lessons.model import Lesson
 
@@ -117,14 +117,7 @@ def group_lessons(people: list[User], lang: str) -> list[GroupLesson]:
     """Return the lessons of the members' newest paths, in path order, with how many members
     started and finished each."""
     ids = [user.id for user in people]
-    newest: dict[int, HelpSession] = {}
-    if ids:
-        for help_session in (
-            HelpSession.select()
-            .where(HelpSession.learner.in_(ids) & HelpSession.with_path())
-            .order_by(HelpSession.created.desc(), HelpSession.id.desc())
-        ):
-            newest.setdefault(help_session.learner_id, help_session)
+    newest = newest_paths(ids)
     lesson_ids: list[str] = []
     for help_session in newest.values():
         lesson_ids.extend(i for i in help_session.lesson_ids if i not in lesson_ids)

@@ -8,25 +8,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from coursesite.data.models import HelpRequest
-from coursesite.desk.help_requests import (
-    MESSAGE_MAX,
-    PHONE_MAX,
-    PROBLEM,
-    REPLY_MAX,
-    SENT,
-    WHEN_MAX,
-    ask_for_help,
-    close,
-    mark_handled,
-    my_help_requests,
-    open_count,
-    open_requests_counter,
-    reopen,
-    take,
-)
+from coursesite.desk import help_requests
 from coursesite.desk.paths import clean_text, find_lesson
 from coursesite.learn.progress import find_step
-from coursesite.web.roles import require_role
+from coursesite.web.roles import require_role, signed_in_user
 
 bp = Blueprint("help_requests", __name__)
 
@@ -51,29 +36,32 @@ def ask(lesson_id, step_id):
     message = request.form.get("message", "")
     phone, when = request.form.get("phone", ""), request.form.get("when", "")
     if current_user.role != "learner":
-        flash(_l("This button is for learners. Helpers see requests on the helper desk."), PROBLEM)
-    elif len(message) > MESSAGE_MAX:
+        flash(
+            _l("This button is for learners. Helpers see requests on the helper desk."),
+            help_requests.PROBLEM,
+        )
+    elif len(message) > help_requests.MESSAGE_MAX:
         flash(
             _l(
                 "Your message is too long: at most %(max)d characters. Please shorten it and "
                 "send it again.",
-                max=MESSAGE_MAX,
+                max=help_requests.MESSAGE_MAX,
             ),
-            PROBLEM,
+            help_requests.PROBLEM,
         )
-    elif len(phone) > PHONE_MAX or len(when) > WHEN_MAX:
+    elif len(phone) > help_requests.PHONE_MAX or len(when) > help_requests.WHEN_MAX:
         flash(
             _l(
                 "The phone number can have at most %(phone)d characters, and when to call you "
                 "at most %(when)d. Please shorten them and send the request again.",
-                phone=PHONE_MAX,
-                when=WHEN_MAX,
+                phone=help_requests.PHONE_MAX,
+                when=help_requests.WHEN_MAX,
             ),
-            PROBLEM,
+            help_requests.PROBLEM,
         )
     else:
-        ask_for_help(current_user._get_current_object(), lesson_id, step_id, message, phone, when)
-        flash(_l("Your request is sent. A helper will see it and contact you."), SENT)
+        help_requests.ask_for_help(signed_in_user(), lesson_id, step_id, message, phone, when)
+        flash(_l("Your request is sent. A helper will see it and contact you."), help_requests.SENT)
     return redirect(back, 303)
 
 
@@ -98,7 +86,7 @@ def handle(request_id):
     """Mark a help request handled; the page that follows offers to undo it."""
     help_request = get_request_or_404(request_id)
     if help_request.handled_at is None:
-        mark_handled(help_request, current_user._get_current_object())
+        help_requests.mark_handled(help_request, signed_in_user())
     return redirect(back_to(help_request, handled=help_request.id), 303)
 
 
@@ -107,7 +95,7 @@ def take_request(request_id):
     """Say "I am handling it": the learner sees who, and other helpers know not to call."""
     help_request = get_request_or_404(request_id)
     if help_request.handled_at is None:
-        take(help_request, current_user._get_current_object())
+        help_requests.take(help_request, signed_in_user())
     return redirect(back_to(help_request), 303)
 
 
@@ -118,12 +106,15 @@ def answer(request_id):
     reply = clean_text(request.form.get("reply", ""))
     if not reply:
         flash(_l("The answer was empty: nothing was sent. Type a few words and send it again."))
-    elif len(reply) > REPLY_MAX:
+    elif len(reply) > help_requests.REPLY_MAX:
         flash(
-            _l("The answer can have at most %(max)d characters: nothing was sent.", max=REPLY_MAX)
+            _l(
+                "The answer can have at most %(max)d characters: nothing was sent.",
+                max=help_requests.REPLY_MAX,
+            )
         )
     else:
-        close(help_request, current_user._get_current_object(), reply)
+        help_requests.close(help_request, signed_in_user(), reply)
         flash(
             _l(
                 "The answer is sent: %(name)s sees it under the step.",
@@ -136,7 +127,7 @@ def answer(request_id):
 @bp.route("/helper/requests/open.json")
 def count():
     """Say how many help requests are open, for the counter in helpers' headers."""
-    number = open_count()
+    number = help_requests.open_count()
     response = jsonify(
         open=number,
         announcement=ngettext(
@@ -151,7 +142,7 @@ def count():
 def undo_handled(request_id):
     """Open a help request again, undoing "handled"."""
     help_request = get_request_or_404(request_id)
-    reopen(help_request)
+    help_requests.reopen(help_request)
     flash(_l("The request is open again."))
     return redirect(back_to(help_request), 303)
 
@@ -160,9 +151,9 @@ def init_app(app):
     """Serve help requests and give templates the counter and the learner's requests."""
     app.context_processor(
         lambda: {
-            "open_requests_counter": open_requests_counter,
-            "my_help_requests": my_help_requests,
-            "reply_max": REPLY_MAX,
+            "open_requests_counter": help_requests.open_requests_counter,
+            "my_help_requests": help_requests.my_help_requests,
+            "reply_max": help_requests.REPLY_MAX,
         }
     )
     app.register_blueprint(bp)

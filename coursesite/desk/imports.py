@@ -14,11 +14,10 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
 from coursesite.accounts.cards import issue_card, render_card
+from coursesite.accounts.learner_csv import MAX_LEARNERS, LearnerImportError
 from coursesite.accounts.learner_import import (
     DUPLICATE_CHOICES,
-    MAX_LEARNERS,
     DuplicatesToDecide,
-    LearnerImportError,
     import_learners,
 )
 from coursesite.data.database import database

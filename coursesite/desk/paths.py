@@ -63,6 +63,19 @@ def path_title(help_session: HelpSession, lang: str) -> str:
     return help_session.title or str(DEFAULT_CUSTOM_TITLE)
 
 
+def newest_paths(learner_ids: list[int]) -> dict[int, HelpSession]:
+    """Return each of these learners' newest help session that gave a path, by learner id."""
+    newest: dict[int, HelpSession] = {}
+    if learner_ids:
+        for help_session in (
+            HelpSession.select()
+            .where(HelpSession.learner.in_(learner_ids) & HelpSession.with_path())
+            .order_by(HelpSession.created.desc(), HelpSession.id.desc())
+        ):
+            newest.setdefault(help_session.learner_id, help_session)
+    return newest
+
+
 @dataclass
 class PathLesson:
     """One lesson of an assigned path, as it is now for one learner."""

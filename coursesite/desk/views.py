@@ -6,75 +6,42 @@ deleted by one click, and what changes an account asks to confirm on a page of i
 """
 
 import datetime as dt
-import re
-import secrets
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    get_flashed_messages,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from peewee import IntegrityError
 
 from coursesite import services
 from coursesite.accounts import sign_ins
 from coursesite.accounts.cards import issue_card, render_card
-from coursesite.accounts.changes import changes_of, describe, record_change
-from coursesite.accounts.learner_import import suggest_username
-from coursesite.accounts.users import AccountError, create_user, easy_password, set_password
+from coursesite.accounts.changes import changes_of, record_change
+from coursesite.accounts.users import AccountError, easy_password, set_password
 from coursesite.data.database import database
-from coursesite.data.models import HelpSession, LearnerGroup, SignInCard, User
-from coursesite.desk import followup, help_requests, help_session_form
+from coursesite.data.models import HelpSession, LearnerGroup, SignInCard
+from coursesite.desk import followup, help_requests, help_session_form, template_helpers
 from coursesite.desk.groups import all_groups, groups_of, member_ids
+from coursesite.desk.help_session_checks import HelpSessionForm
+from coursesite.desk.help_session_save import save_help_session, saved_with_key
 from coursesite.desk.lookup import active_learner_or_404
-from coursesite.desk.paths import (
-    CUSTOM_MAX_LESSONS,
-    NOTE_MAX,
-    PRIVATE_NOTE_MAX,
-    TITLE_MAX,
-    assign_path,
-    find_lesson,
-    learner_paths,
-    lessons_to_offer,
-    paths_to_offer,
-    record_session,
-    sessions_of,
-)
+from coursesite.desk.paths import find_lesson, learner_paths, sessions_of
 from coursesite.desk.session_kinds import kind_choices, kind_label
-from coursesite.desk.slips import appointment_text, cards_page, slip_page
+from coursesite.desk.slips import cards_page, slip_page
 from coursesite.learn.answers import answer_summary
 from coursesite.learn.certificates import certificate_rows
 from coursesite.learn.progress import AccountStore, Progress
-from coursesite.web.i18n import LANGUAGE_NAMES
-from coursesite.web.roles import has_role
+from coursesite.web.i18n import language_choices, page_language
+from coursesite.web.roles import signed_in_user
 from coursesite.web.urls import is_id
 
 bp = Blueprint("helper", __name__, url_prefix="/helper")
-FORM_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def page_lang() -> str:
-    return str(get_locale())
-
-
-def me() -> User:
-    return current_user._get_current_object()
 
 
 @bp.route("/")
 def dashboard():
     """Show who needs help now (open requests oldest first, then learners stuck), the other
     learners by last activity (found by name, of a group if chosen), and the phone-code box."""
-    lang = page_lang()
+    lang = page_language()
     query = request.args.get("q", "")[: followup.QUERY_MAX].strip()
     group_id = request.args.get("group", "")
     group = None
@@ -102,7 +69,6 @@ def dashboard():
         group=group,
         refresh_url=url_for(".dashboard", **args),
         shown_at=format_time(dt.datetime.now(), "short", rebase=False),
-        notices=get_flashed_messages(),
     )
 
 
@@ -110,7 +76,7 @@ def dashboard():
 def learner(user_id):
     """Show everything about one learner: paths, help requests, lessons, account."""
     learner = active_learner_or_404(user_id)
-    lang = page_lang()
+    lang = page_language()
     has_card = (
         SignInCard.select()
         .where((SignInCard.user == learner) & SignInCard.revoked.is_null())
@@ -131,39 +97,25 @@ def learner(user_id):
         history=followup.learner_history(learner, lang),
         has_card=has_card,
         devices=sign_ins.open_count(learner),
-        notices=get_flashed_messages(),
         answer_summary=answer_summary(learner, lang),
         **certificate_rows(learner, lang),
     )
 
 
-def render_session_form(form: help_session_form.HelpSessionForm, status: int = 200):
-    lang = page_lang()
+def render_session_form(form: HelpSessionForm, status: int = 200):
     return render_template(
         "helper/session.html",
         form=form,
-        values=form.values,
-        problems=form.problems,
-        invalid=form.invalid,
-        paths=paths_to_offer(lang),
-        lessons=lessons_to_offer(lang),
-        languages=[
-            (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
-        ],
+        **help_session_form.lesson_choices(form, page_language()),
+        languages=language_choices(),
         session_kinds=kind_choices(),
-        limits={
-            "title": TITLE_MAX,
-            "note": NOTE_MAX,
-            "private_note": PRIVATE_NOTE_MAX,
-            "lessons": CUSTOM_MAX_LESSONS,
-        },
     ), status
 
 
 @bp.route("/session")
 def session():
     """Show the after-session form, for a new learner or for the one given."""
-    form = help_session_form.blank_form(secrets.token_urlsafe(24), page_lang())
+    form = help_session_form.new_form(page_language())
     if request.args.get("learner"):
         form.learner = active_learner_or_404(request.args.get("learner", type=int) or 0)
         form.values["learner_id"] = str(form.learner.id)
@@ -173,59 +125,20 @@ def session():
 @bp.route("/session", methods=["POST"])
 def save_session():
     """Create the learner if new, give them the path, and show the slip to print."""
-    key = request.form.get("form_key") or ""
-    # Only a key this form could have been given (secrets.token_urlsafe) is kept: a forged one
-    # with control characters was stored as is (and a NUL was a 500 on PostgreSQL).
-    key = key if FORM_KEY.fullmatch(key) else ""
-    already = HelpSession.get_or_none(HelpSession.form_key == key) if key else None
+    key = help_session_form.submitted_form_key(request.form)
+    already = saved_with_key(key)
     if already is not None:
         return already_saved(already)
-    form = help_session_form.parse_session_form(request.form, page_lang())
+    form = help_session_form.parse_session_form(request.form, page_language())
     if form.problems:
         return render_session_form(form, 400)
-    values, learner, password = form.values, form.learner, None
     try:
-        with database.atomic():
-            if learner is None:
-                username = values["username"] or suggest_username(
-                    values["name"], {u.username for u in User.select(User.username)}
-                )
-                learner, password = create_user(
-                    username, "learner", values["name"], None, values["language"]
-                )
-                record_change(learner, me(), "created")
-            elif values["new_password"]:
-                password = easy_password("learner")
-                set_password(learner, password)
-                record_change(learner, me(), "password")
-            if form.lesson_ids:
-                help_session = assign_path(
-                    learner,
-                    me(),
-                    form.lesson_ids,
-                    path_id=form.path_id,
-                    title=values["custom_title"],
-                    note_for_learner=values["note"],
-                    private_note=values["private_note"],
-                    next_appointment=form.appointment,
-                    form_key=key or None,
-                    kind=form.kind,
-                    minutes=form.minutes,
-                )
-            else:
-                help_session = record_session(
-                    learner, me(), form.kind, form.minutes, form_key=key or None
-                )
-            # The new-learner form always prints a QR code, even when the helper then chose
-            # an existing account of the same name; an existing learner's form asks. A
-            # session without a path prints nothing, but a new learner's card.
-            with_qr = not values["learner_id"] or values["new_card"]
-            token = issue_card(learner) if with_qr and (form.lesson_ids or password) else None
+        help_session, learner, token, password = save_help_session(form, signed_in_user(), key)
     except AccountError as exc:  # a username taken by someone else a moment ago
         form.problems = [("username", problem) for problem in exc.problems]
         return render_session_form(form, 400)
     except IntegrityError:  # the same form sent twice at once: the other one saved it
-        already = HelpSession.get_or_none(HelpSession.form_key == key)
+        already = saved_with_key(key)
         if already is None:
             raise
         return already_saved(already)
@@ -293,12 +206,9 @@ def reset_password(user_id):
     new_password = easy_password("learner")
     with database.atomic():
         set_password(learner, new_password)
-        record_change(learner, me(), "password")
-    response = current_app.make_response(
-        render_template("helper/password_done.html", learner=learner, password=new_password)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        record_change(learner, signed_in_user(), "password")
+    # Never cached, like every page under /helper/ (web/security.py): it shows a password.
+    return render_template("helper/password_done.html", learner=learner, password=new_password)
 
 
 @bp.route("/code")
@@ -309,11 +219,11 @@ def code():
         learner = active_learner_or_404(request.args.get("learner", type=int) or 0)
     typed = request.args.get("code", "")
     step = services.phone_codes().find(typed) if typed.strip() else None
-    lesson = find_lesson(step[0], page_lang()) if step else None
+    lesson = find_lesson(step[0], page_language()) if step else None
     if lesson is None or not lesson.step_index(step[1]):
         near = []
         for lesson_id, step_id in services.phone_codes().near(typed):
-            other = find_lesson(lesson_id, page_lang())
+            other = find_lesson(lesson_id, page_language())
             if other and other.step_index(step_id):
                 near.append(
                     (
@@ -345,50 +255,7 @@ def code():
     )
 
 
-def local_date(moment: dt.datetime | None) -> str:
-    """Return a stored (UTC) time as a date in the lab's time zone, in words."""
-    if moment is None:
-        return ""
-    local = moment.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
-    return format_date(local, "long", rebase=False)
-
-
-def local_datetime(moment: dt.datetime | None) -> str:
-    """Return a stored (UTC) time in the lab's time zone, date and time, in words."""
-    if moment is None:
-        return ""
-    local = moment.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
-    return format_datetime(local, "medium", rebase=False)
-
-
-def days_ago(moment: dt.datetime | None) -> str:
-    """Return how long ago a stored (UTC) time was, in plain words."""
-    if moment is None:
-        return str(_l("never"))
-    days = (dt.datetime.now(dt.UTC).replace(tzinfo=None) - moment).days
-    if days < 1:
-        return str(_l("today"))
-    if days < 2:
-        return str(_l("yesterday"))
-    return ngettext("%(num)d day ago", "%(num)d days ago", days)
-
-
-def desk_links() -> list[dict]:
-    """Return the links to the desks this account may open, for the page header."""
-    links = []
-    if has_role("helper"):
-        links.append({"url": url_for("helper.dashboard"), "label": _l("Helper desk")})
-    if has_role("staff"):
-        links.append({"url": url_for("staff.home"), "label": _l("Staff")})
-    return links
-
-
 def init_app(app):
     """Serve the helper desk and give templates its date helpers and header links."""
-    app.add_template_filter(local_date)
-    app.add_template_filter(days_ago)
-    app.add_template_filter(appointment_text, "appointment")
-    app.add_template_filter(local_datetime)
-    app.add_template_global(describe, "describe_change")
-    app.context_processor(lambda: {"desk_links": desk_links})
+    template_helpers.init_app(app)
     app.register_blueprint(bp)

@@ -26,8 +26,8 @@ from coursesite import services
 from coursesite.data.database import database
 from coursesite.data.models import QuestionAnswer, utcnow
 from coursesite.desk.paths import find_lesson
-from coursesite.learn.visitor import VisitorData
-from coursesite.lessons.markdown import strip_to_text
+from coursesite.learn.visitor import VisitorData, of_this_request
+from coursesite.lessons.markdown_text import strip_to_text
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.questions import MAX_TYPED_CHARS, Grade, Question, grade, lesson_questions
 
@@ -151,12 +151,7 @@ class AnswerBook:
 
 def current_answers() -> AnswerBook:
     """Return the answers of the person making this request."""
-    if "answers" not in g:
-        if current_user.is_authenticated:
-            g.answers = AnswerBook(AccountAnswers(current_user))
-        else:
-            g.answers = AnswerBook(SessionAnswers(session))
-    return g.answers
+    return of_this_request("answers", AnswerBook, AccountAnswers, SessionAnswers)
 
 
 def answers_of(user) -> AnswerBook:

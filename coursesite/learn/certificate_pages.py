@@ -2,22 +2,14 @@
 
 import datetime as dt
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    get_flashed_messages,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coursesite.accounts.cards import qr_svg
-from coursesite.data.models import AnonymousCertificate, HelpSession
+from coursesite.data.anonymous_models import AnonymousCertificate
+from coursesite.data.models import HelpSession
 from coursesite.learn import certificates
 from coursesite.web.network import public_url
 from coursesite.web.roles import has_role, refuse
@@ -102,7 +94,6 @@ def show(lang, code):
             address=address,
             qr=qr_svg(address, label),
             can_withdraw=has_role("staff"),
-            notices=get_flashed_messages(),
         )
     )
     response.headers["Cache-Control"] = "no-store"  # a name: never kept by a shared browser

@@ -24,13 +24,12 @@ import datetime as dt
 import json
 
 from flask import g, session
-from flask_login import current_user
 
 from coursesite import services
 from coursesite.data.database import database
 from coursesite.data.models import StepProgress, utcnow
 from coursesite.data.prepared import PreparedQuery, slot
-from coursesite.learn.visitor import VisitorData
+from coursesite.learn.visitor import VisitorData, of_this_request
 
 SESSION_KEY = "progress"
 # Browsers drop cookies over 4 KB; stay well below, leaving room for the rest of the session.
@@ -190,12 +189,7 @@ class Progress:
 
 def current_progress() -> Progress:
     """Return the progress of the person making this request."""
-    if "progress" not in g:
-        if current_user.is_authenticated:
-            g.progress = Progress(AccountStore(current_user))
-        else:
-            g.progress = Progress(SessionStore(session))
-    return g.progress
+    return of_this_request("progress", Progress, AccountStore, SessionStore)
 
 
 def merge_visitor_progress(user) -> int:

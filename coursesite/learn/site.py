@@ -5,15 +5,7 @@ import logging
 from dataclasses import replace
 
 import segno
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, url_for
 
 from coursesite import services
 from coursesite.data import lab

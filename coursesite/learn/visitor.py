@@ -30,6 +30,17 @@ class VisitorData:
     forget: Callable[[], object]  # forget them here without adding them
 
 
+def of_this_request(name: str, book: Callable, account_store: Callable, browser_store: Callable):
+    """Return this person's `name` (progress, answers…) for this request, made once: a `book`
+    over the account's store when signed in, else over this browser's session cookie."""
+    if name not in g:
+        if current_user.is_authenticated:
+            g.setdefault(name, book(account_store(current_user)))
+        else:
+            g.setdefault(name, book(browser_store(session)))
+    return g.get(name)
+
+
 def register(app, data: VisitorData) -> None:
     """Add a kind of visitor data to the question asked after signing in."""
     services.visitor_data(app).append(data)

@@ -7,7 +7,6 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -16,6 +15,13 @@ from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
 from coursesite.lessons.highlights import parse_highlight, split_labels
+from coursesite.lessons.markdown_passes import (
+    DEFAULT_CALLOUT_TITLES,
+    REMEMBER_BLOCK,
+    label_table_cells,
+    remember_callouts,
+    style_callouts,
+)
 from coursesite.lessons.sanitize import (
     CALLOUT_KINDS,
     clean_chars,
@@ -23,6 +29,7 @@ from coursesite.lessons.sanitize import (
     is_same_origin,
     sanitize_html,
 )
+from coursesite.lessons.typography import allow_address_breaks, keep_guillemets_together
 
 __all__ = [
     "CALLOUT_KINDS",
@@ -32,7 +39,6 @@ __all__ = [
     "remember_sources",
     "render_markdown",
     "sanitize_html",
-    "strip_to_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -54,9 +60,6 @@ class ImageInfo:
 ImageResolver = Callable[..., ImageInfo | None]  # (src) or (src, highlight=boxes)
 LessonResolver = Callable[[str], str | None]  # lesson id -> URL, None if there is none
 
-DEFAULT_CALLOUT_TITLES = {kind: kind.capitalize() for kind in CALLOUT_KINDS} | {
-    "remember": "Write it down"
-}
 # How wide a screenshot shows: the page column is 46rem of 20 px less its 1rem margins. A
 # `sizes` length in rem would count 16-px rem (media-query units), hence pixels here.
 IMAGE_SIZES = "(max-width: 920px) calc(100vw - 40px), 880px"
@@ -67,10 +70,6 @@ NARROW = "(max-width: 40rem)"
 LESSON_LINK = re.compile(r"lesson:([A-Za-z0-9][A-Za-z0-9_-]{0,99})")
 # Attributes an image may carry in `{…}` after it; others are ignored (and reported by check).
 IMAGE_ATTRIBUTES = ("highlight", "label")
-_TEXT_BLOCKS = frozenset({
-    "p", "br", "hr", "h2", "h3", "h4", "pre", "blockquote", "ul", "ol", "li", "table", "tr",
-    "th", "td", "div", "figure", "figcaption",
-})  # fmt: skip
 
 
 @dataclass
@@ -186,86 +185,6 @@ MARKDOWN = build_markdown()
 _MD = MARKDOWN
 
 
-def _style_callouts(tokens: list[Token], titles: Mapping[str, str]) -> None:
-    """Give alert tokens the site's callout classes and translated titles."""
-    for idx, token in enumerate(tokens):
-        if token.type == "alert_open":
-            # markdown-it emits alert_open, alert_title_open, inline (the title), ...
-            kind = str(token.meta["kind"]).lower()
-            title = titles.get(kind) or DEFAULT_CALLOUT_TITLES[kind]
-            token.attrs = {"class": f"callout callout-{kind}", "role": "note"}
-            tokens[idx + 1].attrs = {"class": "callout-title"}
-            # A text token, not parsed Markdown: the renderer escapes it as it is.
-            tokens[idx + 2].children = [Token("text", "", 0, content=title)]
-
-
-def _label_table_cells(tokens: list[Token]) -> None:
-    """Give each body cell its column's title, which a phone shows above it (a stacked card)."""
-    titles: list[str] = []
-    column = 0
-    for idx, token in enumerate(tokens):
-        if token.type == "thead_open":
-            titles = []
-        elif token.type == "th_open" and idx + 1 < len(tokens):
-            inline = tokens[idx + 1]
-            words = (c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
-            titles.append(" ".join("".join(words).split()))
-        elif token.type == "tr_open":
-            column = 0
-        elif token.type == "td_open":
-            if column < len(titles) and titles[column]:
-                token.attrSet("data-label", titles[column])
-            column += 1
-
-
-# `> [!REMEMBER]`: the few things a learner writes down (an address, a number). Shown as a
-# callout, and gathered on the lesson's take-home sheet. markdown-it knows only GitHub's five
-# alert kinds, so this one is recognised here, on the blockquote's tokens.
-REMEMBER_MARK = re.compile(r"\[!REMEMBER\][ \t]*(?:\n|$)", re.IGNORECASE)
-REMEMBER_BLOCK = re.compile(r"^ {0,3}> ?\[!REMEMBER\][ \t]*\n((?: {0,3}>.*(?:\n|$))*)", re.I | re.M)
-
-
-def _remember_callouts(tokens: list[Token], title: str) -> list[Token]:
-    """Turn `> [!REMEMBER]` blockquotes into "remember" callouts with a translated title."""
-    out: list[Token] = []
-    open_levels: list[int] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if (
-            token.type == "blockquote_open"
-            and i + 2 < len(tokens)
-            and tokens[i + 1].type == "paragraph_open"
-            and REMEMBER_MARK.match(tokens[i + 2].content)
-        ):
-            token.tag, token.attrs = "div", {"class": "callout callout-remember", "role": "note"}
-            open_levels.append(token.level)
-            heading_open = Token("paragraph_open", "p", 1, attrs={"class": "callout-title"})
-            heading = Token("inline", "", 0, children=[Token("text", "", 0, content=title)])
-            out += [token, heading_open, heading, Token("paragraph_close", "p", -1)]
-            inline = tokens[i + 2]
-            rest = REMEMBER_MARK.sub("", inline.content, count=1)
-            children = list(inline.children or [])
-            # The marker is the first text child, then the line break after it.
-            if children and children[0].type == "text":
-                children[0].content = REMEMBER_MARK.sub("", children[0].content, count=1)
-                if not children[0].content:
-                    children.pop(0)
-            if children and children[0].type in ("softbreak", "hardbreak"):
-                children.pop(0)
-            if rest.strip() and children:
-                inline.content, inline.children = rest, children
-                out += [tokens[i + 1], inline, tokens[i + 3]]
-            i += 4
-            continue
-        if token.type == "blockquote_close" and open_levels and token.level == open_levels[-1]:
-            token.tag = "div"
-            open_levels.pop()
-        out.append(token)
-        i += 1
-    return out
-
-
 @dataclass(frozen=True)
 class ImageRef:
     """A picture as written in a step: its file, its boxes and the alt text people hear."""
@@ -308,39 +227,6 @@ def _too_deep(tokens: list[Token]) -> bool:
     return any(t.nesting == 1 and t.level >= limit for t in tokens)
 
 
-# An e-mail address, or a dotted name of 14 characters or more ("carole.m.exemple"): at
-# 200 % text on a phone it is wider than the screen. It may then break before its "@" and
-# after its dots, where a reader sees the parts, never inside "gmail.com" or a word.
-_ADDRESS = re.compile(r"(?<![\w.@])([\w+-]+(?:\.[\w+-]+)*)(@[\w-]+(?:\.[\w-]+)+)?(?![\w@])")
-_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
-
-
-def _break_points(word: re.Match) -> str:
-    name, domain = word.group(1), word.group(2) or ""
-    if not domain and (len(name) < 14 or "." not in name):
-        return word.group(0)
-    if len(name) >= 14:
-        name = name.replace(".", ".<wbr>")
-    return f"{name}<wbr>{domain}" if domain else name
-
-
-def allow_address_breaks(html: str) -> str:
-    """Let long e-mail addresses and dotted names wrap at their "@" and dots, nowhere else."""
-    parts = _TAG_OR_TEXT.split(html)
-    # Odd parts are tags (attribute values are left alone); even parts are text.
-    return "".join(
-        part
-        if i % 2 or ("@" not in part and "." not in part)
-        else _ADDRESS.sub(_break_points, part)
-        for i, part in enumerate(parts)
-    )
-
-
-def keep_guillemets_together(text: str) -> str:
-    """Bind French guillemets to their words, so « Suivant » never breaks across lines."""
-    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
-
-
 def render_markdown(
     source: str,
     *,
@@ -366,56 +252,13 @@ def render_markdown(
             if _too_deep(tokens):
                 log.warning("Markdown nested too deeply; showing it as plain text")
                 return Markup(sanitize_html(f"<pre>{escape(source)}</pre>"))
-            _style_callouts(tokens, callout_titles or {})
+            style_callouts(tokens, callout_titles or {})
             remember = (callout_titles or {}).get("remember") or DEFAULT_CALLOUT_TITLES["remember"]
-            tokens = _remember_callouts(tokens, remember)
-            _label_table_cells(tokens)
+            tokens = remember_callouts(tokens, remember)
+            label_table_cells(tokens)
         _link_lessons(tokens, state)
         rendered = allow_address_breaks(_MD.renderer.render(tokens, _MD.options, env))
         return Markup(sanitize_html(rendered))
     except Exception:  # a broken lesson must still show its text, never an error page
         log.exception("Could not render Markdown (%d characters)", len(source))
         return Markup(f"<pre>{escape(source)}</pre>")
-
-
-class _TextExtractor(HTMLParser):
-    """Collect the text of sanitised HTML, one line per block, callout titles left out."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[list[str]] = [[]]
-        self.skip_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if self.skip_depth or ("class", "callout-title") in attrs:
-            self.skip_depth += tag not in ("br", "hr", "img")
-        elif tag in _TEXT_BLOCKS:
-            self.blocks.append([])
-
-    def handle_endtag(self, tag):
-        if self.skip_depth:
-            self.skip_depth -= 1
-        elif tag in _TEXT_BLOCKS:
-            self.blocks.append([])
-
-    def handle_data(self, data):
-        if not self.skip_depth:
-            self.blocks[-1].append(data)
-
-    def text(self) -> str:
-        lines = (" ".join("".join(block).split()) for block in self.blocks)
-        return "\n".join(line for line in lines if line)
-
-
-def strip_to_text(source: str) -> str:
-    """Return the plain text of a Markdown fragment, for search, read-aloud and titles.
-
-    One-line sources (step titles) are read as inline Markdown so "1. Open" keeps its "1.".
-    Images contribute their alt text; callout titles are left out.
-    """
-    inline = "\n" not in source.strip()
-    rendered = render_markdown(source, resolve_image=lambda src: None, inline=inline)
-    extractor = _TextExtractor()
-    extractor.feed(str(rendered))
-    extractor.close()
-    return extractor.text()

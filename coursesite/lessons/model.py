@@ -95,6 +95,19 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    @classmethod
+    def unreadable(cls, path: Path, exc: Exception, msgid: str) -> "Problem":
+        """Return the problem of a file that cannot be read as text, at its first line."""
+        return cls(path, 1, msgid, "error", {"reason": str(exc)})
+
+    @classmethod
+    def broken_yaml(cls, path: Path, exc: Exception, msgid: str) -> "Problem":
+        """Return the problem of a YAML file that does not parse, at the line where it breaks."""
+        mark = getattr(exc, "problem_mark", None)
+        # The short reason: str(exc) spans several lines, and a problem is one line.
+        reason = getattr(exc, "problem", None) or "cannot be read"
+        return cls(path, mark.line + 1 if mark else 1, msgid, "error", {"reason": reason})
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
 

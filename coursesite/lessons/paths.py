@@ -42,17 +42,13 @@ def load_paths(path: Path) -> tuple[tuple[LessonPath, ...], list[Problem]]:
         items = yaml.safe_load(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         message = N_("cannot read paths.yml (%(reason)s): save it as UTF-8 text")
-        return (), [Problem(path, 1, message, "error", {"reason": str(exc)})]
+        return (), [Problem.unreadable(path, exc, message)]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        # The short reason: str(exc) spans several lines, and a problem is one line.
-        reason = getattr(exc, "problem", None) or "cannot be read"
         message = N_(
             "paths.yml cannot be read from this line on (%(reason)s): compare it with the "
             "example in the writing guide"
         )
-        line = mark.line + 1 if mark else 1
-        return (), [Problem(path, line, message, "error", {"reason": reason})]
+        return (), [Problem.broken_yaml(path, exc, message)]
     if items is None:
         return (), []
     if not isinstance(items, list):

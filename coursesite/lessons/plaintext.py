@@ -76,25 +76,18 @@ def _links_to_text(text: str) -> str:
     return "".join(out)
 
 
-def _attributes_to_space(text: str) -> str:
-    """Pass 2: replace `{key=value …}` and `{#id}` by a space."""
-    out, i, pos = [], 0, 0
-    start = _Next(text, r"\{")
-    line_end = _Next(text, r"[}\n]")
-    equals = _Next(text, r"=")
-    while True:
-        k = start.at_or_after(pos)
-        if k == -1:
+def _replace_by_space(text: str, candidates: _Next, end_at) -> str:
+    """Replace by a space each run text[k:end_at(k)], k taken from `candidates` left to right.
+
+    `end_at(k)` returns where the run starting at k ends, or -1 when none starts there; the
+    next candidate is then looked for after k, else after the run.
+    """
+    out, i, pos, n = [], 0, 0, len(text)  # text[i:pos] is kept as it is
+    while pos < n:
+        k = candidates.at_or_after(pos)
+        if k == -1 or k >= n:
             break
-        j = line_end.at_or_after(k + 1)
-        e = equals.at_or_after(k + 1)
-        end = -1
-        if j != -1 and text[j] == "}" and e != -1 and e < j:
-            end = j + 1
-        elif text.startswith("{#", k):
-            word = _WORD_OR_HYPHEN.match(text, k + 2)
-            if word and text.startswith("}", word.end()):
-                end = word.end() + 1
+        end = end_at(k)
         if end == -1:
             pos = k + 1
             continue
@@ -103,6 +96,25 @@ def _attributes_to_space(text: str) -> str:
         i = pos = end
     out.append(text[i:])
     return "".join(out)
+
+
+def _attributes_to_space(text: str) -> str:
+    """Pass 2: replace `{key=value …}` and `{#id}` by a space."""
+    line_end = _Next(text, r"[}\n]")
+    equals = _Next(text, r"=")
+
+    def end_at(k: int) -> int:
+        j = line_end.at_or_after(k + 1)
+        e = equals.at_or_after(k + 1)
+        if j != -1 and text[j] == "}" and e != -1 and e < j:
+            return j + 1
+        if text.startswith("{#", k):
+            word = _WORD_OR_HYPHEN.match(text, k + 2)
+            if word and text.startswith("}", word.end()):
+                return word.end() + 1
+        return -1
+
+    return _replace_by_space(text, _Next(text, r"\{"), end_at)
 
 
 def _tags_to_space(text: str) -> str:
@@ -123,9 +135,7 @@ def _tags_to_space(text: str) -> str:
 
 def _markup_to_space(text: str) -> str:
     """Pass 4: replace emphasis, quote, heading, table and list marks by a space."""
-    out, i, n = [], 0, len(text)
-    # Places where some alternative may start: a markup character, a dash, a line start.
-    candidate = _Next(text, r"(?m:^)|[*_`~|>#\[\]-]")
+    n = len(text)
     spaces = _Next(text, r"\S")  # the end of a run of whitespace
     digits_at, digits_end = -1, -1
 
@@ -133,23 +143,19 @@ def _markup_to_space(text: str) -> str:
         q = spaces.at_or_after(p)
         return n if q == -1 else q
 
-    pos = 0
-    while pos < n:
-        k = candidate.at_or_after(pos)
-        if k == -1 or k >= n:
-            break
-        end = -1
+    def end_at(k: int) -> int:
+        nonlocal digits_at, digits_end
         if text.startswith("[!", k):
             word = _WORD.match(text, k + 2)
             if word and text.startswith("]", word.end()):
-                end = word.end() + 1
-        if end == -1 and text[k] in _MARKUP_CLASS:
-            end = _MARKUP_RUN.match(text, k).end()
-        if end == -1 and (k == 0 or text[k - 1] == "\n"):
+                return word.end() + 1
+        if text[k] in _MARKUP_CLASS:
+            return _MARKUP_RUN.match(text, k).end()
+        if k == 0 or text[k - 1] == "\n":
             j = after_spaces(k)
             if j < n and text[j] in "-+":
                 if j + 1 < n and text[j + 1].isspace():
-                    end = after_spaces(j + 1)
+                    return after_spaces(j + 1)
             elif j < n:
                 # Many line starts can share one run of whitespace before the same digits.
                 if digits_at != j:
@@ -157,17 +163,13 @@ def _markup_to_space(text: str) -> str:
                     digits_at, digits_end = j, match.end() if match else -1
                 d = digits_end
                 if d != -1 and d + 1 < n and text[d] in ".)" and text[d + 1].isspace():
-                    end = after_spaces(d + 1)
-        if end == -1 and text.startswith("---", k):
-            end = _DASHES.match(text, k).end()
-        if end == -1:
-            pos = k + 1
-            continue
-        out.append(text[i:k])
-        out.append(" ")
-        i = pos = end
-    out.append(text[i:])
-    return "".join(out)
+                    return after_spaces(d + 1)
+        if text.startswith("---", k):
+            return _DASHES.match(text, k).end()
+        return -1
+
+    # Places where some alternative may start: a markup character, a dash, a line start.
+    return _replace_by_space(text, _Next(text, r"(?m:^)|[*_`~|>#\[\]-]"), end_at)
 
 
 def markdown_text(source: str) -> str:

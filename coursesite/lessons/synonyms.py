@@ -80,17 +80,13 @@ def load_synonyms(path: Path, languages=("fr", "en")) -> tuple[Synonyms, list[Pr
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
         message = N_("cannot read synonyms.yml (%(reason)s): save it as UTF-8 text")
-        return Synonyms(), [Problem(path, 1, message, "error", {"reason": str(exc)})]
+        return Synonyms(), [Problem.unreadable(path, exc, message)]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        # The short reason: str(exc) spans several lines, and a problem is one line.
-        reason = getattr(exc, "problem", None) or "cannot be read"
         message = N_(
             "synonyms.yml cannot be read from this line on (%(reason)s): write each group as "
             "- [word, word]"
         )
-        line = mark.line + 1 if mark else 1
-        return Synonyms(), [Problem(path, line, message, "error", {"reason": reason})]
+        return Synonyms(), [Problem.broken_yaml(path, exc, message)]
     if root is None:
         return Synonyms(), []
     if not isinstance(root, yaml.MappingNode):

@@ -5,44 +5,28 @@ Every URL here is under /staff/, so roles.py lets only staff in: a helper can to
 (or helper) account. Learners' accounts are changed from the helper desk.
 """
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    get_flashed_messages,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from coursesite.accounts.changes import (
-    changes_of,
-    edit_account,
-    record_change,
-    set_active,
-    submitted_values,
+from coursesite.accounts.account_form import render_account_form, save_account_form
+from coursesite.accounts.changes import record_change, set_active
+from coursesite.accounts.users import (
+    AccountError,
+    create_user,
+    easy_password,
+    set_password,
+    suggest_username,
 )
-from coursesite.accounts.learner_import import suggest_username
-from coursesite.accounts.users import AccountError, create_user, easy_password, set_password
 from coursesite.data.database import database
 from coursesite.data.models import User
-from coursesite.web.i18n import LANGUAGE_NAMES
+from coursesite.web.i18n import language_choices
+from coursesite.web.roles import signed_in_user
 
 bp = Blueprint("staff_accounts", __name__, url_prefix="/staff/accounts")
 ROLE_NAMES = {"learner": _l("Learner"), "helper": _l("Helper"), "staff": _l("Staff")}
 TEAM_ROLES = ("helper", "staff")
-
-
-def me() -> User:
-    return current_user._get_current_object()
-
-
-def languages() -> list[tuple[str, str]]:
-    return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+FIELDS = ("display_name", "username")  # a team member's language is their own to choose
 
 
 def team_member_or_404(user_id: int) -> User:
@@ -64,24 +48,20 @@ def render_index(values: dict, problems: list, status: int = 200):
         values=values,
         problems=problems,
         role_names=ROLE_NAMES,
-        languages=languages(),
-        notices=get_flashed_messages(),
+        languages=language_choices(),
     ), status
 
 
 def password_page(account: User, password: str, created: bool = False):
     """Return the page that shows a password once; never cached."""
-    response = current_app.make_response(
-        render_template(
-            "staff/account_password.html",
-            account=account,
-            password=password,
-            created=created,
-            back_url=url_for(".account", user_id=account.id),
-        )
+    # Never cached, like every page under /staff/ (web/security.py).
+    return render_template(
+        "staff/account_password.html",
+        account=account,
+        password=password,
+        created=created,
+        back_url=url_for(".account", user_id=account.id),
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("")
@@ -110,24 +90,24 @@ def create():
             account, password = create_user(
                 username, values["role"], values["name"] or None, None, values["language"]
             )
-            record_change(account, me(), "created")
+            record_change(account, signed_in_user(), "created")
     except AccountError as exc:
         return render_index(values, exc.problems, 400)
     return password_page(account, password, created=True)
 
 
 def render_account(account: User, values: dict | None = None, problems=(), status: int = 200):
-    return render_template(
+    form_url = url_for(".rename", user_id=account.id)
+    return render_account_form(
         "staff/account.html",
-        account=account,
-        values=values or {"display_name": account.display_name, "username": account.username},
-        problems=list(problems),
-        languages=None,
-        form_url=url_for(".rename", user_id=account.id),
+        account,
+        FIELDS,
+        form_url,
+        values,
+        problems,
+        status,
         role_names=ROLE_NAMES,
-        changes=changes_of(account),
-        notices=get_flashed_messages(),
-    ), status
+    )
 
 
 @bp.route("/<int:user_id>")
@@ -140,12 +120,8 @@ def account(user_id):
 def rename(user_id):
     """Change the account's name and username."""
     account = team_member_or_404(user_id)
-    values = submitted_values(request.form)
-    problems = edit_account(account, me(), values["display_name"], values["username"])
-    if problems:
-        return render_account(account, values, problems, 400)
-    flash(_l("The changes are saved."))
-    return redirect(url_for(".account", user_id=account.id), 303)
+    done_url = url_for(".account", user_id=account.id)
+    return save_account_form(account, FIELDS, render_account, done_url)
 
 
 @bp.route("/<int:user_id>/password", methods=["POST"])
@@ -155,7 +131,7 @@ def reset_password(user_id):
     password = easy_password(account.role)
     with database.atomic():
         set_password(account, password)
-        record_change(account, me(), "password")
+        record_change(account, signed_in_user(), "password")
     return password_page(account, password)
 
 
@@ -167,6 +143,6 @@ def set_active_view(user_id):
         flash(_l("You cannot deactivate your own account."))
     else:
         active = request.form.get("active") == "1"
-        set_active(account, me(), active)
+        set_active(account, signed_in_user(), active)
         flash(_l("The account is reactivated.") if active else _l("The account is deactivated."))
     return redirect(url_for(".account", user_id=account.id), 303)

@@ -55,6 +55,18 @@ def open_folder(lesson_id: str, lang: str, *, must_exist: bool = True) -> Lesson
     return folder
 
 
+def picture_or_404(lesson_id: str, lang: str, name: str) -> tuple[LessonFolder, Path]:
+    """Return the lesson's folder and the file of one of its pictures, or answer 404."""
+    folder = open_folder(lesson_id, lang)
+    try:
+        path = folder.picture(name)
+    except UnsafePath:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return folder, path
+
+
 def state_of(folder: LessonFolder) -> tuple[str | None, WorkingCopy | None, str]:
     """Return (the file's text, the working copy, the token a form carries to notice changes)."""
     try:

@@ -28,6 +28,7 @@ from coursesite.staff.editing import (
     flashed_notices,
     open_folder,
     opened,
+    picture_or_404,
     save_text,
     saved_notice,
     state_of,
@@ -273,14 +274,7 @@ def preview(lesson_id, lesson_lang):
 @bp.route("/<lesson_id>/<lesson_lang>/pictures/<name>")
 def picture(lesson_id, lesson_lang, name):
     """Send one of the lesson's pictures to the editor, drafts and unused ones included."""
-    lang = lesson_lang
-    folder = open_folder(lesson_id, lang)
-    try:
-        path = folder.picture(name)
-    except UnsafePath:
-        abort(404)
-    if not path.is_file():
-        abort(404)
+    _, path = picture_or_404(lesson_id, lesson_lang, name)
     response = send_file(path, max_age=0, conditional=True)
     response.cache_control.private = True
     return response

@@ -7,9 +7,15 @@ from flask_babel import gettext as _
 
 from coursesite import services
 from coursesite.lessons.candidate import image_uses, set_highlight
-from coursesite.lessons.editing import UnsafePath, plain_line
+from coursesite.lessons.editing import plain_line
 from coursesite.lessons.highlights import MAX_BOXES, Box, image_markdown, parse_highlight
-from coursesite.staff.editing import flashed_notices, open_folder, save_text, saved_notice, state_of
+from coursesite.staff.editing import (
+    flashed_notices,
+    picture_or_404,
+    save_text,
+    saved_notice,
+    state_of,
+)
 
 bp = Blueprint("highlights", __name__, url_prefix="/staff/lessons")
 
@@ -50,13 +56,7 @@ def box_rows(source) -> tuple[list[dict], list[Box], list[str], bool]:
 def highlight(lesson_id, lesson_lang, name):
     """Set a picture's highlight boxes with number fields: works without JavaScript."""
     lang = lesson_lang
-    folder = open_folder(lesson_id, lang)
-    try:
-        path = folder.picture(name)
-    except UnsafePath:
-        abort(404)
-    if not path.is_file():
-        abort(404)
+    folder, path = picture_or_404(lesson_id, lang, name)
     disk, working, token = state_of(folder)
     text = working.text if working else (disk or "")
     uses = image_uses(text, name)

@@ -34,14 +34,20 @@ def title_of(folder: LessonFolder) -> str:
     return lesson.title if lesson else folder.lesson_id
 
 
-@bp.route("/<lesson_id>/<lesson_lang>/history/<int:number>")
-def version(lesson_id, lesson_lang, number):
-    """Show one version and what it changed from the one before, side by side."""
-    lang = lesson_lang
+def version_or_404(lesson_id: str, lang: str, number: int):
+    """Return the lesson's folder and its version `number`, or answer 404."""
     folder = open_folder(lesson_id, lang)
     found = services.lesson_history().get(folder, number)
     if found is None:
         abort(404)
+    return folder, found
+
+
+@bp.route("/<lesson_id>/<lesson_lang>/history/<int:number>")
+def version(lesson_id, lesson_lang, number):
+    """Show one version and what it changed from the one before, side by side."""
+    lang = lesson_lang
+    folder, found = version_or_404(lesson_id, lang, number)
     earlier = [v for v in services.lesson_history().versions(folder) if v.number < number]
     previous = earlier[0] if earlier else None
     return render_template(
@@ -61,10 +67,7 @@ def version(lesson_id, lesson_lang, number):
 def restore(lesson_id, lesson_lang, number):
     """Save an earlier version again, as the newest one."""
     lang = lesson_lang
-    folder = open_folder(lesson_id, lang)
-    found = services.lesson_history().get(folder, number)
-    if found is None:
-        abort(404)
+    folder, found = version_or_404(lesson_id, lang, number)
     saved = save_text(
         folder, found.text, _("Restored version %(number)d", number=number), "restore", None
     )

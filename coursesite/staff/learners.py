@@ -3,37 +3,20 @@ about them, or delete it.
 
 Every URL here is under /staff/, so roles.py lets only staff in. Deleting is never one click:
 a page says what will happen and asks to type the person's username, then a POST (with its
-CSRF token) erases the data in one transaction (anonymise.py).
+CSRF token) erases the data in one transaction (data/erasure.py).
 """
 
 import datetime as dt
 import json
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    get_flashed_messages,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from coursesite.accounts import throttle
 from coursesite.accounts.users import USERNAME_MAX, normalize_username
-from coursesite.data.models import (
-    Certificate,
-    HelpRequest,
-    HelpSession,
-    QuestionAnswer,
-    SignInCard,
-    StepProgress,
-    User,
-)
-from coursesite.data.personal_data import anonymise_learner, erasable, export_user
+from coursesite.data.erasure import anonymise_learner, erasable
+from coursesite.data.models import User
+from coursesite.data.personal_export import export_user, kept_counts
 from coursesite.desk import followup
 
 bp = Blueprint("staff_learners", __name__, url_prefix="/staff/learners")
@@ -57,7 +40,6 @@ def search():
         query=query,
         learners=found,
         matched=matched,
-        notices=get_flashed_messages(),
     )
 
 
@@ -65,16 +47,7 @@ def search():
 def learner(user_id):
     """Show what is kept about a learner, with the buttons to download or delete it."""
     user = kept_learner_or_404(user_id)
-    counts = {
-        "steps": StepProgress.select().where(StepProgress.user == user).count(),
-        "paths": HelpSession.select()
-        .where((HelpSession.learner == user) & HelpSession.with_path())
-        .count(),
-        "requests": HelpRequest.select().where(HelpRequest.learner == user).count(),
-        "cards": SignInCard.select().where(SignInCard.user == user).count(),
-        "answers": QuestionAnswer.select().where(QuestionAnswer.user == user).count(),
-        "certificates": Certificate.select().where(Certificate.learner == user).count(),
-    }
+    counts = kept_counts(user)
     paused_until = throttle.username_paused_until(user.username)
     return render_template(
         "staff/learner.html",
@@ -82,7 +55,6 @@ def learner(user_id):
         counts=counts,
         last_activity=followup.last_activity([user.id]).get(user.id),
         paused_minutes=throttle.minutes_left(paused_until) if paused_until else 0,
-        notices=get_flashed_messages(),
     )
 
 

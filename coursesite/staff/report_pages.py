@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+from functools import wraps
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import format_date, get_locale
@@ -20,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from coursesite import services
 from coursesite.data.models import LearnerGroup
 from coursesite.desk.groups import all_groups, member_ids
-from coursesite.lessons.markdown import strip_to_text
+from coursesite.lessons.markdown_text import strip_to_text
 from coursesite.staff.question_reports import certificates_issued, missed_first
 from coursesite.staff.reports import (
     FIRST_DAY,
@@ -210,18 +211,28 @@ def csv_response(rows: list[list], name: str, period: Period) -> Response:
     )
 
 
-def checked_period():
-    """Return the period of a CSV link, or the report page saying what is wrong with it."""
-    period, _typed, problems = read_period(request.args)
-    return period, (page() if problems else None)
+def csv_download(name: str):
+    """Serve /staff/reports/<name>.csv: the rows the decorated function makes for the period.
+
+    A link with a wrong period gets the report page, saying what is wrong with it.
+    """
+
+    def register(make_rows):
+        @wraps(make_rows)
+        def view():
+            period, _typed, problems = read_period(request.args)
+            if problems:
+                return page()
+            return csv_response(make_rows(period), name, period)
+
+        return bp.route(f"/{name}.csv")(view)
+
+    return register
 
 
-@bp.route("/summary.csv")
-def summary_csv():
+@csv_download("summary")
+def summary_csv(period: Period) -> list[list]:
     """Download the period's numbers and the sessions per helper as CSV."""
-    period, refused = checked_period()
-    if refused:
-        return refused
     group = chosen_group()
     report = report_for(period, group)
     rows = [
@@ -258,15 +269,12 @@ def summary_csv():
                 ]
             )
         rows.append([_("Minutes of help by %(name)s", name=name), row.minutes])
-    return csv_response(rows, "summary", period)
+    return rows
 
 
-@bp.route("/steps.csv")
-def steps_csv():
+@csv_download("steps")
+def steps_csv(period: Period) -> list[list]:
     """Download, for every lesson and step, how many learners did it in the period, as CSV."""
-    period, refused = checked_period()
-    if refused:
-        return refused
     languages = current_app.config["LANGUAGES"]
     renderer = services.renderer()
     header = [_("Lesson id")]
@@ -286,15 +294,12 @@ def steps_csv():
                 + [v.title if (v := lesson.versions.get(lang)) else "" for lang in languages]
                 + [position, step.step_id, *titles, step.learners]
             )
-    return csv_response(rows, "steps", period)
+    return rows
 
 
-@bp.route("/questions.csv")
-def questions_csv():
+@csv_download("questions")
+def questions_csv(period: Period) -> list[list]:
     """Download, for every question answered in the period, how many missed it first, as CSV."""
-    period, refused = checked_period()
-    if refused:
-        return refused
     rows = [
         [
             _("Lesson id"),
@@ -316,4 +321,4 @@ def questions_csv():
                 row["missed"],
             ]
         )
-    return csv_response(rows, "questions", period)
+    return rows

@@ -1,19 +1,10 @@
 """The lab's details, set by staff at /staff/settings and shown on every page (data/lab.py)."""
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    get_flashed_messages,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from coursesite.data import lab
-from coursesite.web.i18n import LANGUAGE_NAMES
+from coursesite.web.i18n import language_choices
 
 bp = Blueprint("lab_settings", __name__, url_prefix="/staff/settings")
 
@@ -25,10 +16,7 @@ def render_form(values: dict, problems: list, status: int = 200):
         problems=problems,
         invalid={name for name, _ in problems},
         limits=lab.LIMITS,
-        languages=[
-            (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
-        ],
-        notices=get_flashed_messages(),
+        languages=language_choices(),
     ), status
 
 

@@ -1,7 +1,7 @@
 """Which language a page is in: URL, then the person's choice, then the browser."""
 
 from flask import current_app, g, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
@@ -10,6 +10,16 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 def languages() -> tuple[str, ...]:
     return current_app.config["LANGUAGES"]
+
+
+def page_language() -> str:
+    """Return the language of the page being made."""
+    return str(get_locale())
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Return (code, name in its own language) of each language the site offers."""
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in languages()]
 
 
 def browser_language() -> str:

@@ -30,6 +30,11 @@ def has_role(role: str) -> bool:
     return bool(current_user.is_authenticated and current_user.has_role(role))
 
 
+def signed_in_user():
+    """Return the account making this request (the object itself, to record who acted)."""
+    return current_user._get_current_object()
+
+
 def refuse():
     """Send visitors to the sign-in page and answer 403 to accounts without the role."""
     if not current_user.is_authenticated:
