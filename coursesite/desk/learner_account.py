@@ -1,6 +1,6 @@
 """Helpers change a learner's name, username or language; every change is recorded."""
 
-from flask import Blueprint, url_for
+from flask import Blueprint, request, url_for
 
 from coursesite.accounts.account_form import render_account_form, save_account_form
 from coursesite.data.models import User
@@ -11,21 +11,17 @@ FIELDS = ("display_name", "username", "language")
 
 
 def render_form(learner: User, values: dict | None = None, problems=(), status: int = 200):
-    form_url = url_for(".save", user_id=learner.id)
+    form_url = url_for(".learner_account", user_id=learner.id)
     return render_account_form(
         "helper/learner_account.html", learner, FIELDS, form_url, values, problems, status
     )
 
 
-@bp.route("/<int:user_id>/account")
+@bp.route("/<int:user_id>/account", methods=["GET", "POST"])
 def learner_account(user_id):
-    """Show the form to change a learner's name, username or language."""
-    return render_form(active_learner_or_404(user_id))
-
-
-@bp.route("/<int:user_id>/account", methods=["POST"])
-def save(user_id):
-    """Save a learner's new name, username or language."""
+    """Show the form to change a learner's name, username or language, and save it."""
     learner = active_learner_or_404(user_id)
+    if request.method == "GET":
+        return render_form(learner)
     done_url = url_for("helper.learner", user_id=learner.id)
     return save_account_form(learner, FIELDS, render_form, done_url)

@@ -97,7 +97,7 @@ def create():
 
 
 def render_account(account: User, values: dict | None = None, problems=(), status: int = 200):
-    form_url = url_for(".rename", user_id=account.id)
+    form_url = url_for(".account", user_id=account.id)
     return render_account_form(
         "staff/account.html",
         account,
@@ -110,16 +110,13 @@ def render_account(account: User, values: dict | None = None, problems=(), statu
     )
 
 
-@bp.route("/<int:user_id>")
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
 def account(user_id):
-    """Show a helper's or staff member's account, its changes, and what can be done to it."""
-    return render_account(team_member_or_404(user_id))
-
-
-@bp.route("/<int:user_id>", methods=["POST"])
-def rename(user_id):
-    """Change the account's name and username."""
+    """Show a helper's or staff member's account, its changes, and what can be done to it;
+    save its new name and username."""
     account = team_member_or_404(user_id)
+    if request.method == "GET":
+        return render_account(account)
     done_url = url_for(".account", user_id=account.id)
     return save_account_form(account, FIELDS, render_account, done_url)
 

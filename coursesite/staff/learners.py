@@ -87,16 +87,13 @@ def render_delete(user: User, problem=None, status: int = 200):
     return render_template("staff/delete_learner.html", learner=user, problem=problem), status
 
 
-@bp.route("/<int:user_id>/delete")
-def delete_form(user_id):
-    """Explain what deleting a learner's data does, and ask to type their username."""
-    return render_delete(kept_learner_or_404(user_id))
-
-
-@bp.route("/<int:user_id>/delete", methods=["POST"])
+@bp.route("/<int:user_id>/delete", methods=["GET", "POST"])
 def delete(user_id):
-    """Delete a learner's personal data for good, keeping anonymous counts for the reports."""
+    """Explain what deleting a learner's data does and ask to type their username; then
+    delete their personal data for good, keeping anonymous counts for the reports."""
     user = kept_learner_or_404(user_id)
+    if request.method == "GET":
+        return render_delete(user)
     typed = normalize_username(request.form.get("username", "")[: USERNAME_MAX * 2])
     if typed != user.username:
         problem = _l(
