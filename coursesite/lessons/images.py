@@ -10,6 +10,7 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -342,24 +343,27 @@ class VariantStore:
 # The slice as lessons/markdown.py writes it into a step, for the normal text size.
 _SLICE_SOURCE = re.compile(
     r'<picture class="cropped"><source media="([^"]*)" srcset="([^"\s]*?)'
-    r'([0-9a-f]{32})-crop\.webp 2x" width="[0-9]+" height="[0-9]+">'
+    r'([0-9a-f]{32})-crop\.webp 2x" width="[0-9]+" height="[0-9]+">(<img [^>]*></picture>)'
 )
 
 
-def slices_for_text_size(html: str, text_size: str, store: VariantStore) -> str:
+def slices_for_text_size(
+    html: str, text_size: str, store: VariantStore, slide_hint: str = ""
+) -> str:
     """Point a rendered step's slices at the learner's text size.
 
     The step's HTML is rendered (and kept) once for everyone; the text size is the
     learner's. Each slice becomes the one cut for that size, with the size a phone shows it
     at; a slice wider than the phone's column is marked `wide` (site.css gives it a frame
-    that slides sideways, starting at the box). A slice the store does not know is left as
-    it is.
+    that slides sideways, starting at the box) and followed by `slide_hint` (HTML-escaped
+    here), which only narrow screens show. A slice the store does not know is left as it is.
     """
     if "-crop.webp" not in html:
         return html
+    hint = f'<span class="shot-slide">{escape(slide_hint)}</span>' if slide_hint else ""
 
     def swap(match: re.Match) -> str:
-        media, folder, key = match.groups()
+        media, folder, key, img = match.groups()
         chosen = store.slice(key, text_size)
         if chosen is None:
             return match.group(0)
@@ -367,6 +371,7 @@ def slices_for_text_size(html: str, text_size: str, store: VariantStore) -> str:
         return (
             f'<picture class="{kind}"><source media="{media}" srcset="{folder}{chosen.name}'
             f' {chosen.density:g}x" width="{chosen.shown_width}" height="{chosen.shown_height}">'
+            f"{img}{hint if chosen.wide else ''}"
         )
 
     return _SLICE_SOURCE.sub(swap, html)

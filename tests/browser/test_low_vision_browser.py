@@ -288,8 +288,13 @@ def test_a_phone_shows_the_part_of_the_screenshot_around_the_box_as_large_as_the
             measured.append((text_px, info["body"], path))
             if text_px < info["body"] - 0.5:
                 small.append((path, round(text_px, 1), info["body"]))
-            if info["scrolls"] and info["frameScroll"] != 0:
-                sideways.append((path, "the frame does not start at the box"))
+            if info["scrolls"]:
+                if info["frameScroll"] != 0:
+                    sideways.append((path, "the frame does not start at the box"))
+                # A sighted learner is told the picture slides.
+                hint = page.locator(".lesson-content .shot").nth(index).locator(".shot-slide")
+                if not hint.is_visible():
+                    sideways.append((path, "nothing says the picture slides"))
         if measure.sideways_scroll(page) > 0:
             sideways.append((path, "the page scrolls sideways"))
     context.close()
@@ -412,6 +417,7 @@ def test_the_new_pages_pass_axe(browser, live_server, lang):
         f"/{lang}/lessons/creer-adresse-courriel/end",  # 1 of 12 done, the others linked
         f"/{lang}/lessons/creer-adresse-courriel/4/picture/1",
         f"/{lang}/lessons/creer-adresse-courriel/sheet",
+        f"/{lang}/lessons/creer-adresse-courriel/3",  # a slice sliding sideways in its frame
     ):
         page.goto(path)
         violations = axe_violations(page)
