@@ -393,6 +393,8 @@ def test_a_step_picture_with_a_box_offers_its_slice_to_narrow_screens(client, le
     # This box is wider than the phone at 200 %: the slice slides, and the page says so.
     assert source.group(1) == " wide"
     assert '<span class="shot-slide">Glissez l’image sur le côté' in page
+    frame = '<span class="slide-frame" tabindex="0" role="group" aria-label="Glissez l’image'
+    assert frame in page  # reached with the keyboard too
     assert page.count('alt="Le bouton') == 1
     with client.get(source.group(2)) as response:
         assert response.status_code == 200 and response.mimetype == "image/webp"

@@ -354,13 +354,17 @@ def slices_for_text_size(
 
     The step's HTML is rendered (and kept) once for everyone; the text size is the
     learner's. Each slice becomes the one cut for that size, with the size a phone shows it
-    at; a slice wider than the phone's column is marked `wide` (site.css gives it a frame
-    that slides sideways, starting at the box) and followed by `slide_hint` (HTML-escaped
-    here), which only narrow screens show. A slice the store does not know is left as it is.
+    at; a slice wider than the phone's column is marked `wide` and put in a frame that
+    slides sideways on a phone, starting at the box (site.css), named and followed by
+    `slide_hint` (HTML-escaped here), which only narrow screens show. A slice the store does
+    not know is left as it is.
     """
     if "-crop.webp" not in html:
         return html
     hint = f'<span class="shot-slide">{escape(slide_hint)}</span>' if slide_hint else ""
+    # A frame that slides is reached with the keyboard too (arrow keys slide it), by its name.
+    label = escape(slide_hint or "")
+    frame = f'<span class="slide-frame" tabindex="0" role="group" aria-label="{label}">'
 
     def swap(match: re.Match) -> str:
         media, folder, key, img = match.groups()
@@ -368,10 +372,11 @@ def slices_for_text_size(
         if chosen is None:
             return match.group(0)
         kind = "cropped wide" if chosen.wide else "cropped"
-        return (
+        picture = (
             f'<picture class="{kind}"><source media="{media}" srcset="{folder}{chosen.name}'
             f' {chosen.density:g}x" width="{chosen.shown_width}" height="{chosen.shown_height}">'
-            f"{img}{hint if chosen.wide else ''}"
+            f"{img}"
         )
+        return f"{frame}{picture}</span>{hint}" if chosen.wide else picture
 
     return _SLICE_SOURCE.sub(swap, html)

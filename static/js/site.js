@@ -114,7 +114,30 @@
     });
   }
 
+  /* A screenshot's frame that slides sideways (on a phone) is a tab stop only where it
+     actually slides: on a wide screen the whole slice shows and there is nothing to reach. */
+  function setUpSlideFrames() {
+    var frames = document.querySelectorAll(".slide-frame");
+    if (!frames.length) return;
+    function update() {
+      frames.forEach(function (frame) {
+        if (frame.scrollWidth > frame.clientWidth + 1) {
+          frame.setAttribute("tabindex", "0");
+        } else {
+          frame.removeAttribute("tabindex");
+        }
+      });
+    }
+    frames.forEach(function (frame) {
+      var img = frame.querySelector("img");
+      if (img && !img.complete) img.addEventListener("load", update);
+    });
+    window.addEventListener("resize", update);
+    update();
+  }
+
   function start() {
+    setUpSlideFrames();
     setUpRequestCounter();
     setUpPasswordToggles();
     setUpPrintButtons();

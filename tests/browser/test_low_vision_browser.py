@@ -242,7 +242,7 @@ MOCKUP_TEXT_PX = 16
 
 SHOT_SIZES = """
 img => {
-  const frame = img.closest('picture');
+  const frame = img.closest('.slide-frame') || img.closest('picture');
   const box = img.getBoundingClientRect();
   return {
     src: img.currentSrc, natural: img.naturalWidth, shown: box.width, alt: img.alt,
