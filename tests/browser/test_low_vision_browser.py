@@ -322,6 +322,30 @@ def test_the_slice_keeps_the_alt_text_and_links_to_the_whole_screen(large_phone)
     expect(link).to_have_text("Voir tout l’écran")
 
 
+def test_a_sliding_frame_is_reached_and_slid_with_the_keyboard_on_a_phone_only(
+    browser, live_server, large_phone
+):
+    page = large_phone
+    page.goto("/fr/lessons/creer-adresse-courriel/3")  # the address bar: wider than the phone
+    frame = page.locator(".lesson-content .slide-frame").first
+    expect(frame.locator("img")).to_have_js_property("complete", True)
+    expect(frame).to_have_attribute("tabindex", "0")
+    expect(frame).to_have_accessible_name("Glissez l’image sur le côté pour la voir au complet.")
+    frame.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.slide-frame').scrollLeft > 0")
+    assert measure.sideways_scroll(page) <= 0  # the frame slides, not the page
+    # On a desktop the whole slice shows: no tab stop that does nothing.
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    desktop = context.new_page()
+    desktop.goto("/fr/lessons/creer-adresse-courriel/3")
+    expect(desktop.locator(".lesson-content .slide-frame")).to_have_count(1)
+    expect(desktop.locator(".lesson-content .slide-frame").first).not_to_have_attribute(
+        "tabindex", "0"
+    )
+    context.close()
+
+
 def test_a_desktop_shows_the_whole_screenshot(browser, live_server):
     context = browser.new_context(base_url=live_server.url, **DESKTOP)
     page = context.new_page()
