@@ -238,15 +238,101 @@ def test_the_slice_around_a_box_keeps_the_box_and_a_readable_width():
     assert top <= 0.193 * 600 and bottom >= 0.279 * 600
 
 
-def test_a_box_wider_than_the_slice_shows_its_start_where_its_text_begins():
+def test_a_box_wider_than_the_slice_gets_a_slice_as_wide_starting_at_its_left_end():
     from coursesite.lessons.highlights import Box
     from coursesite.lessons.images import CROP_WIDTH, crop_region
 
     address_bar = Box(13.8, 8.5, 84.6, 6.7)
     left, top, right, bottom = crop_region((960, 600), (address_bar,))
-    assert right - left == CROP_WIDTH
+    # The whole bar, in a frame the phone slides sideways: it starts where its text begins.
+    assert right - left > CROP_WIDTH
     assert left <= 0.138 * 960 < left + 60  # the bar's left end, with a little margin
+    assert right >= (0.138 + 0.846) * 960 - 1
     assert top <= 0.085 * 600 and bottom >= (0.085 + 0.067) * 600
+
+
+# What a 360-px phone shows at each text size of the display page (site.css): the column's
+# width in CSS px and the body text's size.
+PHONE_COLUMN = {"100": 324, "125": 315, "150": 333, "200": 342}
+BODY_PX = {"100": 18, "125": 22.5, "150": 27, "200": 36}
+
+
+@pytest.mark.parametrize("text_size", ["100", "125", "150", "200"])
+def test_at_every_text_size_the_slice_fits_the_phone_and_its_text_is_as_large_as_the_page(
+    text_size,
+):
+    from coursesite.lessons.highlights import Box
+    from coursesite.lessons.images import CROP_SCALES, Planned, crop_region
+
+    button = Box(73.1, 19.3, 10.0, 8.6)  # a small button in a 960-px mock-up
+    left, top, right, bottom = crop_region((960, 600), (button,), text_size)
+    width, scale = CROP_SCALES[text_size]
+    assert right - left == width
+    assert left <= 0.731 * 960 and right >= 0.831 * 960  # the box is in it
+    # Filling the column, each picture pixel is column / width CSS px: 16-px text in the
+    # mock-up is then at least as large as the page's.
+    assert 16 * PHONE_COLUMN[text_size] / width >= BODY_PX[text_size]
+    assert 16 * scale >= BODY_PX[text_size]
+    assert width * scale <= PHONE_COLUMN[text_size] + 2  # and it fits: no sideways frame
+    size = (right - left, bottom - top)
+    planned = Planned("k" * 32, (480, 960), size, ((text_size, *size),))
+    chosen = planned.slice(text_size)
+    assert not chosen.wide and chosen.shown_width >= PHONE_COLUMN[text_size] - 2
+
+
+def test_the_larger_the_text_the_narrower_the_slice_and_the_larger_it_is_shown():
+    from coursesite.lessons.highlights import Box
+    from coursesite.lessons.images import TEXT_SIZES, crop_region
+
+    button = Box(73.1, 19.3, 10.0, 8.6)
+    widths = [
+        crop_region((960, 600), (button,), t)[2] - crop_region((960, 600), (button,), t)[0]
+        for t in TEXT_SIZES
+    ]
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == 4
+
+
+def test_the_store_makes_one_slice_per_text_size_once_and_no_other(shot, tmp_path):
+    from coursesite.lessons.highlights import Box
+
+    store = VariantStore(tmp_path / "cache")
+    boxed = store.plan(shot, (1920, 1080), (Box(78.1, 11.1, 2.0, 5.6),))
+    files = {}
+    for text_size in ("100", "125", "150", "200"):
+        chosen = store.slice(boxed.key, text_size)
+        assert (
+            chosen.name
+            == f"{boxed.key}-{'crop' if text_size == '100' else 'crop' + text_size}.webp"
+        )
+        made = store.path_for(chosen.name)
+        with Image.open(made) as image:
+            # `density` file pixels per picture pixel: what the page's srcset says.
+            assert image.format == "WEBP"
+            assert abs(image.width - chosen.width * chosen.density) <= 1
+            assert abs(image.height - chosen.height * chosen.density) <= 1
+        files[text_size] = (made, made.stat().st_mtime_ns)
+    assert files["200"][0].stat().st_size > 0
+    assert [store.slice(boxed.key, t).width for t in ("100", "200")] == [280, 148]
+    # Made once: asking again gives the same file, untouched.
+    assert store.path_for(files["200"][0].name) == files["200"][0]
+    assert files["200"][0].stat().st_mtime_ns == files["200"][1]
+    assert store.path_for(f"{boxed.key}-crop300.webp") is None
+    assert store.path_for(f"{boxed.key}-crop175.webp") is None
+    assert store.slice(boxed.key, "300") is None
+
+
+def test_a_wide_box_gets_a_wide_slice_with_a_file_of_bounded_width(shot, tmp_path):
+    from coursesite.lessons.highlights import Box
+    from coursesite.lessons.images import CROP_MAX_FILE
+
+    store = VariantStore(tmp_path / "cache")
+    boxed = store.plan(shot, (1920, 1080), (Box(4.2, 50, 91.7, 18.8),))
+    chosen = store.slice(boxed.key, "200")
+    assert chosen.wide and chosen.width > 148
+    # Shown at the scale of its text size: wider than the phone, in a sliding frame.
+    assert chosen.shown_width >= chosen.width * 2.3
+    with Image.open(store.path_for(chosen.name)) as image:
+        assert image.width <= CROP_MAX_FILE + 1
 
 
 def test_the_store_makes_the_slice_only_for_pictures_with_a_box(shot, tmp_path):
@@ -293,4 +379,22 @@ def test_a_step_picture_with_a_box_offers_its_slice_to_narrow_screens(client, le
     assert source, page
     assert page.count('alt="Le bouton') == 1  # one picture, one alt text for both sizes
     with client.get(source.group(1)) as response:
+        assert response.status_code == 200 and response.mimetype == "image/webp"
+    # At 200 % the step points at the slice cut for that size, shown larger.
+    client.set_cookie("display", '{"text_size":"200","contrast":"normal","motion":"normal"}')
+    page = client.get("/fr/lessons/bonjour/3").get_data(as_text=True)
+    source = re.search(
+        r'<picture class="cropped( wide)?"><source media="\(max-width: 40rem\)" '
+        r'srcset="(/media/v/[0-9a-f]{32}-crop200\.webp) ([0-9.]+)x" width="([0-9]+)"',
+        page,
+    )
+    assert source, page
+    assert float(source.group(3)) > 2 and int(source.group(4)) >= 340
+    # This box is wider than the phone at 200 %: the slice slides, and the page says so.
+    assert source.group(1) == " wide"
+    assert '<span class="shot-slide">Glissez l’image sur le côté' in page
+    frame = '<span class="slide-frame" tabindex="0" role="group" aria-label="Glissez l’image'
+    assert frame in page  # reached with the keyboard too
+    assert page.count('alt="Le bouton') == 1
+    with client.get(source.group(2)) as response:
         assert response.status_code == 200 and response.mimetype == "image/webp"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import re
 import tempfile
 import threading
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -21,14 +23,25 @@ WIDTHS = (480, 960, 1440)
 QUALITY = 80
 MAX_PIXELS = 4096 * 4096
 # Part of every cache key: bump it when the way variants are made changes.
-RECIPE = b"webp-q80-v1"
-NAME = re.compile(r"([0-9a-f]{32})-([0-9]{1,5}|crop)\.webp")
-# A 360-px phone shows a 280-px-wide slice of a screenshot 324 px wide (×1.16): text of 16 px
-# on the screen it was taken from is then 18.5 px, as large as the page's own text (18 px).
-# The slice is cut around the highlight boxes.
-CROP_WIDTH = 280
+RECIPE = b"webp-q80-v2"
+NAME = re.compile(r"([0-9a-f]{32})-([0-9]{1,5}|crop(?:125|150|200)?)\.webp")
+# A phone shows first a slice of the screenshot around its highlight boxes, so large that
+# the screenshot's text is at least as large as the page's. The page's text grows with the
+# learner's text size, so there is one slice per size the display preferences offer
+# (learn/display.py): narrower as the text grows, shown larger. On a 360-px phone
+# (site.css: an 18-px rem there; page margins of 1, 1, 0.5 and 0.25 rem) the column is
+# 324, 315, 333 and 342 CSS px wide and the body text 18, 22.5, 27 and 36 px. The starter
+# mock-ups' smallest text is 16 px: a slice `width` picture pixels wide, shown `scale` CSS px
+# per picture pixel, puts it at 18.5, 23, 27.7 and 37 px.
+#   text size: (width of the slice in picture pixels, CSS px per picture pixel)
+CROP_SCALES = {"100": (280, 1.16), "125": (220, 1.44), "150": (192, 1.74), "200": (148, 2.32)}
+TEXT_SIZES = tuple(CROP_SCALES)
+CROP_WIDTH = CROP_SCALES["100"][0]
 CROP_RATIO = 0.75  # height / width of the slice, when the boxes leave room to choose
-CROP_DENSITY = 2  # pixels per CSS pixel in the crop file: sharp on today's phones
+# Pixels per CSS pixel in the slice's file: sharp on today's phones. A slice wider than the
+# phone (around a wide box) gets fewer, so that no file is more than CROP_MAX_FILE wide.
+CROP_DENSITY = 2
+CROP_MAX_FILE = 2400
 IMAGE_ERRORS = (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError)
 
 
@@ -79,12 +92,15 @@ def variant(
     return target
 
 
-def crop_region(size: tuple[int, int], boxes: tuple[Box, ...]) -> tuple[int, int, int, int]:
+def crop_region(
+    size: tuple[int, int], boxes: tuple[Box, ...], text_size: str = "100"
+) -> tuple[int, int, int, int]:
     """Return (left, top, right, bottom) of the slice of a picture around its boxes.
 
-    The slice is CROP_WIDTH pixels wide whatever the boxes, so that its text stays readable;
-    around a box wider than that (an address bar), it shows the box's start, where its text
-    begins.
+    The slice is as wide as the phone shows at the learner's text size (CROP_SCALES), its
+    boxes in the middle. Boxes wider than that (an address bar) get a slice as wide as they
+    are, that the page shows in a frame sliding sideways: it starts at the boxes' left end,
+    where their text begins.
     """
     width, height = size
     left = min(box.x for box in boxes) / 100 * width
@@ -93,9 +109,10 @@ def crop_region(size: tuple[int, int], boxes: tuple[Box, ...]) -> tuple[int, int
     bottom = max(box.y + box.h for box in boxes) / 100 * height
     # Room around the boxes for the outline and a little of what surrounds the thing.
     margin = max(24, round(width * THICKNESS * 4))
-    crop_w = min(width, CROP_WIDTH)
+    shown = min(width, CROP_SCALES[text_size][0])  # what the phone's column holds
+    crop_w = min(width, max(shown, math.ceil(right - left) + 2 * margin))
     crop_h = min(
-        height, max(round(crop_w * CROP_RATIO), min(crop_w, round(bottom - top) + 2 * margin))
+        height, max(round(shown * CROP_RATIO), min(shown, round(bottom - top) + 2 * margin))
     )
     fits_across = right - left + 2 * margin <= crop_w
     fits_down = bottom - top + 2 * margin <= crop_h
@@ -106,17 +123,31 @@ def crop_region(size: tuple[int, int], boxes: tuple[Box, ...]) -> tuple[int, int
     return x, y, x + crop_w, y + crop_h
 
 
+def crop_density(region_width: int, text_size: str = "100") -> float:
+    """Return how many file pixels a slice has per picture pixel (1 decimal, for `srcset`)."""
+    # CROP_DENSITY file pixels per CSS pixel, the slice shown `scale` CSS px per picture px:
+    # 2 at the normal size, as before; 4 at 200 %.
+    density = CROP_DENSITY * CROP_SCALES[text_size][1] / CROP_SCALES["100"][1]
+    return max(1.0, math.floor(min(density, CROP_MAX_FILE / region_width) * 10) / 10)
+
+
+def crop_suffix(text_size: str = "100") -> str:
+    """Return the variant name's end for the slice at a text size: crop, crop125…"""
+    return "crop" if text_size == "100" else f"crop{text_size}"
+
+
 def crop(
     path: Path,
     cache_dir: Path,
     boxes: tuple[Box, ...],
     *,
+    text_size: str = "100",
     key: str | None = None,
     max_pixels: int = MAX_PIXELS,
 ) -> Path:
     """Return the WebP slice of a picture around its highlight boxes, making it if needed."""
     key = key or source_key(path, boxes)
-    target = Path(cache_dir) / f"{key}-crop.webp"
+    target = Path(cache_dir) / f"{key}-{crop_suffix(text_size)}.webp"
     if target.exists():
         return target
     with Image.open(path) as image:
@@ -125,9 +156,10 @@ def crop(
         picture = ImageOps.exif_transpose(image)
         picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")
     draw_highlights(picture, boxes)  # at full size, so the outline looks as it does whole
-    region = crop_region(picture.size, boxes)
+    region = crop_region(picture.size, boxes, text_size)
     picture = picture.crop(region)
-    size = (picture.width * CROP_DENSITY, picture.height * CROP_DENSITY)
+    density = crop_density(picture.width, text_size)
+    size = (round(picture.width * density), round(picture.height * density))
     picture = picture.resize(size, Image.Resampling.LANCZOS)
     _save(picture, target)
     return target
@@ -154,6 +186,19 @@ def _save(picture: Image.Image, target: Path) -> None:
 
 
 @dataclass(frozen=True)
+class Slice:
+    """The slice of a picture a phone shows first, at one text size."""
+
+    name: str  # the variant's file name
+    width: int  # in the picture's pixels
+    height: int
+    density: float  # file pixels per picture pixel (the `srcset` descriptor)
+    shown_width: int  # CSS px on a phone: the text as large as the page's
+    shown_height: int
+    wide: bool  # wider than the phone's column: shown in a frame that slides sideways
+
+
+@dataclass(frozen=True)
 class Planned:
     """The variants of one picture (with its boxes), as the page will list them."""
 
@@ -161,6 +206,8 @@ class Planned:
     widths: tuple[int, ...]
     # The slice around the highlight boxes, for phones: its size in the picture's pixels.
     crop_size: tuple[int, int] | None = None
+    # The slice's size at each text size the display preferences offer.
+    crop_sizes: tuple[tuple[str, int, int], ...] = ()
 
     def name(self, width: int) -> str:
         return f"{self.key}-{width}.webp"
@@ -168,6 +215,22 @@ class Planned:
     @property
     def crop_name(self) -> str | None:
         return f"{self.key}-crop.webp" if self.crop_size else None
+
+    def slice(self, text_size: str = "100") -> Slice | None:
+        """Return the slice a phone shows at this text size (None for a whole picture)."""
+        if not self.crop_size:
+            return None
+        width, height = next((w, h) for size, w, h in self.crop_sizes if size == text_size)
+        shown, scale = CROP_SCALES[text_size]
+        return Slice(
+            name=f"{self.key}-{crop_suffix(text_size)}.webp",
+            width=width,
+            height=height,
+            density=crop_density(width, text_size),
+            shown_width=math.ceil(width * scale),
+            shown_height=math.ceil(height * scale),
+            wide=width > shown,
+        )
 
 
 class VariantStore:
@@ -178,6 +241,7 @@ class VariantStore:
         self.widths = tuple(widths)
         self.max_pixels = max_pixels
         self._keys: dict[tuple, str] = {}
+        self._planned: dict[str, Planned] = {}
         # key -> (source path, boxes, widths it may have): the first request makes a variant.
         self._sources: dict[str, tuple[Path, tuple[Box, ...], frozenset[int]]] = {}
         self._lock = threading.Lock()
@@ -192,18 +256,28 @@ class VariantStore:
             with self._lock:
                 self._keys[signature] = key
         widths = tuple(variant_widths(size[0], self.widths))
-        crop_size = None
+        crop_size, crop_sizes = None, ()
         if boxes:
             left, top, right, bottom = crop_region(size, boxes)
             # A slice as large as the picture would be the picture again.
             if right - left < size[0] or bottom - top < size[1]:
                 crop_size = (right - left, bottom - top)
+                regions = ((t, crop_region(size, boxes, t)) for t in TEXT_SIZES)
+                crop_sizes = tuple((t, r[2] - r[0], r[3] - r[1]) for t, r in regions)
+        planned = Planned(key, widths, crop_size, crop_sizes)
         with self._lock:
-            # The full-size copy (for pictures with a box drawn in) and the slice are allowed
+            # The full-size copy (for pictures with a box drawn in) and the slices are allowed
             # too; nothing else, so nobody can fill the disk by asking for every width.
-            allowed = [*widths, size[0], *(["crop"] if crop_size else [])]
-            self._sources[key] = (path, boxes, frozenset(allowed))
-        return Planned(key, widths, crop_size)
+            slices = [crop_suffix(t) for t in TEXT_SIZES] if crop_size else []
+            self._sources[key] = (path, boxes, frozenset([*widths, size[0], *slices]))
+            self._planned[key] = planned
+        return planned
+
+    def slice(self, key: str, text_size: str) -> Slice | None:
+        """Return the slice of a planned picture at a text size; None if there is none."""
+        with self._lock:
+            planned = self._planned.get(key)
+        return planned.slice(text_size) if planned and text_size in CROP_SCALES else None
 
     def path_for(self, name: str) -> Path | None:
         """Return the file for a variant name, making it on first use; None if unknown."""
@@ -214,15 +288,23 @@ class VariantStore:
         if cached.is_file():
             return cached
         key, kind = match.group(1), match.group(2)
-        width = kind if kind == "crop" else int(kind)
+        width = kind if kind.startswith("crop") else int(kind)
         with self._lock:
             source = self._sources.get(key)
         if source is None or width not in source[2]:
             return None
         path, boxes, _ = source
         try:
-            if width == "crop":
-                made = crop(path, self.cache_dir, boxes, key=key, max_pixels=self.max_pixels)
+            if kind.startswith("crop"):
+                text_size = kind.removeprefix("crop") or "100"
+                made = crop(
+                    path,
+                    self.cache_dir,
+                    boxes,
+                    text_size=text_size,
+                    key=key,
+                    max_pixels=self.max_pixels,
+                )
             else:
                 made = variant(
                     path, width, self.cache_dir, boxes, key=key, max_pixels=self.max_pixels
@@ -244,7 +326,57 @@ class VariantStore:
                     path, width, self.cache_dir, boxes, key=planned.key, max_pixels=self.max_pixels
                 )
                 made += 1
-        if planned.crop_name and not (self.cache_dir / planned.crop_name).exists():
-            crop(path, self.cache_dir, boxes, key=planned.key, max_pixels=self.max_pixels)
-            made += 1
+        for text_size in TEXT_SIZES if planned.crop_name else ():
+            if not (self.cache_dir / planned.slice(text_size).name).exists():
+                crop(
+                    path,
+                    self.cache_dir,
+                    boxes,
+                    text_size=text_size,
+                    key=planned.key,
+                    max_pixels=self.max_pixels,
+                )
+                made += 1
         return made
+
+
+# The slice as lessons/markdown.py writes it into a step, for the normal text size.
+_SLICE_SOURCE = re.compile(
+    r'<picture class="cropped"><source media="([^"]*)" srcset="([^"\s]*?)'
+    r'([0-9a-f]{32})-crop\.webp 2x" width="[0-9]+" height="[0-9]+">(<img [^>]*></picture>)'
+)
+
+
+def slices_for_text_size(
+    html: str, text_size: str, store: VariantStore, slide_hint: str = ""
+) -> str:
+    """Point a rendered step's slices at the learner's text size.
+
+    The step's HTML is rendered (and kept) once for everyone; the text size is the
+    learner's. Each slice becomes the one cut for that size, with the size a phone shows it
+    at; a slice wider than the phone's column is marked `wide` and put in a frame that
+    slides sideways on a phone, starting at the box (site.css), named and followed by
+    `slide_hint` (HTML-escaped here), which only narrow screens show. A slice the store does
+    not know is left as it is.
+    """
+    if "-crop.webp" not in html:
+        return html
+    hint = f'<span class="shot-slide">{escape(slide_hint)}</span>' if slide_hint else ""
+    # A frame that slides is reached with the keyboard too (arrow keys slide it), by its name.
+    label = escape(slide_hint or "")
+    frame = f'<span class="slide-frame" tabindex="0" role="group" aria-label="{label}">'
+
+    def swap(match: re.Match) -> str:
+        media, folder, key, img = match.groups()
+        chosen = store.slice(key, text_size)
+        if chosen is None:
+            return match.group(0)
+        kind = "cropped wide" if chosen.wide else "cropped"
+        picture = (
+            f'<picture class="{kind}"><source media="{media}" srcset="{folder}{chosen.name}'
+            f' {chosen.density:g}x" width="{chosen.shown_width}" height="{chosen.shown_height}">'
+            f"{img}"
+        )
+        return f"{frame}{picture}</span>{hint}" if chosen.wide else picture
+
+    return _SLICE_SOURCE.sub(swap, html)

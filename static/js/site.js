@@ -114,7 +114,34 @@
     });
   }
 
+  /* A screenshot's frame that slides sideways (on a phone) is a named tab stop only where it
+     actually slides: on a wide screen the whole picture shows and there is nothing to reach. */
+  function setUpSlideFrames() {
+    var frames = document.querySelectorAll(".slide-frame");
+    if (!frames.length) return;
+    var labels = [];
+    frames.forEach(function (frame, i) { labels[i] = frame.getAttribute("aria-label"); });
+    function update() {
+      frames.forEach(function (frame, i) {
+        if (frame.scrollWidth > frame.clientWidth + 1) {
+          frame.setAttribute("tabindex", "0");
+          frame.setAttribute("role", "group");
+          frame.setAttribute("aria-label", labels[i]);
+        } else {
+          ["tabindex", "role", "aria-label"].forEach(function (name) { frame.removeAttribute(name); });
+        }
+      });
+    }
+    frames.forEach(function (frame) {
+      var img = frame.querySelector("img");
+      if (img && !img.complete) img.addEventListener("load", update);
+    });
+    window.addEventListener("resize", update);
+    update();
+  }
+
   function start() {
+    setUpSlideFrames();
     setUpRequestCounter();
     setUpPasswordToggles();
     setUpPrintButtons();

@@ -205,30 +205,145 @@ def test_the_next_action_is_on_the_first_screen_of_every_step_and_hides_nothing(
     assert tallest <= 640 / 3
 
 
-def test_a_phone_shows_the_part_of_the_screenshot_around_the_box_as_large_as_the_text(
-    large_phone,
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_step_title_and_the_next_action_share_the_first_screen_at_200_percent(
+    browser, live_server, lang, javascript
 ):
+    """Where am I (the step's title) and what do I do next (the bar), without scrolling."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript, **PHONE)
+    page = context.new_page()
+    choose_display(page, "200", lang=lang)
+    below, lowest = [], None
+    for path in lesson_steps(live_server, lang):
+        page.goto(path)
+        if javascript:  # "Listen" is shown by the script, when the browser can speak
+            page.wait_for_load_state("load")
+        assert page.evaluate("window.scrollY") == 0
+        title = page.locator("#step-title").bounding_box()
+        bar = page.locator("[data-next-action]").bounding_box()
+        bottom = title["y"] + title["height"]
+        if lowest is None or bottom - bar["y"] > lowest[0] - lowest[1]:
+            lowest = (bottom, bar["y"], path)
+        if title["y"] < 0 or bottom > bar["y"]:
+            below.append((path, round(title["y"]), round(bottom), round(bar["y"])))
+    context.close()
+    print(
+        f"\n{lang} {'with' if javascript else 'without'} JS, 200 % on 360×640: the lowest step"
+        f" title ends at y={lowest[0]:.0f}, the bar starts at y={lowest[1]:.0f} ({lowest[2]})"
+    )
+    assert below == []
+
+
+# The text sizes the display page offers (data/models.py DISPLAY_PREFERENCES).
+TEXT_SIZES = ("100", "125", "150", "200")
+# The mock-ups' smallest text (the starter screenshots use 16 to 20 px).
+MOCKUP_TEXT_PX = 16
+
+SHOT_SIZES = """
+img => {
+  const frame = img.closest('.slide-frame') || img.closest('picture');
+  const box = img.getBoundingClientRect();
+  return {
+    src: img.currentSrc, natural: img.naturalWidth, shown: box.width, alt: img.alt,
+    body: parseFloat(getComputedStyle(document.querySelector('.lesson-content p') || document.body).fontSize),
+    frameWidth: frame.getBoundingClientRect().width, frameScroll: frame.scrollLeft,
+    scrolls: frame.scrollWidth > frame.clientWidth + 1,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("text_size", TEXT_SIZES)
+def test_a_phone_shows_the_part_of_the_screenshot_around_the_box_as_large_as_the_text(
+    browser, live_server, lang, text_size
+):
+    """Every highlighted screenshot of the three lessons, at every text size the site offers."""
+    context = browser.new_context(base_url=live_server.url, locale=f"{lang}-CA", **PHONE)
+    page = context.new_page()
+    choose_display(page, text_size, lang=lang)
+    small, whole, sideways, measured = [], [], [], []
+    for path in lesson_steps(live_server, lang):
+        page.goto(path)
+        shots = page.locator(".lesson-content .shot img")
+        for index in range(shots.count()):
+            shot = shots.nth(index)
+            shot.scroll_into_view_if_needed()
+            expect(shot).to_have_js_property("complete", True)
+            info = shot.evaluate(SHOT_SIZES)
+            if (
+                not page.locator(".lesson-content .shot")
+                .nth(index)
+                .locator("picture.cropped")
+                .count()
+            ):
+                continue  # a picture without a highlight shows whole
+            if "-crop" not in info["src"]:
+                whole.append(path)  # the whole screen where the slice was due
+                continue
+            # naturalWidth counts the slice's pixels as they were on the screen it shows (the
+            # file holds more, for sharpness): on the phone each of them is shown / natural px.
+            text_px = MOCKUP_TEXT_PX * info["shown"] / info["natural"]
+            measured.append((text_px, info["body"], path))
+            if text_px < info["body"] - 0.5:
+                small.append((path, round(text_px, 1), info["body"]))
+            if info["scrolls"]:
+                if info["frameScroll"] != 0:
+                    sideways.append((path, "the frame does not start at the box"))
+                # A sighted learner is told the picture slides.
+                hint = page.locator(".lesson-content .shot").nth(index).locator(".shot-slide")
+                if not hint.is_visible():
+                    sideways.append((path, "nothing says the picture slides"))
+        if measure.sideways_scroll(page) > 0:
+            sideways.append((path, "the page scrolls sideways"))
+    context.close()
+    smallest = min(measured, key=lambda m: m[0] - m[1])
+    print(
+        f"\n{lang} {text_size} %: {len(measured)} highlighted screenshots; smallest screenshot"
+        f" text {smallest[0]:.1f} px vs body {smallest[1]:.1f} px ({smallest[2]})"
+    )
+    assert len(measured) >= 25  # every step with a highlight in the three lessons
+    assert whole == []
+    assert small == []
+    assert sideways == []
+
+
+def test_the_slice_keeps_the_alt_text_and_links_to_the_whole_screen(large_phone):
     page = large_phone
-    choose_display(page, "100")
     page.goto("/fr/lessons/creer-adresse-courriel/4")
     shot = page.locator(".lesson-content .shot img").first
     expect(shot).to_have_js_property("complete", True)
-    info = shot.evaluate(
-        """img => ({src: img.currentSrc, natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
-                    alt: img.alt, body: parseFloat(getComputedStyle(document.body).fontSize)})"""
-    )
-    assert info["src"].endswith("-crop.webp")  # the slice, not the whole screen
-    assert "Créer un compte" in info["alt"]  # the same words for a screen reader
-    # naturalWidth counts the slice's own pixels (it is sent at 2x for sharpness).
-    scale = info["shown"] / info["natural"]
-    # The mock-ups' text is 16 to 20 px: shown at this scale or more it is as large as the page's.
-    smallest_text = 16 * scale
-    print(f"\nscreenshot text on a 360-px phone: ×{scale:.2f}, {smallest_text:.1f} px")
-    assert smallest_text >= info["body"] - 0.5
+    assert shot.evaluate("img => img.currentSrc").endswith("-crop200.webp")  # the slice
+    assert "Créer un compte" in shot.get_attribute("alt")  # the same words for a screen reader
     # "See the whole screen" goes to the picture's own page.
     link = page.locator(".lesson-content .shot-full a").first
     assert re.search(r"/fr/lessons/creer-adresse-courriel/4/picture/1$", link.get_attribute("href"))
     expect(link).to_have_text("Voir tout l’écran")
+
+
+def test_a_sliding_frame_is_reached_and_slid_with_the_keyboard_on_a_phone_only(
+    browser, live_server, large_phone
+):
+    page = large_phone
+    page.goto("/fr/lessons/creer-adresse-courriel/3")  # the address bar: wider than the phone
+    frame = page.locator(".lesson-content .slide-frame").first
+    expect(frame.locator("img")).to_have_js_property("complete", True)
+    expect(frame).to_have_attribute("tabindex", "0")
+    expect(frame).to_have_accessible_name("Glissez l’image sur le côté pour la voir au complet.")
+    frame.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.slide-frame').scrollLeft > 0")
+    assert measure.sideways_scroll(page) <= 0  # the frame slides, not the page
+    # On a desktop the whole slice shows: no tab stop that does nothing.
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    desktop = context.new_page()
+    desktop.goto("/fr/lessons/creer-adresse-courriel/3")
+    expect(desktop.locator(".lesson-content .slide-frame")).to_have_count(1)
+    expect(desktop.locator(".lesson-content .slide-frame").first).not_to_have_attribute(
+        "tabindex", "0"
+    )
+    context.close()
 
 
 def test_a_desktop_shows_the_whole_screenshot(browser, live_server):
@@ -326,6 +441,7 @@ def test_the_new_pages_pass_axe(browser, live_server, lang):
         f"/{lang}/lessons/creer-adresse-courriel/end",  # 1 of 12 done, the others linked
         f"/{lang}/lessons/creer-adresse-courriel/4/picture/1",
         f"/{lang}/lessons/creer-adresse-courriel/sheet",
+        f"/{lang}/lessons/creer-adresse-courriel/3",  # a slice sliding sideways in its frame
     ):
         page.goto(path)
         violations = axe_violations(page)
