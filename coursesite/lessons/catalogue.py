@@ -17,7 +17,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -43,11 +46,17 @@ from coursesite.lessons.content import LessonLink
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.loader import load_lesson
 from coursesite.lessons.model import Lesson, LessonError, Problem
+from coursesite.lessons.outline import FORMAT, digest, from_outline, outline
 from coursesite.lessons.paths import LessonPath, load_paths
 
 log = logging.getLogger(__name__)
 # Beside each stored lesson.md: what it was published from, for a quick restart.
 RECORD = ".published.json"
+# Beside it: the published version's packed body, so that a restart need not parse the file.
+BODY = ".published.body"
+# More lessons than this to check at once (a first start on a large folder): another process
+# checks them while the site serves what the store holds (lessons/bulk.py).
+BULK_CHECK = 100
 
 
 @dataclass(frozen=True)
@@ -126,11 +135,14 @@ class Catalogue:
         settings: CheckSettings | None = None,
         store: Path | None = None,
         lazy: bool = False,
+        bulk: int | None = BULK_CHECK,
     ):
         """Follow the lessons under `root`; keep published versions in `store` if given.
 
         `lazy` waits for the first question before reading every lesson, so that a command
         that never asks (`coursesite lessons check`) neither pays for it nor logs about it.
+        With a store, more than `bulk` lessons to check at once are checked by another
+        process (lessons/bulk.py) while the site serves their stored versions, if any.
         """
         self.root = Path(root)
         self.languages = tuple(languages)
@@ -149,6 +161,11 @@ class Catalogue:
         self._image_sizes: dict[tuple, tuple[int, int] | None] = {}
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
+        self.bulk = bulk
+        self._checker: subprocess.Popen | None = None  # the process checking `_pending`
+        self._pending: set[Path] = set()
+        self._checker_done = threading.Event()
+        self._checker_done.set()
         self.snapshot = Snapshot()
         if not lazy:
             self.refresh(force=True)
@@ -296,14 +313,14 @@ class Catalogue:
 
     def _scan_lessons(self) -> bool:
         """Update entries from the files; return True if anything changed."""
-        seen, changed = set(), False
+        seen, changed, to_check = set(), False, []
         for lang, path in self._lesson_files():
             entry = self._entries.get(path)
             signature = self._signature(path, entry.pictures if entry else ())
             if signature is None:
                 continue
             seen.add(path)
-            if entry and entry.signature == signature:
+            if path in self._pending or (entry and entry.signature == signature):
                 continue
             changed = True
             if entry is None:
@@ -312,13 +329,17 @@ class Catalogue:
                     self._entries[path] = entry
                     continue
                 self._load_published(entry)
+            to_check.append((entry, signature))
+        if self._check_elsewhere([entry for entry, _ in to_check]):
+            to_check = []
+        for entry, signature in to_check:
             self._check(entry)
             # The pictures are known only now; the lesson file's and its folder's stats are
             # those taken before reading it, so a save made while it was being read shows as
             # a change at the next check instead of passing for what was read.
-            after = self._signature(path, entry.pictures)
+            after = self._signature(entry.path, entry.pictures)
             entry.signature = signature[:2] + after[2:] if after else signature
-            self._entries[path] = entry
+            self._entries[entry.path] = entry
         for gone in set(self._entries) - seen:
             entry = self._entries.pop(gone)
             self._forget_store(entry)
@@ -326,6 +347,70 @@ class Catalogue:
         if not self._store_pruned:
             self._prune_store()
         return changed
+
+    @property
+    def checking(self) -> bool:
+        """Tell whether another process is checking lessons not shown yet (a first start)."""
+        return not self._checker_done.is_set()
+
+    def wait_checked(self, timeout: float | None = None) -> bool:
+        """Wait until every lesson found so far is checked; return False on timeout."""
+        self.current()
+        return self._checker_done.wait(timeout)
+
+    def _check_elsewhere(self, entries: list[Entry]) -> bool:
+        """Have another process check these entries if they are many; return True if so.
+
+        Until it ends, each keeps its stored version (if any) for learners; then it is read
+        again, from the store when the other process published it (`_still_as_published`).
+        """
+        if self.bulk is None or self.store is None or len(entries) <= self.bulk:
+            return False
+        try:
+            self.store.mkdir(parents=True, exist_ok=True)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "coursesite.lessons.bulk"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+            )
+            with process.stdin:
+                process.stdin.write(
+                    pickle.dumps((self.root, self.languages, self.settings, self.store))
+                )
+        except OSError as exc:
+            log.warning("cannot check the lessons in another process: %s", exc)
+            return False
+        log.info("checking %d lessons in another process (pid %d)", len(entries), process.pid)
+        self._checker = process
+        for entry in entries:
+            entry.signature = ()  # not checked here
+            self._entries[entry.path] = entry
+        self._pending = {entry.path for entry in entries}
+        self._checker_done.clear()
+        threading.Thread(target=self._await_checker, name="lesson-check", daemon=True).start()
+        return True
+
+    def _await_checker(self) -> None:
+        """When the other process ends, read what it published (or check here if it failed)."""
+        process = self._checker
+        code = process.wait()
+        try:
+            with self._lock:
+                if code != 0:
+                    log.warning("checking the lessons in another process failed (%s)", code)
+                    self.bulk = None  # check here from now on
+                for path in self._pending:
+                    entry = self._entries.get(path)
+                    if entry is not None and entry.signature == ():
+                        del self._entries[path]  # seen anew: read from the store if published
+                self._pending = set()
+                self._checker = None
+                self._checked_at = float("-inf")
+            self.refresh(force=True)
+        except Exception:  # noqa: BLE001 — a background thread has nobody else to tell
+            log.exception("reading the checked lessons failed")
+        finally:
+            self._checker_done.set()
 
     def _prune_store(self) -> None:
         """Forget the copies of lessons removed while the site was stopped."""
@@ -347,7 +432,7 @@ class Catalogue:
         stored = self._stored_path(entry)
         if stored is not None and stored.is_file():
             try:
-                entry.published = load_lesson(stored, entry.lang)
+                entry.published = load_lesson(stored, entry.lang).packed_copy()
                 record = self._read_record(entry) or {}
                 entry.published_at = record.get("published_at") or stored.stat().st_mtime
             except (LessonError, OSError) as exc:
@@ -368,7 +453,9 @@ class Catalogue:
         if signature is None or _plain(signature) != record.get("signature"):
             return False
         try:
-            lesson = load_lesson(entry.path, entry.lang)
+            lesson = self._stored_outline(entry, record)
+            if lesson is None:
+                lesson = load_lesson(entry.path, entry.lang).packed_copy()
             links = [LessonLink(entry.path, *link) for link in record.get("links", ())]
         except (LessonError, OSError, TypeError):
             return False
@@ -377,10 +464,27 @@ class Catalogue:
         entry.published_at = record.get("published_at")
         return True
 
+    def _stored_outline(self, entry: Entry, record: dict) -> Lesson | None:
+        """Return the published lesson from its record and packed body, None if unusable."""
+        lesson = record.get("lesson")
+        if not isinstance(lesson, dict) or record.get("format") != _plain(FORMAT):
+            return None
+        try:
+            packed = (self._stored_path(entry).parent / BODY).read_bytes()
+        except OSError:
+            return None
+        if digest(packed) != record.get("body"):
+            return None
+        try:
+            return from_outline(entry.path, entry.lang, lesson, packed)
+        except (KeyError, TypeError, ValueError):
+            return None
+
     def _check(self, entry: Entry) -> None:
         """Run `lessons check`'s per-lesson checks on the file as it is now."""
         report = check_one(entry.lang, entry.path, self.settings, self._images)
-        entry.current = report.parsed.lesson if report.parsed else None
+        # Kept packed: the steps' Markdown is unpacked when a page shows them.
+        entry.current = report.parsed.lesson.packed_copy() if report.parsed else None
         entry.problems = report.problems
         entry.links = report.links
         entry.pictures = report.pictures
@@ -441,6 +545,9 @@ class Catalogue:
                 if not entry.clean:
                     entry.link_problems = []
                 problems.extend(p for p in entry.problems + entry.link_problems if p.is_error)
+            if entry.published is entry.current or not entry.clean:
+                # Its text is only needed to keep a copy when it is published: done, or never.
+                entry.source = None
             if entry.published is not None:
                 lessons[key] = entry.published
             statuses[key] = LessonStatus(
@@ -486,7 +593,7 @@ class Catalogue:
         # Staff read why on the health page; the log says it once per version of the file, at
         # debug level: every command starts the app (and its search indexing, which reads the
         # lessons), and `coursesite lessons check` must print each problem once, not twice.
-        if entry.logged != entry.signature:
+        if entry.logged != entry.signature and entry.path not in self._pending:
             entry.logged = entry.signature
             if entry.published is None:
                 log.debug("lesson not shown, it has errors: %s", _first_error(entry))
@@ -498,7 +605,7 @@ class Catalogue:
         if stored is not None and entry.published.path != stored and stored.is_file():
             # The lesson folder may have lost or changed the pictures of the good version.
             try:
-                entry.published = load_lesson(stored, entry.lang)
+                entry.published = load_lesson(stored, entry.lang).packed_copy()
             except (LessonError, OSError) as exc:
                 log.warning("stored version of %s cannot be read: %s", entry.path, exc)
 
@@ -531,8 +638,12 @@ class Catalogue:
             "settings": self._settings_key(),
             "published_at": entry.published_at,
         }
+        packed = entry.current.body.data if entry.current is not None else None
+        if packed is not None:
+            _write_atomically(folder / BODY, packed)
+            record.update(lesson=outline(entry.current), body=digest(packed), format=FORMAT)
         _write_atomically(folder / RECORD, json.dumps(record).encode("utf-8"))
-        keep = {"lesson.md", RECORD}
+        keep = {"lesson.md", RECORD, BODY}
         real_folder = Path(os.path.realpath(entry.path.parent))
         for name in entry.pictures:
             source = safe_media_path(entry.path.parent, name, real_folder)
