@@ -14,6 +14,7 @@ now get it (`held_back`, `errors`, `published`, `published_at`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -57,6 +58,8 @@ BODY = ".published.body"
 # More lessons than this to check at once (a first start on a large folder): another process
 # checks them while the site serves what the store holds (lessons/bulk.py).
 BULK_CHECK = 100
+# In the store while that process runs: its pid (a benchmark waits for the file to go).
+CHECKING = ".checking"
 
 
 @dataclass(frozen=True)
@@ -314,6 +317,10 @@ class Catalogue:
     def _scan_lessons(self) -> bool:
         """Update entries from the files; return True if anything changed."""
         seen, changed, to_check = set(), False, []
+        if not self._store_pruned and self.store is not None:
+            # Left by a server stopped while another process was checking its lessons.
+            with contextlib.suppress(OSError):
+                (self.store / CHECKING).unlink(missing_ok=True)
         for lang, path in self._lesson_files():
             entry = self._entries.get(path)
             signature = self._signature(path, entry.pictures if entry else ())
@@ -381,6 +388,8 @@ class Catalogue:
             log.warning("cannot check the lessons in another process: %s", exc)
             return False
         log.info("checking %d lessons in another process (pid %d)", len(entries), process.pid)
+        with contextlib.suppress(OSError):
+            (self.store / CHECKING).write_text(str(process.pid), encoding="utf-8")
         self._checker = process
         for entry in entries:
             entry.signature = ()  # not checked here
@@ -410,6 +419,8 @@ class Catalogue:
         except Exception:  # noqa: BLE001 — a background thread has nobody else to tell
             log.exception("reading the checked lessons failed")
         finally:
+            with contextlib.suppress(OSError):
+                (self.store / CHECKING).unlink(missing_ok=True)
             self._checker_done.set()
 
     def _prune_store(self) -> None:
