@@ -192,9 +192,7 @@ def test_a_lesson_changed_while_the_site_was_stopped_is_checked_at_restart(root,
     assert "Version trois." in open_step(third)
 
 
-def test_a_record_without_a_usable_body_makes_a_restart_read_the_file(
-    root, store, checks, reads
-):
+def test_a_record_without_a_usable_body_makes_a_restart_read_the_file(root, store, checks, reads):
     new_lesson(root, text="Version un.")
     Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
     folder = store / "fr" / "essai"
