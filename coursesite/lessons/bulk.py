@@ -10,14 +10,29 @@ passing memory is the other process's, given back to the system when it ends.
 The arguments (lessons folder, languages, settings, store) come pickled on standard input.
 """
 
+import os
 import pickle
 import sys
+import threading
+import time
+
+
+def end_with(parent: int) -> None:
+    """Stop soon after the server that started this process stops (nobody needs the check)."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def main() -> int:
     from coursesite.lessons.catalogue import Catalogue
 
-    root, languages, settings, store = pickle.load(sys.stdin.buffer)  # noqa: S301 — from our parent
+    parent, root, languages, settings, store = pickle.load(sys.stdin.buffer)  # noqa: S301 — from our parent
+    end_with(parent)
     Catalogue(root, languages, float("inf"), settings=settings, store=store, bulk=None)
     return 0
 

@@ -318,9 +318,7 @@ class Catalogue:
         """Update entries from the files; return True if anything changed."""
         seen, changed, to_check = set(), False, []
         if not self._store_pruned and self.store is not None:
-            # Left by a server stopped while another process was checking its lessons.
-            with contextlib.suppress(OSError):
-                (self.store / CHECKING).unlink(missing_ok=True)
+            _forget_stale_marker(self.store / CHECKING)
         for lang, path in self._lesson_files():
             entry = self._entries.get(path)
             signature = self._signature(path, entry.pictures if entry else ())
@@ -381,9 +379,8 @@ class Catalogue:
                 stdout=subprocess.DEVNULL,
             )
             with process.stdin:
-                process.stdin.write(
-                    pickle.dumps((self.root, self.languages, self.settings, self.store))
-                )
+                arguments = (os.getpid(), self.root, self.languages, self.settings, self.store)
+                process.stdin.write(pickle.dumps(arguments))
         except OSError as exc:
             log.warning("cannot check the lessons in another process: %s", exc)
             return False
@@ -705,6 +702,20 @@ def _target(lessons: dict, statuses: dict):
 def _plain(signature) -> list:
     """Return a signature as JSON gives it back (lists, not tuples)."""
     return json.loads(json.dumps(signature))
+
+
+def _forget_stale_marker(marker: Path) -> None:
+    """Remove the CHECKING file of a process that no longer runs (its server was stopped)."""
+    try:
+        pid = int(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        marker.unlink(missing_ok=True)
+    except OSError:
+        pass  # running, under another user
 
 
 def _first_error(entry: Entry) -> str:
