@@ -215,8 +215,12 @@ def test_many_lessons_at_a_first_start_are_checked_by_another_process(root, stor
     for number in range(4):
         new_lesson(root, f"essai-{number}", text=f"Porte {number}.")
     write(root / "fr" / "cassee" / "lesson.md", BROKEN)
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=2)
+    cat = Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=2, lazy=True)
+    # What is built from every lesson (the search index) is told when they are all in.
+    told = []
+    cat.after_check.append(lambda: told.append(len(cat.lessons("fr"))))
     began = time.monotonic()
+    cat.current()
     assert cat.checking
     assert (store / CHECKING).exists()
     # Not checked yet: not shown (the site answers meanwhile).
@@ -226,6 +230,8 @@ def test_many_lessons_at_a_first_start_are_checked_by_another_process(root, stor
     assert not cat.checking
     assert not (store / CHECKING).exists()
     assert checks == ["cassee"]  # only what the other process did not publish, checked here
+    assert told == [len(cat.lessons("fr"))]
+    assert told[0] >= 4
     for number in range(4):
         assert f"Porte {number}." in open_step(cat, f"essai-{number}")
     assert cat.get("fr", "cassee") is None

@@ -169,6 +169,9 @@ class Catalogue:
         self._pending: set[Path] = set()
         self._checker_done = threading.Event()
         self._checker_done.set()
+        # Called (in a background thread) once lessons checked by another process are in:
+        # what is built from every lesson (the search index) is best rebuilt at once.
+        self.after_check: list = []
         self.snapshot = Snapshot()
         if not lazy:
             self.refresh(force=True)
@@ -413,6 +416,8 @@ class Catalogue:
                 self._checker = None
                 self._checked_at = float("-inf")
             self.refresh(force=True)
+            for callback in self.after_check:
+                callback()
         except Exception:  # noqa: BLE001 — a background thread has nobody else to tell
             log.exception("reading the checked lessons failed")
         finally:
