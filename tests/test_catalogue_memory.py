@@ -276,3 +276,26 @@ def test_a_marker_left_by_a_stopped_check_is_removed_but_not_a_running_ones(root
     (store / CHECKING).write_text(str(os.getpid()), encoding="utf-8")
     Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
     assert (store / CHECKING).exists()
+
+
+def test_a_lesson_saved_during_a_check_elsewhere_is_checked_at_once(root, store, checks):
+    for number in range(20):
+        new_lesson(root, f"essai-{number}", text=f"Porte {number}.")
+    cat = Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=2)
+    assert cat.checking
+    # Staff save two lessons while the other process is still starting: each is checked
+    # here, and the editor learns at once whether learners get it.
+    write(root / "fr" / "essai-0" / "lesson.md", BROKEN)
+    new_lesson(root, "essai-1", text="Porte 1, corrigée.")
+    cat.refresh(force=True)
+    still_checking = cat.checking
+    assert sorted(checks) == ["essai-0", "essai-1"]
+    assert cat.status("fr", "essai-0").held_back
+    assert cat.get("fr", "essai-0") is None
+    assert "Porte 1, corrigée." in open_step(cat, "essai-1")
+    assert still_checking
+    assert cat.wait_checked(60)
+    assert cat.get("fr", "essai-0") is None
+    assert cat.status("fr", "essai-0").held_back
+    assert "Porte 1, corrigée." in open_step(cat, "essai-1")
+    assert "Porte 19." in open_step(cat, "essai-19")

@@ -166,7 +166,7 @@ class Catalogue:
         self._checked_at = float("-inf")
         self.bulk = bulk
         self._checker: subprocess.Popen | None = None  # the process checking `_pending`
-        self._pending: set[Path] = set()
+        self._pending: dict[Path, tuple] = {}  # each file's signature when it was handed over
         self._checker_done = threading.Event()
         self._checker_done.set()
         # Called (in a background thread) once lessons checked by another process are in:
@@ -328,7 +328,14 @@ class Catalogue:
             if signature is None:
                 continue
             seen.add(path)
-            if path in self._pending or (entry and entry.signature == signature):
+            handed = self._pending.get(path)
+            if handed is not None:
+                if handed == signature:
+                    continue
+                # Changed while the other process checks it: checked here, now (an editor
+                # waits to know whether learners get the version just saved).
+                del self._pending[path]
+            if entry and entry.signature == signature:
                 continue
             changed = True
             if entry is None:
@@ -338,7 +345,7 @@ class Catalogue:
                     continue
                 self._load_published(entry)
             to_check.append((entry, signature))
-        if self._check_elsewhere([entry for entry, _ in to_check]):
+        if self._check_elsewhere(to_check):
             to_check = []
         for entry, signature in to_check:
             self._check(entry)
@@ -366,13 +373,15 @@ class Catalogue:
         self.current()
         return self._checker_done.wait(timeout)
 
-    def _check_elsewhere(self, entries: list[Entry]) -> bool:
+    def _check_elsewhere(self, entries: list[tuple[Entry, tuple]]) -> bool:
         """Have another process check these entries if they are many; return True if so.
 
         Until it ends, each keeps its stored version (if any) for learners; then it is read
         again, from the store when the other process published it (`_still_as_published`).
         """
-        if self.bulk is None or self.store is None or len(entries) <= self.bulk:
+        if self._checker is not None or self.bulk is None or self.store is None:
+            return False
+        if len(entries) <= self.bulk:
             return False
         try:
             self.store.mkdir(parents=True, exist_ok=True)
@@ -391,10 +400,10 @@ class Catalogue:
         with contextlib.suppress(OSError):
             (self.store / CHECKING).write_text(str(process.pid), encoding="utf-8")
         self._checker = process
-        for entry in entries:
+        for entry, _ in entries:
             entry.signature = ()  # not checked here
             self._entries[entry.path] = entry
-        self._pending = {entry.path for entry in entries}
+        self._pending = {entry.path: signature for entry, signature in entries}
         self._checker_done.clear()
         threading.Thread(target=self._await_checker, name="lesson-check", daemon=True).start()
         return True
@@ -412,7 +421,7 @@ class Catalogue:
                     entry = self._entries.get(path)
                     if entry is not None and entry.signature == ():
                         del self._entries[path]  # seen anew: read from the store if published
-                self._pending = set()
+                self._pending = {}
                 self._checker = None
                 self._checked_at = float("-inf")
             self.refresh(force=True)
