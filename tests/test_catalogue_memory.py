@@ -262,20 +262,15 @@ def test_a_held_back_lesson_keeps_its_stored_version_during_a_check_elsewhere(ro
     assert "Porte 1, encore." in open_step(cat, "essai-1")
 
 
-def test_a_marker_left_by_a_stopped_check_is_removed_but_not_a_running_ones(root, store):
-    import os
-    import subprocess
-    import sys
-
+def test_a_marker_left_by_a_stopped_check_is_removed_but_not_by_the_checking_process(root, store):
     store.mkdir(parents=True)
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)  # fmt: skip
-    (store / CHECKING).write_text(ended.stdout.strip(), encoding="utf-8")
+    (store / CHECKING).write_text("12345", encoding="utf-8")
+    # The checking process (lessons/bulk.py) checks with bulk=None: it leaves it.
+    Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=None)
+    assert (store / CHECKING).exists()
+    # A server starting on this store: nobody checks for it, the marker is stale.
     Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
     assert not (store / CHECKING).exists()
-    (store / CHECKING).write_text(str(os.getpid()), encoding="utf-8")
-    Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
-    assert (store / CHECKING).exists()
 
 
 def test_a_lesson_saved_during_a_check_elsewhere_is_checked_at_once(root, store, checks):

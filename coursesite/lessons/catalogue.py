@@ -320,8 +320,11 @@ class Catalogue:
     def _scan_lessons(self) -> bool:
         """Update entries from the files; return True if anything changed."""
         seen, changed, to_check = set(), False, []
-        if not self._store_pruned and self.store is not None:
-            _forget_stale_marker(self.store / CHECKING)
+        if not self._store_pruned and self.store is not None and self.bulk is not None:
+            # Left by a server stopped while another process checked its lessons (that
+            # process, which checks with `bulk=None`, leaves its server's marker alone).
+            with contextlib.suppress(OSError):
+                (self.store / CHECKING).unlink(missing_ok=True)
         for lang, path in self._lesson_files():
             entry = self._entries.get(path)
             signature = self._signature(path, entry.pictures if entry else ())
@@ -716,20 +719,6 @@ def _target(lessons: dict, statuses: dict):
 def _plain(signature) -> list:
     """Return a signature as JSON gives it back (lists, not tuples)."""
     return json.loads(json.dumps(signature))
-
-
-def _forget_stale_marker(marker: Path) -> None:
-    """Remove the CHECKING file of a process that no longer runs (its server was stopped)."""
-    try:
-        pid = int(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        marker.unlink(missing_ok=True)
-    except OSError:
-        pass  # running, under another user
 
 
 def _first_error(entry: Entry) -> str:
