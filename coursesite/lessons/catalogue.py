@@ -7,6 +7,13 @@ a new lesson with errors is not shown. Each published version is also copied, wi
 pictures, into `store` (a folder of the instance), so that the last good version survives a
 restart and a renamed or deleted picture: held-back lessons are served from that copy.
 
+In memory, each lesson is its outline (titles, step ids) and its checked text's parts packed
+(model.Body): a page unpacks them into a bounded cache, never from a file that may have
+changed since. Beside each stored copy, the outline and packed parts let a restart skip
+lessons nobody touched without checking or even parsing them; more than `bulk` lessons to
+check at once (a first start) are checked by another process (lessons/bulk.py) while the
+site answers with what the store holds.
+
 For an editor: `check_source(lang, id, text)` says what saving `text` would meet;
 after writing the file, `refresh(force=True)` then `status(lang, id)` says whether learners
 now get it (`held_back`, `errors`, `published`, `published_at`).
