@@ -327,7 +327,6 @@ class Site:
             "editor.picture": {"name": "porte.png"},
             "highlights.highlight": {"name": "porte.png"},
             "staff_accounts.account": {"user_id": self.account.id},
-            "staff_accounts.account": {"user_id": self.account.id},
             "staff_accounts.reset_password": {"user_id": self.account.id},
             "staff_accounts.set_active_view": {"user_id": self.account.id},
         }

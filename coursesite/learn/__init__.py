@@ -37,3 +37,6 @@ def init_app(app):
     # Indexing thousands of lessons takes seconds: do it without delaying start-up.
     index = services.search_index(app)
     threading.Thread(target=index.sync_in_background, name="search-index", daemon=True).start()
+    # A first start on many lessons has them checked by another process: index them as soon
+    # as they are in, not at the first search (which would wait for it).
+    services.catalogue(app).after_check.append(index.sync_in_background)

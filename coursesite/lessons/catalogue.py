@@ -7,6 +7,13 @@ a new lesson with errors is not shown. Each published version is also copied, wi
 pictures, into `store` (a folder of the instance), so that the last good version survives a
 restart and a renamed or deleted picture: held-back lessons are served from that copy.
 
+In memory, each lesson is its outline (titles, step ids) and its checked text's parts packed
+(model.Body): a page unpacks them into a bounded cache, never from a file that may have
+changed since. Beside each stored copy, the outline and packed parts let a restart skip
+lessons nobody touched without checking or even parsing them; more than `bulk` lessons to
+check at once (a first start) are checked by another process (lessons/bulk.py) while the
+site answers with what the store holds.
+
 For an editor: `check_source(lang, id, text)` says what saving `text` would meet;
 after writing the file, `refresh(force=True)` then `status(lang, id)` says whether learners
 now get it (`held_back`, `errors`, `published`, `published_at`).
@@ -14,10 +21,14 @@ now get it (`held_back`, `errors`, `published`, `published_at`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import pickle
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -43,11 +54,19 @@ from coursesite.lessons.content import LessonLink
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.loader import load_lesson
 from coursesite.lessons.model import Lesson, LessonError, Problem
+from coursesite.lessons.outline import FORMAT, digest, from_outline, outline
 from coursesite.lessons.paths import LessonPath, load_paths
 
 log = logging.getLogger(__name__)
 # Beside each stored lesson.md: what it was published from, for a quick restart.
 RECORD = ".published.json"
+# Beside it: the published version's packed body, so that a restart need not parse the file.
+BODY = ".published.body"
+# More lessons than this to check at once (a first start on a large folder): another process
+# checks them while the site serves what the store holds (lessons/bulk.py).
+BULK_CHECK = 100
+# In the store while that process runs: its pid (a benchmark waits for the file to go).
+CHECKING = ".checking"
 
 
 @dataclass(frozen=True)
@@ -126,11 +145,14 @@ class Catalogue:
         settings: CheckSettings | None = None,
         store: Path | None = None,
         lazy: bool = False,
+        bulk: int | None = BULK_CHECK,
     ):
         """Follow the lessons under `root`; keep published versions in `store` if given.
 
         `lazy` waits for the first question before reading every lesson, so that a command
         that never asks (`coursesite lessons check`) neither pays for it nor logs about it.
+        With a store, more than `bulk` lessons to check at once are checked by another
+        process (lessons/bulk.py) while the site serves their stored versions, if any.
         """
         self.root = Path(root)
         self.languages = tuple(languages)
@@ -149,6 +171,14 @@ class Catalogue:
         self._image_sizes: dict[tuple, tuple[int, int] | None] = {}
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
+        self.bulk = bulk
+        self._checker: subprocess.Popen | None = None  # the process checking `_pending`
+        self._pending: dict[Path, tuple] = {}  # each file's signature when it was handed over
+        self._checker_done = threading.Event()
+        self._checker_done.set()
+        # Called (in a background thread) once lessons checked by another process are in:
+        # what is built from every lesson (the search index) is best rebuilt at once.
+        self.after_check: list = []
         self.snapshot = Snapshot()
         if not lazy:
             self.refresh(force=True)
@@ -296,13 +326,25 @@ class Catalogue:
 
     def _scan_lessons(self) -> bool:
         """Update entries from the files; return True if anything changed."""
-        seen, changed = set(), False
+        seen, changed, to_check = set(), False, []
+        if not self._store_pruned and self.store is not None and self.bulk is not None:
+            # Left by a server stopped while another process checked its lessons (that
+            # process, which checks with `bulk=None`, leaves its server's marker alone).
+            with contextlib.suppress(OSError):
+                (self.store / CHECKING).unlink(missing_ok=True)
         for lang, path in self._lesson_files():
             entry = self._entries.get(path)
             signature = self._signature(path, entry.pictures if entry else ())
             if signature is None:
                 continue
             seen.add(path)
+            handed = self._pending.get(path)
+            if handed is not None:
+                if handed == signature:
+                    continue
+                # Changed while the other process checks it: checked here, now (an editor
+                # waits to know whether learners get the version just saved).
+                del self._pending[path]
             if entry and entry.signature == signature:
                 continue
             changed = True
@@ -312,13 +354,17 @@ class Catalogue:
                     self._entries[path] = entry
                     continue
                 self._load_published(entry)
+            to_check.append((entry, signature))
+        if self._check_elsewhere(to_check):
+            to_check = []
+        for entry, signature in to_check:
             self._check(entry)
             # The pictures are known only now; the lesson file's and its folder's stats are
             # those taken before reading it, so a save made while it was being read shows as
             # a change at the next check instead of passing for what was read.
-            after = self._signature(path, entry.pictures)
+            after = self._signature(entry.path, entry.pictures)
             entry.signature = signature[:2] + after[2:] if after else signature
-            self._entries[path] = entry
+            self._entries[entry.path] = entry
         for gone in set(self._entries) - seen:
             entry = self._entries.pop(gone)
             self._forget_store(entry)
@@ -326,6 +372,77 @@ class Catalogue:
         if not self._store_pruned:
             self._prune_store()
         return changed
+
+    @property
+    def checking(self) -> bool:
+        """Tell whether another process is checking lessons not shown yet (a first start)."""
+        return not self._checker_done.is_set()
+
+    def wait_checked(self, timeout: float | None = None) -> bool:
+        """Wait until every lesson found so far is checked; return False on timeout."""
+        self.current()
+        return self._checker_done.wait(timeout)
+
+    def _check_elsewhere(self, entries: list[tuple[Entry, tuple]]) -> bool:
+        """Have another process check these entries if they are many; return True if so.
+
+        Until it ends, each keeps its stored version (if any) for learners; then it is read
+        again, from the store when the other process published it (`_still_as_published`).
+        """
+        if self._checker is not None or self.bulk is None or self.store is None:
+            return False
+        if len(entries) <= self.bulk:
+            return False
+        try:
+            self.store.mkdir(parents=True, exist_ok=True)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "coursesite.lessons.bulk"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+            )
+            with process.stdin:
+                arguments = (os.getpid(), self.root, self.languages, self.settings, self.store)
+                process.stdin.write(pickle.dumps(arguments))
+        except OSError as exc:
+            log.warning("cannot check the lessons in another process: %s", exc)
+            return False
+        log.info("checking %d lessons in another process (pid %d)", len(entries), process.pid)
+        with contextlib.suppress(OSError):
+            (self.store / CHECKING).write_text(str(process.pid), encoding="utf-8")
+        self._checker = process
+        for entry, _ in entries:
+            entry.signature = ()  # not checked here
+            self._entries[entry.path] = entry
+        self._pending = {entry.path: signature for entry, signature in entries}
+        self._checker_done.clear()
+        threading.Thread(target=self._await_checker, name="lesson-check", daemon=True).start()
+        return True
+
+    def _await_checker(self) -> None:
+        """When the other process ends, read what it published (or check here if it failed)."""
+        process = self._checker
+        code = process.wait()
+        try:
+            with self._lock:
+                if code != 0:
+                    log.warning("checking the lessons in another process failed (%s)", code)
+                    self.bulk = None  # check here from now on
+                for path in self._pending:
+                    entry = self._entries.get(path)
+                    if entry is not None and entry.signature == ():
+                        del self._entries[path]  # seen anew: read from the store if published
+                self._pending = {}
+                self._checker = None
+                self._checked_at = float("-inf")
+            self.refresh(force=True)
+            for callback in self.after_check:
+                callback()
+        except Exception:  # noqa: BLE001 — a background thread has nobody else to tell
+            log.exception("reading the checked lessons failed")
+        finally:
+            with contextlib.suppress(OSError):
+                (self.store / CHECKING).unlink(missing_ok=True)
+            self._checker_done.set()
 
     def _prune_store(self) -> None:
         """Forget the copies of lessons removed while the site was stopped."""
@@ -347,7 +464,7 @@ class Catalogue:
         stored = self._stored_path(entry)
         if stored is not None and stored.is_file():
             try:
-                entry.published = load_lesson(stored, entry.lang)
+                entry.published = load_lesson(stored, entry.lang).packed_copy()
                 record = self._read_record(entry) or {}
                 entry.published_at = record.get("published_at") or stored.stat().st_mtime
             except (LessonError, OSError) as exc:
@@ -368,7 +485,9 @@ class Catalogue:
         if signature is None or _plain(signature) != record.get("signature"):
             return False
         try:
-            lesson = load_lesson(entry.path, entry.lang)
+            lesson = self._stored_outline(entry, record)
+            if lesson is None:
+                lesson = load_lesson(entry.path, entry.lang).packed_copy()
             links = [LessonLink(entry.path, *link) for link in record.get("links", ())]
         except (LessonError, OSError, TypeError):
             return False
@@ -377,10 +496,27 @@ class Catalogue:
         entry.published_at = record.get("published_at")
         return True
 
+    def _stored_outline(self, entry: Entry, record: dict) -> Lesson | None:
+        """Return the published lesson from its record and packed body, None if unusable."""
+        lesson = record.get("lesson")
+        if not isinstance(lesson, dict) or record.get("format") != _plain(FORMAT):
+            return None
+        try:
+            packed = (self._stored_path(entry).parent / BODY).read_bytes()
+        except OSError:
+            return None
+        if digest(packed) != record.get("body"):
+            return None
+        try:
+            return from_outline(entry.path, entry.lang, lesson, packed)
+        except (KeyError, TypeError, ValueError):
+            return None
+
     def _check(self, entry: Entry) -> None:
         """Run `lessons check`'s per-lesson checks on the file as it is now."""
         report = check_one(entry.lang, entry.path, self.settings, self._images)
-        entry.current = report.parsed.lesson if report.parsed else None
+        # Kept packed: the steps' Markdown is unpacked when a page shows them.
+        entry.current = report.parsed.lesson.packed_copy() if report.parsed else None
         entry.problems = report.problems
         entry.links = report.links
         entry.pictures = report.pictures
@@ -441,6 +577,9 @@ class Catalogue:
                 if not entry.clean:
                     entry.link_problems = []
                 problems.extend(p for p in entry.problems + entry.link_problems if p.is_error)
+            if entry.published is entry.current or not entry.clean:
+                # Its text is only needed to keep a copy when it is published: done, or never.
+                entry.source = None
             if entry.published is not None:
                 lessons[key] = entry.published
             statuses[key] = LessonStatus(
@@ -486,7 +625,7 @@ class Catalogue:
         # Staff read why on the health page; the log says it once per version of the file, at
         # debug level: every command starts the app (and its search indexing, which reads the
         # lessons), and `coursesite lessons check` must print each problem once, not twice.
-        if entry.logged != entry.signature:
+        if entry.logged != entry.signature and entry.path not in self._pending:
             entry.logged = entry.signature
             if entry.published is None:
                 log.debug("lesson not shown, it has errors: %s", _first_error(entry))
@@ -498,7 +637,7 @@ class Catalogue:
         if stored is not None and entry.published.path != stored and stored.is_file():
             # The lesson folder may have lost or changed the pictures of the good version.
             try:
-                entry.published = load_lesson(stored, entry.lang)
+                entry.published = load_lesson(stored, entry.lang).packed_copy()
             except (LessonError, OSError) as exc:
                 log.warning("stored version of %s cannot be read: %s", entry.path, exc)
 
@@ -531,8 +670,12 @@ class Catalogue:
             "settings": self._settings_key(),
             "published_at": entry.published_at,
         }
+        packed = entry.current.body.data if entry.current is not None else None
+        if packed is not None:
+            _write_atomically(folder / BODY, packed)
+            record.update(lesson=outline(entry.current), body=digest(packed), format=FORMAT)
         _write_atomically(folder / RECORD, json.dumps(record).encode("utf-8"))
-        keep = {"lesson.md", RECORD}
+        keep = {"lesson.md", RECORD, BODY}
         real_folder = Path(os.path.realpath(entry.path.parent))
         for name in entry.pictures:
             source = safe_media_path(entry.path.parent, name, real_folder)

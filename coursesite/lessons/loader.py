@@ -14,7 +14,7 @@ from markdown_it.token import Token
 
 from coursesite.lessons.frontmatter import FIELDS, field_line, parse_front_matter
 from coursesite.lessons.headings import BLOCK_PARSER, find_headings, headings_from_tokens
-from coursesite.lessons.model import N_, Lesson, LessonError, Problem, Step
+from coursesite.lessons.model import N_, Body, Lesson, LessonError, Parts, Problem, Step
 from coursesite.lessons.question_parser import find_questions
 from coursesite.lessons.text import without_accents
 
@@ -218,7 +218,7 @@ def make_lesson(path: Path, lang: str, meta: dict, intro: str, steps: tuple[Step
         topics=meta.get("topics") or (),
         updated=meta.get("updated"),
         draft=bool(meta.get("draft", False)),
-        intro=intro,
         steps=steps,
         path=path,
+        body=Body(Parts(intro, (), ())),
     )
