@@ -19,8 +19,9 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from coursesite.accounts.sign_ins import stamp_still_open
 from coursesite.data.database import database
-from coursesite.data.models import SignInCard, User, utcnow
+from coursesite.data.models import SignInCard, User
 from coursesite.web.network import public_url
 
 
@@ -30,11 +31,7 @@ def token_hash(token: str) -> str:
 
 def revoke_cards(user: User) -> int:
     """Make every card of this user stop working; return how many did."""
-    return (
-        SignInCard.update(revoked=utcnow())
-        .where((SignInCard.user == user) & SignInCard.revoked.is_null())
-        .execute()
-    )
+    return stamp_still_open(SignInCard.revoked, SignInCard.user, user)
 
 
 def issue_card(user: User) -> str:

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import secrets
 
+from peewee import Field
+
 from coursesite.data.models import SignIn, SignInCard, User, utcnow
 from coursesite.data.prepared import PreparedQuery, slot
 
@@ -100,11 +102,14 @@ def end(key: str | None) -> None:
 
 def end_all(user: User) -> int:
     """End every sign-in of `user` on every device; return how many were open."""
-    return (
-        SignIn.update(ended=utcnow())
-        .where((SignIn.user == user) & SignIn.ended.is_null())
-        .execute()
-    )
+    return stamp_still_open(SignIn.ended, SignIn.user, user)
+
+
+def stamp_still_open(stamp: Field, owner: Field, user: User) -> int:
+    """Set `stamp` (when it ended, when it was revoked…) to now on every row of `user` that
+    has none yet; return how many rows that was."""
+    model = stamp.model
+    return model.update({stamp: utcnow()}).where((owner == user) & stamp.is_null()).execute()
 
 
 def open_count(user: User) -> int:

@@ -81,10 +81,12 @@ def serve_command(host, port, threads, log_level):
     logs.configure(log_level or current_app.config["LOG_LEVEL"])
     from waitress import create_server
 
+    from coursesite.learn import start_background_work
     from coursesite.web.network import site_urls
 
     app = current_app._get_current_object()
     refuse_a_damaged_database(app)
+    start_background_work(app)
     urls = site_urls(host, port)
     if not app.config.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = urls[0]

@@ -6,6 +6,8 @@ No HTTP here, and nothing personal is ever logged.
 
 import json
 
+from peewee import Field
+
 from coursesite.data.models import (
     AccountChange,
     Certificate,
@@ -100,9 +102,7 @@ def export_user(user: User) -> dict:
                 if a.next_appointment
                 else None,
             }
-            for a in HelpSession.select()
-            .where(HelpSession.learner == user)
-            .order_by(HelpSession.created, HelpSession.id)
+            for a in owned(HelpSession.learner, user, HelpSession.created)
         ],
         # Every answer to a lesson's question, the wrong ones too, and the certificates.
         "answers": [
@@ -113,9 +113,7 @@ def export_user(user: User) -> dict:
                 "right": a.right,
                 "answered_at": iso(a.answered_at),
             }
-            for a in QuestionAnswer.select()
-            .where(QuestionAnswer.user == user)
-            .order_by(QuestionAnswer.answered_at, QuestionAnswer.id)
+            for a in owned(QuestionAnswer.user, user, QuestionAnswer.answered_at)
         ],
         "certificates": [
             {
@@ -127,9 +125,7 @@ def export_user(user: User) -> dict:
                 "issued": iso(c.issued_at),
                 "withdrawn": iso(c.revoked_at),
             }
-            for c in Certificate.select()
-            .where(Certificate.learner == user)
-            .order_by(Certificate.issued_at, Certificate.id)
+            for c in owned(Certificate.learner, user, Certificate.issued_at)
         ],
         "help_requests": [
             {
@@ -143,16 +139,9 @@ def export_user(user: User) -> dict:
                 "handled": iso(r.handled_at),
                 "reply": r.reply,
             }
-            for r in HelpRequest.select()
-            .where(HelpRequest.learner == user)
-            .order_by(HelpRequest.created, HelpRequest.id)
+            for r in owned(HelpRequest.learner, user, HelpRequest.created)
         ],
-        "groups": [
-            m.group.name
-            for m in GroupMember.select()
-            .where(GroupMember.learner == user)
-            .order_by(GroupMember.id)
-        ],
+        "groups": [m.group.name for m in owned(GroupMember.learner, user)],
         "account_changes": [
             {
                 "at": iso(c.at),
@@ -161,11 +150,15 @@ def export_user(user: User) -> dict:
                 "from": c.old_value,
                 "to": c.new_value,
             }
-            for c in AccountChange.select()
-            .where(AccountChange.subject == user)
-            .order_by(AccountChange.at, AccountChange.id)
+            for c in owned(AccountChange.subject, user, AccountChange.at)
         ],
     }
+
+
+def owned(owner: Field, user: User, *order: Field):
+    """Return the rows of `owner`'s table that belong to `user`, oldest first (then by id)."""
+    model = owner.model
+    return model.select().where(owner == user).order_by(*order, model.id)
 
 
 def kept_counts(user: User) -> dict[str, int]:

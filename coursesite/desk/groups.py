@@ -13,17 +13,16 @@ from peewee import fn
 from coursesite.data.database import database
 from coursesite.data.models import GroupMember, LearnerGroup, User
 from coursesite.desk.followup import LoadedStore, progress_by_learner
-from coursesite.desk.paths import clean_text, find_lesson, newest_paths
+from coursesite.desk.paths import ListedLesson, clean_text, find_lesson, newest_paths
 from coursesite.learn.progress import Progress
-from coursesite.lessons.model import Lesson
 
 NAME_MAX = 80
 
 
 @dataclass
-class GroupLesson:
-    lesson_id: str
-    lesson: Lesson | None  # None: the lesson no longer exists
+class GroupLesson(ListedLesson):
+    """One lesson of a group's path, with how many of its members started and finished it."""
+
     started: int = 0
     finished: int = 0
 

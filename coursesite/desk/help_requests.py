@@ -59,23 +59,20 @@ def ask_for_help(
     when: str = "",
 ) -> HelpRequest:
     """Record that the learner needs help on this step; return the (open) request."""
-    message = clean_text(message)[:MESSAGE_MAX]
-    phone, when = one_line(phone, PHONE_MAX), one_line(when, WHEN_MAX)
+    words = {
+        HelpRequest.message: clean_text(message)[:MESSAGE_MAX],
+        HelpRequest.contact_phone: one_line(phone, PHONE_MAX),
+        HelpRequest.contact_when: one_line(when, WHEN_MAX),
+    }
     existing = open_request(learner, lesson_id, step_id)
     if existing is None:
-        return HelpRequest.create(
-            learner=learner,
-            lesson_id=lesson_id,
-            step_id=step_id,
-            message=message,
-            contact_phone=phone,
-            contact_when=when,
-        )
+        fields = {field.name: value for field, value in words.items()}
+        return HelpRequest.create(learner=learner, lesson_id=lesson_id, step_id=step_id, **fields)
     # The newest words are the ones the learner chose; an empty field keeps what was there.
-    existing.message = message or existing.message
-    existing.contact_phone = phone or existing.contact_phone
-    existing.contact_when = when or existing.contact_when
-    existing.save(only=[HelpRequest.message, HelpRequest.contact_phone, HelpRequest.contact_when])
+    for field, value in words.items():
+        if value:
+            setattr(existing, field.name, value)
+    existing.save(only=list(words))
     return existing
 
 

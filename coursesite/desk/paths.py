@@ -77,11 +77,17 @@ def newest_paths(learner_ids: list[int]) -> dict[int, HelpSession]:
 
 
 @dataclass
-class PathLesson:
-    """One lesson of an assigned path, as it is now for one learner."""
+class ListedLesson:
+    """A lesson named in a path or a group's plan, found or not among today's lessons."""
 
     lesson_id: str
     lesson: Lesson | None  # None: the lesson no longer exists
+
+
+@dataclass
+class PathLesson(ListedLesson):
+    """One lesson of an assigned path, as it is now for one learner."""
+
     done: int = 0
     total: int = 0
     next_number: int | None = None  # first step not done, None when all are done

@@ -6,11 +6,9 @@ May import `services`, `data`, `web`, `lessons`, and the desk's services (`desk.
 
 
 def init_app(app):
-    """Serve the learner pages and start filling the search index."""
+    """Serve the learner pages."""
     # Imported here, not at the top: another package importing one service of this one
     # (`learn.progress`) must not pull in every page with it.
-    import threading
-
     from coursesite import services
     from coursesite.learn import (
         answer_pages,
@@ -34,9 +32,22 @@ def init_app(app):
     visitor.register(app, answers.VISITOR_ANSWERS)
     app.context_processor(lambda: {"visitor_pending": visitor.pending})
     site.init_app(app)
-    # Indexing thousands of lessons takes seconds: do it without delaying start-up.
-    index = services.search_index(app)
-    threading.Thread(target=index.sync_in_background, name="search-index", daemon=True).start()
     # A first start on many lessons has them checked by another process: index them as soon
     # as they are in, not at the first search (which would wait for it).
+    index = services.search_index(app)
     services.catalogue(app).after_check.append(index.sync_in_background)
+
+
+def start_background_work(app):
+    """For a server about to answer: read the lessons and index them for search in a thread.
+
+    Thousands of lessons take seconds: the first learner should not wait for them. Only
+    servers call this (`coursesite serve`, wsgi.py), not every command or test that makes
+    an app: a search indexes what it needs itself.
+    """
+    import threading
+
+    from coursesite import services
+
+    index = services.search_index(app)
+    threading.Thread(target=index.sync_in_background, name="search-index", daemon=True).start()

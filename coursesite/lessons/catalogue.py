@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,17 +294,12 @@ class Catalogue:
 
     def _lesson_files(self):
         """Yield (lang, path) for every lesson.md, without reading any."""
-        for lang in self.languages:
-            try:
-                folders = list(os.scandir(self.root / lang))
-            except OSError:
-                continue
-            for folder in folders:
-                if folder.is_dir() and not folder.name.startswith((".", "_")):
-                    path = self._lesson_paths.get(folder.path)
-                    if path is None:
-                        path = self._lesson_paths[folder.path] = Path(folder.path) / "lesson.md"
-                    yield lang, path
+        for lang, folder in language_folders(self.root, self.languages):
+            if not folder.name.startswith((".", "_")):
+                path = self._lesson_paths.get(folder.path)
+                if path is None:
+                    path = self._lesson_paths[folder.path] = Path(folder.path) / "lesson.md"
+                yield lang, path
 
     def _signature(self, path: Path, pictures: tuple[str, ...]) -> tuple | None:
         """Return what tells that the lesson or one of its pictures changed; None if no file."""
@@ -450,14 +446,9 @@ class Catalogue:
         if self.store is None:
             return
         kept = {entry.key for entry in self._entries.values()}
-        for lang in self.languages:
-            try:
-                folders = list(os.scandir(self.store / lang))
-            except OSError:
-                continue
-            for folder in folders:
-                if folder.is_dir() and (lang, folder.name) not in kept:
-                    shutil.rmtree(folder.path, ignore_errors=True)
+        for lang, folder in language_folders(self.store, self.languages):
+            if (lang, folder.name) not in kept:
+                shutil.rmtree(folder.path, ignore_errors=True)
 
     def _load_published(self, entry: Entry) -> None:
         """Give a file seen for the first time its stored good version, if it has one."""
@@ -706,6 +697,18 @@ class Catalogue:
         stored = self._stored_path(entry)
         if stored is not None:
             shutil.rmtree(stored.parent, ignore_errors=True)
+
+
+def language_folders(base: Path, languages) -> Iterator[tuple[str, os.DirEntry]]:
+    """Yield (lang, folder) for each folder in base/<lang>/ (a missing language: none)."""
+    for lang in languages:
+        try:
+            folders = list(os.scandir(base / lang))
+        except OSError:
+            continue
+        for folder in folders:
+            if folder.is_dir():
+                yield lang, folder
 
 
 def _target(lessons: dict, statuses: dict):

@@ -239,10 +239,12 @@ class Lesson:
 
     @property
     def folder(self) -> Path:
+        """The lesson's own folder: its pictures, and nothing else, are served from it."""
         return self.path.parent
 
     @property
     def packed(self) -> bool:
+        """Tell whether its intro and steps' Markdown are packed until a page needs them."""
         return self.body.packed
 
     def step_index(self, step_id: str) -> int | None:
