@@ -17,7 +17,8 @@ import pytest
 
 from coursesite.lessons import catalogue as catalogue_module
 from coursesite.lessons import model
-from coursesite.lessons.catalogue import BODY, CHECKING, RECORD, Catalogue
+from coursesite.lessons.catalogue import CHECKING, Catalogue
+from coursesite.lessons.published_store import BODY, RECORD
 from tests.conftest import FIXTURE_LESSONS
 
 GOOD = """---

@@ -4,8 +4,9 @@ The publishing rule lives here: a version of a lesson reaches learners only when
 `lessons check` finds no error in it (its own checks, and its links to other lessons as
 learners would find them). Until the file is fixed, learners keep its last good version;
 a new lesson with errors is not shown. Each published version is also copied, with its
-pictures, into `store` (a folder of the instance), so that the last good version survives a
-restart and a renamed or deleted picture: held-back lessons are served from that copy.
+pictures, into `store` (a folder of the instance; published_store.py keeps it), so that the
+last good version survives a restart and a renamed or deleted picture: held-back lessons are
+served from that copy.
 
 In memory, each lesson is its outline (titles, step ids) and its checked text's parts packed
 (model.Body): a page unpacks them into a bounded cache, never from a file that may have
@@ -22,17 +23,13 @@ now get it (`held_back`, `errors`, `published`, `published_at`).
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import pickle
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,17 +49,13 @@ from coursesite.lessons.check import (
     unknown_path_lessons,
 )
 from coursesite.lessons.content import LessonLink
-from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.loader import load_lesson
 from coursesite.lessons.model import Lesson, LessonError, Problem
-from coursesite.lessons.outline import FORMAT, digest, from_outline, outline
+from coursesite.lessons.outline import outline
 from coursesite.lessons.paths import LessonPath, load_paths
+from coursesite.lessons.published_store import PublishedStore, language_folders, plain
 
 log = logging.getLogger(__name__)
-# Beside each stored lesson.md: what it was published from, for a quick restart.
-RECORD = ".published.json"
-# Beside it: the published version's packed body, so that a restart need not parse the file.
-BODY = ".published.body"
 # More lessons than this to check at once (a first start on a large folder): another process
 # checks them while the site serves what the store holds (lessons/bulk.py).
 BULK_CHECK = 100
@@ -160,6 +153,7 @@ class Catalogue:
         self.reload_interval = reload_interval
         self.settings = settings or CheckSettings(languages=self.languages)
         self.store = Path(store) if store else None
+        self._published = PublishedStore(self.store) if self.store else None
         self._images = ImageChecker(self.settings)
         self._store_pruned = False
         self._entries: dict[Path, Entry] = {}
@@ -443,12 +437,8 @@ class Catalogue:
     def _prune_store(self) -> None:
         """Forget the copies of lessons removed while the site was stopped."""
         self._store_pruned = True
-        if self.store is None:
-            return
-        kept = {entry.key for entry in self._entries.values()}
-        for lang, folder in language_folders(self.store, self.languages):
-            if (lang, folder.name) not in kept:
-                shutil.rmtree(folder.path, ignore_errors=True)
+        if self._published is not None:
+            self._published.prune(self.languages, {e.key for e in self._entries.values()})
 
     def _load_published(self, entry: Entry) -> None:
         """Give a file seen for the first time its stored good version, if it has one."""
@@ -456,7 +446,7 @@ class Catalogue:
         if stored is not None and stored.is_file():
             try:
                 entry.published = load_lesson(stored, entry.lang).packed_copy()
-                record = self._read_record(entry) or {}
+                record = self._published.record(*entry.key) or {}
                 entry.published_at = record.get("published_at") or stored.stat().st_mtime
             except (LessonError, OSError) as exc:
                 log.warning("stored version of %s cannot be read: %s", entry.path, exc)
@@ -468,15 +458,15 @@ class Catalogue:
         stored record of the published version (its files' times and sizes, its links) lets
         a restart skip lessons that nobody touched since, and only read them.
         """
-        record = self._read_record(entry)
+        record = self._published.record(*entry.key) if self._published else None
         if not record or record.get("settings") != self._settings_key():
             return False
         pictures = tuple(record.get("pictures", ()))
         signature = self._signature(entry.path, pictures)
-        if signature is None or _plain(signature) != record.get("signature"):
+        if signature is None or plain(signature) != record.get("signature"):
             return False
         try:
-            lesson = self._stored_outline(entry, record)
+            lesson = self._published.lesson(entry.path, entry.lang, record)
             if lesson is None:
                 lesson = load_lesson(entry.path, entry.lang).packed_copy()
             links = [LessonLink(entry.path, *link) for link in record.get("links", ())]
@@ -486,22 +476,6 @@ class Catalogue:
         entry.signature, entry.pictures, entry.links = signature, pictures, links
         entry.published_at = record.get("published_at")
         return True
-
-    def _stored_outline(self, entry: Entry, record: dict) -> Lesson | None:
-        """Return the published lesson from its record and packed body, None if unusable."""
-        lesson = record.get("lesson")
-        if not isinstance(lesson, dict) or record.get("format") != _plain(FORMAT):
-            return None
-        try:
-            packed = (self._stored_path(entry).parent / BODY).read_bytes()
-        except OSError:
-            return None
-        if digest(packed) != record.get("body"):
-            return None
-        try:
-            return from_outline(entry.path, entry.lang, lesson, packed)
-        except (KeyError, TypeError, ValueError):
-            return None
 
     def _check(self, entry: Entry) -> None:
         """Run `lessons check`'s per-lesson checks on the file as it is now."""
@@ -597,10 +571,7 @@ class Catalogue:
     # The last good versions
 
     def _stored_path(self, entry: Entry) -> Path | None:
-        if self.store is None:
-            return None
-        lang, lesson_id = entry.key
-        return self.store / lang / lesson_id / "lesson.md"
+        return self._published.lesson_file(*entry.key) if self._published else None
 
     def _publish(self, entry: Entry) -> None:
         """Make the current version the one learners see, and keep a copy of it."""
@@ -636,26 +607,11 @@ class Catalogue:
         settings = self.settings
         return [list(settings.languages), settings.image_max_bytes, settings.image_max_pixels]
 
-    def _read_record(self, entry: Entry) -> dict | None:
-        stored = self._stored_path(entry)
-        if stored is None:
-            return None
-        try:
-            record = json.loads((stored.parent / RECORD).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return record if isinstance(record, dict) else None
-
     def _save_store(self, entry: Entry) -> None:
-        stored = self._stored_path(entry)
-        if stored is None or entry.source is None:
+        if self._published is None or entry.source is None:
             return
-        folder = stored.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        if not stored.is_file() or stored.read_text(encoding="utf-8") != entry.source:
-            _write_atomically(stored, entry.source.encode("utf-8"))
         record = {
-            "signature": _plain(entry.signature),
+            "signature": plain(entry.signature),
             "pictures": list(entry.pictures),
             "links": [[link.line, link.lang, link.lesson_id, link.written] for link in entry.links],
             "settings": self._settings_key(),
@@ -663,52 +619,13 @@ class Catalogue:
         }
         packed = entry.current.body.data if entry.current is not None else None
         if packed is not None:
-            _write_atomically(folder / BODY, packed)
-            record.update(lesson=outline(entry.current), body=digest(packed), format=FORMAT)
-        _write_atomically(folder / RECORD, json.dumps(record).encode("utf-8"))
-        keep = {"lesson.md", RECORD, BODY}
-        real_folder = Path(os.path.realpath(entry.path.parent))
-        for name in entry.pictures:
-            source = safe_media_path(entry.path.parent, name, real_folder)
-            if source is None:
-                continue
-            relative = source.relative_to(real_folder)
-            keep.add(relative.parts[0])
-            target = folder / relative
-            stat = source.stat()
-            try:
-                same = target.stat().st_size == stat.st_size and (
-                    target.stat().st_mtime_ns == stat.st_mtime_ns
-                )
-            except OSError:
-                same = False
-            if not same:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _copy_atomically(source, target)
-        for child in folder.iterdir():
-            if child.name not in keep:
-                if child.is_dir():
-                    shutil.rmtree(child, ignore_errors=True)
-                else:
-                    child.unlink(missing_ok=True)
+            record["lesson"] = outline(entry.current)
+        self._published.save(entry.path, entry.lang, entry.source, entry.pictures, record, packed)
 
     def _forget_store(self, entry: Entry) -> None:
         """Forget the copy of a lesson whose file was removed: removing it is meant."""
-        stored = self._stored_path(entry)
-        if stored is not None:
-            shutil.rmtree(stored.parent, ignore_errors=True)
-
-
-def language_folders(base: Path, languages) -> Iterator[tuple[str, os.DirEntry]]:
-    """Yield (lang, folder) for each folder in base/<lang>/ (a missing language: none)."""
-    for lang in languages:
-        try:
-            folders = list(os.scandir(base / lang))
-        except OSError:
-            continue
-        for folder in folders:
-            if folder.is_dir():
-                yield lang, folder
+        if self._published is not None:
+            self._published.forget(*entry.key)
 
 
 def _target(lessons: dict, statuses: dict):
@@ -726,33 +643,6 @@ def _target(lessons: dict, statuses: dict):
     return target
 
 
-def _plain(signature) -> list:
-    """Return a signature as JSON gives it back (lists, not tuples)."""
-    return json.loads(json.dumps(signature))
-
-
 def _first_error(entry: Entry) -> str:
     errors = [p for p in entry.problems + entry.link_problems if p.is_error]
     return str(errors[0]) if errors else str(entry.path)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _copy_atomically(source: Path, target: Path) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    os.close(handle)
-    try:
-        shutil.copy2(source, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
