@@ -250,9 +250,11 @@ def rate_sweep(machine: Machine, url: str, cookie: str, seconds: int) -> dict:
     return {"tried": tried, "rps_within_promise": best, "learners": int(best * CLICK_EVERY_S)}
 
 
-def measure_memory(python: Path, lessons: Path) -> dict:
+def measure_memory(python: Path, lessons: Path, site: Path = ROOT) -> dict:
+    """Run the measured tree's own memory.py (it knows what that code keeps) in its install."""
+    script = site / "benchmarks" / "memory.py"
     output = subprocess.run(
-        [str(python), str(HERE / "memory.py"), str(lessons)],
+        [str(python), str(script if script.exists() else HERE / "memory.py"), str(lessons)],
         capture_output=True,
         text=True,
         check=True,
@@ -463,11 +465,11 @@ def main() -> None:
         if 2 in profiles:
             print("memory", flush=True)
             raw["memory"] = {
-                "starter": measure_memory(lab_bin / "python", args.site / "lessons"),
-                "generated": measure_memory(lab_bin / "python", generated),
+                "starter": measure_memory(lab_bin / "python", args.site / "lessons", args.site),
+                "generated": measure_memory(lab_bin / "python", generated, args.site),
             }
             if pg_bin:  # with the PostgreSQL driver installed, peewee's import loads it
-                with_driver = measure_memory(pg_bin / "python", args.site / "lessons")
+                with_driver = measure_memory(pg_bin / "python", args.site / "lessons", args.site)
                 raw["memory"]["postgresql_driver_mb"] = with_driver["libraries_mb"]["peewee"]
         if counts:
             print("PostgreSQL", flush=True)
