@@ -71,3 +71,16 @@ def test_the_stylesheet_is_compressed_once_and_revalidates(client):
 )
 def test_the_encoding_follows_what_the_browser_accepts(header, chosen):
     assert chosen_encoding(header) == chosen
+
+
+def test_a_page_sent_as_it_is_made_stays_streamed(app):
+    from flask import Response
+
+    def lines():
+        for number in range(200):
+            yield f"<p>line {number}</p>\n"
+
+    app.add_url_rule("/test-stream", "test_stream", lambda: Response(lines(), mimetype="text/html"))
+    response = app.test_client().get("/test-stream", headers={"Accept-Encoding": "br"})
+    assert "Content-Encoding" not in response.headers
+    assert response.get_data(as_text=True).count("<p>line") == 200

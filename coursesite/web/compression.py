@@ -70,6 +70,8 @@ def compress_response(response):
         or request.method == "HEAD"
         or response.mimetype not in TEXT_TYPES
         or "Content-Encoding" in response.headers
+        # A page made as it is sent (a generator) stays streamed; a file is read whole.
+        or (response.is_streamed and not response.direct_passthrough)
         or (response.content_length is not None and response.content_length < MIN_SIZE)
     ):
         return response

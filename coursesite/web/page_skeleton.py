@@ -1,9 +1,9 @@
 """Whole pages rendered once for everyone, with holes filled for each person.
 
-The pages learners open most (a step, the catalogue) are the same for everyone who sees
-them except a few parts: the header's account links, progress, forms with their CSRF token,
-the help box. A template marks each of those parts as a hole, `{{ personal("x.html") }}`,
-and the view renders the page with `render_page(…)`:
+The pages learners open most (a step, the catalogue, a search) are the same for everyone
+who sees them except a few parts: the header's account links, progress, forms with their
+CSRF token, the help box. A template marks each of those parts as a hole,
+`{{ personal("x.html") }}`, and the view renders the page with `render_page(…)`:
 
 - the first request renders the whole template once *without the person*: the signed-in
   user is replaced by an anonymous one, `csrf_token()` raises, and the view's personal
@@ -175,8 +175,8 @@ def render_page(
     parts = [skeleton.texts[0]]
     for hole, text in zip(skeleton.holes, skeleton.texts[1:], strict=True):
         if hole.template is None:
-            name, key = hole.args
-            parts.append(values[name].get(key, ""))
+            name, part = hole.args
+            parts.append(values[name].get(part, ""))
         else:
             parts.append(
                 fill(
