@@ -126,6 +126,9 @@ def serve_command(host, port, threads, log_level):
     def stop(signum, frame):
         raise KeyboardInterrupt
 
+    # Ctrl-C too, even when started from a script that runs it in the background (a shell
+    # without job control starts background commands with Ctrl-C ignored).
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
         server.run()
