@@ -55,10 +55,10 @@ def mark_done(client, step_id="open-door"):
     assert response.status_code in (200, 302, 303)
 
 
-@pytest.mark.parametrize("who", ["visitor", "learner", "learner who did it", "staff"])
+@pytest.mark.parametrize("who", ["visitor", "learner", "learner who did it", "helper", "staff"])
 def test_a_kept_step_page_is_the_page_a_plain_render_gives(app, client, auth, plain, who):
     if who != "visitor":
-        role = "staff" if who == "staff" else "learner"
+        role = who if who in ("helper", "staff") else "learner"
         from tests.conftest import add_user
 
         add_user(app, "carole", role, name="Carole")
@@ -81,7 +81,7 @@ def test_nothing_personal_is_kept(app, client, auth, make_learner):
     kept = app.jinja_env.kept_pages._kept
     assert kept, "the step page was not kept"
     token = TOKEN.search(mine).group(0)
-    skeletons = [value for (_, name), value in kept.items() if name == "skeleton"]
+    skeletons = [value for (_, _, name), value in kept.items() if name == "skeleton"]
     assert skeletons
     for skeleton in skeletons:
         text = "".join(skeleton.texts)
@@ -100,7 +100,7 @@ def test_a_form_outside_a_hole_is_refused_when_the_page_is_made(app):
     with app.test_request_context("/fr/"):
         app.preprocess_request()
         with pytest.raises(RuntimeError, match="CSRF token"):
-            page_skeleton.render_page(oops, PageKey(1, ("oops",)), {}, {})
+            page_skeleton.render_page(oops, PageKey(1, "visitor", ("oops",)), {}, {})
         assert len(app.jinja_env.kept_pages) == 0  # nothing kept
 
 
@@ -108,10 +108,34 @@ def test_a_hole_marks_its_place_and_an_ordinary_page_includes_it(app):
     with app.test_request_context("/fr/"):
         app.preprocess_request()
         recorder = page_skeleton.Recorder("\x00m:")
-        template = app.jinja_env.from_string('a{{ personal("_csrf_field.html") }}b')
-        assert template.render(page_skeleton=recorder) == "a\x00m:0\x00b"
-        assert recorder.holes == [page_skeleton.Hole("_csrf_field.html", ())]
-        assert 'name="csrf_token"' in template.render()  # no recorder: an include
+        template = app.jinja_env.from_string(
+            'a{{ personal("auth/_signed_in_as.html") }}b{{ personal_csrf_field() }}c'
+        )
+        assert template.render(page_skeleton=recorder) == "a\x00m:0\x00b\x00m:1\x00c"
+        assert recorder.holes == [
+            page_skeleton.Hole("auth/_signed_in_as.html", ()),
+            page_skeleton.Hole(page_skeleton.CSRF, ()),
+        ]
+        values = {}
+        app.update_template_context(values)
+        ordinary = template.render(values)  # no recorder: an include, and the field itself
+        assert 'class="signed-in-as"' in ordinary and 'name="csrf_token" value="' in ordinary
+
+
+@pytest.mark.parametrize("role", ["learner", "helper", "staff"])
+def test_a_skeleton_made_for_a_role_cannot_read_the_person(app, make_learner, role):
+    # The header's role parts are in the skeleton; anything of the person read outside a
+    # hole is an error when the page is made, not an empty string sent to everyone.
+    oops = app.jinja_env.from_string("{{ current_user.display_name }}")
+    fine = app.jinja_env.from_string(
+        "{{ current_user.is_authenticated }} {{ current_user.has_role('helper') }}"
+    )
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        key = PageKey(1, role, ("fine",))
+        assert page_skeleton.render_page(fine, key, {}, {}) == f"True {role != 'learner'}"
+        with pytest.raises(page_skeleton.PersonalValueInSkeleton, match="display_name"):
+            page_skeleton.render_page(oops, PageKey(1, role, ("oops",)), {}, {})
 
 
 def test_visitors_learners_and_staff_each_get_their_own_page(app, make_learner, make_staff):

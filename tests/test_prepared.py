@@ -48,6 +48,35 @@ def test_a_joined_row_comes_back_whole(app, auth):
         assert OPEN_SIGN_IN.first(id=row_id + 1000) is None
 
 
+def test_later_runs_read_rows_with_the_first_runs_column_work(app):
+    # The reader's column work is kept from the first run: later rows must still land in
+    # the right fields of the right models, for each person.
+    people = [
+        add_user(app, username, name=name)
+        for username, name in (("carole", "Carole"), ("mamadou", "Mamadou"))
+    ]
+    with app_database(app):
+        from coursesite.accounts import sign_ins
+        from coursesite.data.models import SignIn
+
+        for person in people:
+            sign_ins.start(person, remember=False)
+
+        rows = list(SignIn.select().order_by(SignIn.id))
+        assert len(rows) == 2
+        for _ in range(3):
+            for expected in rows:
+                row = OPEN_SIGN_IN.first(id=expected.id)
+                assert (row.id, row.secret_hash, row.user.username, row.user.display_name) == (
+                    expected.id,
+                    expected.secret_hash,
+                    expected.user.username,
+                    expected.user.display_name,
+                )
+                assert row.created == expected.created and row.user.id == expected.user.id
+        assert OPEN_SIGN_IN._readers  # kept
+
+
 def test_dates_compare_as_the_database_stores_them(app):
     carole = add_user(app, "carole")
     now = utcnow()

@@ -109,3 +109,14 @@ def test_templates_carry_no_inline_script_or_style(app):
         assert "<script>" not in text and " style=" not in text and " on" + "click=" not in text, (
             template
         )
+
+
+def test_a_security_header_a_page_sets_itself_is_kept_and_not_doubled(app):
+    def framed():
+        return "ok", 200, {"X-Frame-Options": "SAMEORIGIN"}
+
+    app.add_url_rule("/framed-for-test", "framed_for_test", framed)
+    response = app.test_client().get("/framed-for-test")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Referrer-Policy") == ["same-origin"]  # the others added
+    assert_secure_headers(app.test_client().get("/fr/"), "/fr/")

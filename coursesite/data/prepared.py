@@ -5,7 +5,9 @@ signed-in learner's step page (who is signed in, their steps done, their help re
 building the SQL cost far more than SQLite took to answer. A PreparedQuery builds its
 query once per database with `slot(name, field)` where each run's values go, keeps the
 SQL, and runs it again with new values; rows come back through peewee's own row readers,
-exactly as the query would give them.
+exactly as the query would give them. A reader works out, from the first row, which
+column goes to which field of which model; the SQL being the same each time, that work is
+kept from the first run and given to the next readers.
 """
 
 import threading
@@ -14,6 +16,9 @@ from collections.abc import Callable, Iterator
 from peewee import Field, Query, Value
 
 from coursesite.data.database import database
+
+# A reader's own state for one run (peewee's CursorWrapper); the rest is the column work.
+PER_RUN = frozenset({"cursor", "count", "index", "initialized", "populated", "row_cache"})
 
 
 class Slot:
@@ -35,6 +40,7 @@ class PreparedQuery:
     def __init__(self, build: Callable[[], Query]):
         self.build = build
         self._made: dict[type, tuple[Query, str, list]] = {}  # by kind of database
+        self._readers: dict[type, dict] = {}  # a reader's column work, by kind of database
         self._lock = threading.Lock()
 
     def rows(self, **values) -> Iterator:
@@ -49,7 +55,21 @@ class PreparedQuery:
         query, sql, params = made
         filled = [p.field.db_value(values[p.name]) if isinstance(p, Slot) else p for p in params]
         # The query object is shared by threads: it only tells the reader how rows look.
-        return iter(query._get_cursor_wrapper(db.execute_sql(sql, filled)))
+        reader = query._get_cursor_wrapper(db.execute_sql(sql, filled))
+        return self._read(type(db), reader)
+
+    def _read(self, kind: type, reader) -> Iterator:
+        known = self._readers.get(kind)
+        if known is not None:
+            reader.__dict__.update(known)
+            reader.initialized = True
+        for row in reader.iterator():
+            if known is None and reader.initialized:
+                # What initialize() worked out from the cursor, not this run's rows.
+                known = self._readers[kind] = {
+                    name: value for name, value in vars(reader).items() if name not in PER_RUN
+                }
+            yield row
 
     def first(self, **values):
         """Return the first row, or None."""

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from flask import current_app, get_flashed_messages, url_for
 from flask_babel import get_locale
-from flask_login import current_user
 from markupsafe import Markup
 
 from coursesite import services
@@ -22,7 +21,7 @@ from coursesite.data.models import HelpRequest, User, utcnow
 from coursesite.data.prepared import PreparedQuery, slot
 from coursesite.desk.paths import clean_text, find_lesson
 from coursesite.lessons.model import Lesson
-from coursesite.web.roles import has_role
+from coursesite.web.roles import has_role, is_learner, person
 
 MESSAGE_MAX = 500
 PHONE_MAX, WHEN_MAX, REPLY_MAX = 40, 120, 500
@@ -211,8 +210,8 @@ def step_help(lesson: Lesson, number: int) -> dict:
     step = lesson.steps[number - 1]
     return {
         "help_code": services.phone_codes().code_for(lesson.id, step.id),
-        "can_ask_help": current_user.is_authenticated and current_user.role == "learner",
-        "help_for_visitor": not current_user.is_authenticated,
+        "can_ask_help": is_learner(),
+        "help_for_visitor": not person().is_authenticated,
         "help_limits": {"message": MESSAGE_MAX, "phone": PHONE_MAX, "when": WHEN_MAX},
     }
 
@@ -221,8 +220,7 @@ def my_step_help(lesson: Lesson, number: int) -> dict:
     """Return what only this learner sees there: their request on this step, and what
     became of the one they just sent."""
     step = lesson.steps[number - 1]
-    learner = current_user.is_authenticated and current_user.role == "learner"
-    requests = recent_requests(current_user, lesson.id, step.id)[:1] if learner else []
+    requests = recent_requests(person(), lesson.id, step.id)[:1] if is_learner() else []
     return {
         "request": requests[0] if requests else None,
         "sent": get_flashed_messages(category_filter=[SENT]),
@@ -232,9 +230,9 @@ def my_step_help(lesson: Lesson, number: int) -> dict:
 
 def my_help_requests() -> list[ShownRequest]:
     """Return the signed-in learner's recent requests for their home page ("My path")."""
-    if not (current_user.is_authenticated and current_user.role == "learner"):
+    if not is_learner():
         return []
-    return shown_requests(recent_requests(current_user)[:5], str(get_locale()))
+    return shown_requests(recent_requests(person())[:5], str(get_locale()))
 
 
 def open_requests_counter() -> dict | None:

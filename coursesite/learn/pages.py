@@ -19,6 +19,7 @@ from coursesite.learn.search import MAX_QUERY_CHARS
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
 from coursesite.web.page_skeleton import PageKey, page_value, render_page
+from coursesite.web.roles import person
 from coursesite.web.templating import static_url
 
 bp = Blueprint("learn", __name__)
@@ -213,7 +214,8 @@ def page_key(version: int, *what) -> tuple[PageKey, dict]:
     the site's own stylesheet and script.
     """
     classes = html_classes()
-    who = current_user.role if current_user.is_authenticated else "visitor"
+    user = person()
+    who = user.role if user.is_authenticated else "visitor"
     site = (
         request.script_root,
         request.query_string,  # a search's words; the "Display" link comes back to it
@@ -221,7 +223,7 @@ def page_key(version: int, *what) -> tuple[PageKey, dict]:
         static_url("js/site.js"),
     )
     lab = services.lab_details_version()
-    key = PageKey(version, (*site, lab, who, classes, *what))
+    key = PageKey(version, who, (*site, lab, classes, *what))
     return key, {"display_classes": lambda: classes}
 
 

@@ -7,9 +7,9 @@ The page that changes them is learn/display.py.
 import json
 
 from flask import g, request
-from flask_login import current_user
 
 from coursesite.data.models import DISPLAY_PREFERENCES
+from coursesite.web.roles import person
 
 COOKIE = "display"
 DEFAULTS = {name: allowed[0] for name, allowed in DISPLAY_PREFERENCES.items()}
@@ -27,8 +27,9 @@ def clean(values) -> dict:
 def current_preferences() -> dict:
     """Return the display preferences of the person making this request."""
     if "display_preferences" not in g:
-        if current_user.is_authenticated:
-            g.display_preferences = current_user.display_preferences
+        user = person()
+        if user.is_authenticated:
+            g.display_preferences = user.display_preferences
         else:
             try:
                 g.display_preferences = clean(json.loads(request.cookies.get(COOKIE, "{}")))

@@ -18,6 +18,7 @@ from flask_login import current_user
 from coursesite import services
 from coursesite.data.database import database
 from coursesite.data.models import User
+from coursesite.web.roles import person
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,9 @@ def of_this_request(name: str, book: Callable, account_store: Callable, browser_
     """Return this person's `name` (progress, answers…) for this request, made once: a `book`
     over the account's store when signed in, else over this browser's session cookie."""
     if name not in g:
-        if current_user.is_authenticated:
-            g.setdefault(name, book(account_store(current_user)))
+        user = person()
+        if user.is_authenticated:
+            g.setdefault(name, book(account_store(user)))
         else:
             g.setdefault(name, book(browser_store(session)))
     return g.get(name)

@@ -15,6 +15,7 @@ def init_app(app):
         page_skeleton,
         roles,
         security,
+        session_cookie,
         templating,
         urls,
     )
@@ -23,6 +24,7 @@ def init_app(app):
         urls,
         i18n,
         security,
+        session_cookie,
         compression,
         roles,
         templating,

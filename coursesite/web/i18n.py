@@ -29,9 +29,9 @@ def browser_language() -> str:
 
 def saved_language() -> str | None:
     """Return the language the person chose before (account, then cookie), if any."""
-    signed_in = hasattr(current_app, "login_manager") and current_user.is_authenticated
-    if signed_in and current_user.language in languages():
-        return current_user.language
+    user = current_user._get_current_object() if hasattr(current_app, "login_manager") else None
+    if user is not None and user.is_authenticated and user.language in languages():
+        return user.language
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     return cookie if cookie in languages() else None
 

@@ -6,9 +6,10 @@ CSRF token, the help box. A template marks each of those parts as a hole,
 `{{ personal("x.html") }}`, and the view renders the page with `render_page(…)`:
 
 - the first request renders the whole template once *without the person*: the signed-in
-  user is replaced by an anonymous one, `csrf_token()` raises, and the view's personal
-  values are simply absent. Each hole leaves a marker; the page is cut at the markers into
-  a skeleton (text, hole, text, …) and kept under the page's key;
+  user is replaced by a stand-in that has their role and nothing else (a visitor: an
+  anonymous user), `csrf_token()` raises, and the view's personal values are simply
+  absent. Each hole leaves a marker; the page is cut at the markers into a skeleton (text,
+  hole, text, …) and kept under the page's key, which names the role;
 - every request then renders only the holes, with the person's values, and joins them with
   the skeleton's text. Nothing personal can be in the skeleton: it was never given any.
 
@@ -20,7 +21,12 @@ A hole sees the page's variables and the arguments given to `personal()`, not th
 `{% with %}` variables around it: pass what it needs as arguments. Where a page has many
 small holes (a progress bar on each lesson card), `{{ personal_part("card_bars", key) }}`
 costs a dictionary lookup instead of a template: the view gives the person's
-`card_bars` ({key: HTML}), and a missing key shows nothing.
+`card_bars` ({key: HTML}), and a missing key shows nothing. A form's CSRF field is
+`{{ personal_csrf_field() }}`, a hole filled with the token alone.
+
+What only depends on the role (the header's "My account" and "Sign out", the desks' links,
+the link to the lab's settings) is part of the skeleton; reading anything else of the
+stand-in (a name, an id) while the skeleton is made is an error, not an empty string.
 """
 
 import secrets
@@ -31,7 +37,9 @@ from typing import Any, NamedTuple
 
 from flask import current_app, g
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from coursesite.data.models import ROLES
 
 # Skeletons are a few KB to a few tens of KB each (a catalogue of 2,000 lessons: 20 KB).
 MAX_KEPT = 400
@@ -39,15 +47,23 @@ MAX_KEPT = 400
 
 class PageKey(NamedTuple):
     """Everything a kept page depends on. `generation` (the lesson catalogue's version)
-    first: when a lesson file changes, everything kept from the older version is dropped."""
+    first: when a lesson file changes, everything kept from the older version is dropped.
+    `who`: the role the page is made for ("visitor", "learner", "helper", "staff")."""
 
     generation: int
+    who: str
     what: tuple
 
 
 class Hole(NamedTuple):
-    template: str | None  # rendered for each person; None: a part looked up by key
+    # A template rendered for each person; PART: a value looked up by key; CSRF: the token.
+    template: str
     args: tuple  # ((name, value), …): what personal() was given; or (values name, key)
+
+
+PART = "\x00part"
+CSRF = "\x00csrf"
+CSRF_FIELD = '<input type="hidden" name="csrf_token" value="%s">'
 
 
 class Skeleton(NamedTuple):
@@ -73,9 +89,9 @@ class PageStore:
         with self._lock:
             if key.generation != self.generation:
                 return None
-            found = self._kept.get((key.what, name))
+            found = self._kept.get((key.who, key.what, name))
             if found is not None:
-                self._kept.move_to_end((key.what, name))
+                self._kept.move_to_end((key.who, key.what, name))
             return found
 
     def put(self, key: PageKey, name: str, value: Any) -> None:
@@ -85,7 +101,7 @@ class PageStore:
                     return  # made from a catalogue already replaced: keep nothing
                 self._kept.clear()
                 self.generation = key.generation
-            self._kept[(key.what, name)] = value
+            self._kept[(key.who, key.what, name)] = value
             while len(self._kept) > self.limit:
                 self._kept.popitem(last=False)
 
@@ -100,7 +116,7 @@ class Recorder:
         self.marker = marker
         self.holes: list[Hole] = []
 
-    def hole(self, template: str | None, args: tuple) -> str:
+    def hole(self, template: str, args: tuple) -> str:
         self.holes.append(Hole(template, args))
         return f"{self.marker}{len(self.holes) - 1}\x00"
 
@@ -108,8 +124,38 @@ class Recorder:
 def no_csrf_token_here():
     raise RuntimeError(
         "a page skeleton asked for a CSRF token: it would be sent to everyone. "
-        'Put the form in a {{ personal("…") }} hole.'
+        "Use {{ personal_csrf_field() }} in the form."
     )
+
+
+class PersonalValueInSkeleton(RuntimeError):
+    """A template read something personal of the user while a skeleton was made."""
+
+
+class RoleStandIn:
+    """The signed-in user while a skeleton is made: their role, and nothing of the person."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, role: str):
+        self.role = role
+
+    def has_role(self, role: str) -> bool:
+        return role in ROLES and ROLES.index(self.role) >= ROLES.index(role)
+
+    def get_id(self):
+        raise PersonalValueInSkeleton("a page skeleton asked for the user's id")
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)  # Python's own protocols ask, and accept a no
+        # Not an AttributeError: Jinja would quietly show an empty string.
+        raise PersonalValueInSkeleton(
+            f"a page skeleton read current_user.{name}: it would be sent to everyone "
+            f'of the role. Put it in a {{{{ personal("…") }}}} hole.'
+        )
 
 
 @pass_context
@@ -126,8 +172,17 @@ def personal_part(context, name: str, key) -> Markup:
     """The template global for a hole filled with `name[key]` of the person's values."""
     recorder = context.get("page_skeleton")
     if isinstance(recorder, Recorder):
-        return Markup(recorder.hole(None, (name, key)))
+        return Markup(recorder.hole(PART, (name, key)))
     return Markup(context.get(name, {}).get(key, ""))
+
+
+@pass_context
+def personal_csrf_field(context) -> Markup:
+    """The template global for a form's CSRF field: a hole filled with the person's token."""
+    recorder = context.get("page_skeleton")
+    if isinstance(recorder, Recorder):
+        return Markup(recorder.hole(CSRF, ()))
+    return Markup(CSRF_FIELD % escape(context["csrf_token"]()))
 
 
 def fill(environment, template: str, values: dict) -> str:
@@ -167,16 +222,18 @@ def render_page(
     skeleton = store.get(key, "skeleton")
     if skeleton is None:
         made = {**everyone, **made_with()} if made_with else everyone
-        skeleton = cut(app, template, made, store.marker)
+        skeleton = cut(app, template, made, store.marker, key.who)
         store.put(key, "skeleton", skeleton)
     values = {**everyone, **person}
     app.update_template_context(values)
     values = {**environment.globals, **values}  # once for all the holes
     parts = [skeleton.texts[0]]
     for hole, text in zip(skeleton.holes, skeleton.texts[1:], strict=True):
-        if hole.template is None:
+        if hole.template is PART:
             name, part = hole.args
             parts.append(values[name].get(part, ""))
+        elif hole.template is CSRF:
+            parts.append(CSRF_FIELD % escape(values["csrf_token"]()))
         else:
             parts.append(
                 fill(
@@ -189,14 +246,15 @@ def render_page(
     return "".join(parts)
 
 
-def cut(app, template: str, everyone: dict, marker: str) -> Skeleton:
+def cut(app, template: str, everyone: dict, marker: str, who: str) -> Skeleton:
     """Render the page without the person and cut it at its holes."""
     recorder = Recorder(marker)
     values = {**everyone, "page_skeleton": recorder, "csrf_token": no_csrf_token_here}
     # Whoever asked, the skeleton is rendered for nobody: Flask-Login's current_user (read by
-    # the templates and by every helper they call) is an anonymous visitor meanwhile.
+    # the templates and by every helper they call) is meanwhile an anonymous visitor, or a
+    # stand-in with only the role of the key.
     person = g.get("_login_user")
-    g._login_user = app.login_manager.anonymous_user()
+    g._login_user = app.login_manager.anonymous_user() if who == "visitor" else RoleStandIn(who)
     try:
         app.update_template_context(values)  # the values above win over context processors
         page = app.jinja_env.get_template(template).render(values)
@@ -217,7 +275,9 @@ def cut(app, template: str, everyone: dict, marker: str) -> Skeleton:
 
 
 def init_app(app):
-    """Give templates `personal()` and `personal_part()`, and the app one store of pages."""
+    """Give templates `personal()`, `personal_part()` and `personal_csrf_field()`, and the
+    app one store of pages."""
     app.jinja_env.globals["personal"] = personal
     app.jinja_env.globals["personal_part"] = personal_part
+    app.jinja_env.globals["personal_csrf_field"] = personal_csrf_field
     app.jinja_env.extend(kept_pages=PageStore())

@@ -27,12 +27,28 @@ def required_role(path: str) -> str | None:
 
 def has_role(role: str) -> bool:
     """Tell whether the person making this request may do what `role` may."""
-    return bool(current_user.is_authenticated and current_user.has_role(role))
+    user = person()
+    return bool(user.is_authenticated and user.has_role(role))
+
+
+def person():
+    """Return who makes this request: the signed-in user or Flask-Login's anonymous one.
+
+    The object itself, not the `current_user` proxy: a page reads it a dozen times, and
+    each read through the proxy looks the user up again.
+    """
+    return current_user._get_current_object()
+
+
+def is_learner() -> bool:
+    """Tell whether a signed-in learner makes this request (not a helper, not staff)."""
+    user = person()
+    return bool(user.is_authenticated and user.role == "learner")
 
 
 def signed_in_user():
     """Return the account making this request (the object itself, to record who acted)."""
-    return current_user._get_current_object()
+    return person()
 
 
 def refuse():

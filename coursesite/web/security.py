@@ -55,8 +55,12 @@ def _signed_in() -> bool:
 
 def add_security_headers(response):
     """Add the security headers that are not already set."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # One look at the headers there are: asking Werkzeug's Headers for a missing one raises
+    # (and catches) an exception each time, on every response.
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend(
+        [(name, value) for name, value in HEADERS.items() if name.lower() not in present]
+    )
     return response
 
 

@@ -5,7 +5,7 @@ import time
 from functools import cache, lru_cache
 from pathlib import Path
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from flask_babel import get_locale, get_translations
 
 from coursesite.web.i18n import LANGUAGE_NAMES
@@ -78,8 +78,41 @@ def template_ngettext(singular: str, plural: str, num: int) -> str:
     return page_translations().ungettext(singular, plural, num)
 
 
+def remembered_url_for(app, size: int = 4096):
+    """Return a `url_for` for templates that builds each URL once.
+
+    Building a URL walks Werkzeug's rules in Python: a page's dozen links cost more than its
+    text. A URL depends only on the endpoint, its values and the request's script root, host
+    and scheme (the app adds no URL defaults), so the same ones give the same URL.
+    """
+
+    @lru_cache(maxsize=size)
+    def build(script_root, host, scheme, blueprint, endpoint, values):
+        return app.url_for(endpoint, **dict(values))
+
+    def url_for_in_template(endpoint: str, **values) -> str:
+        if not has_request_context():
+            return app.url_for(endpoint, **values)
+        here = request._get_current_object()
+        relative = here.blueprint if endpoint.startswith(".") else None
+        try:
+            return build(
+                here.script_root,
+                here.host,
+                here.scheme,
+                relative,
+                endpoint,
+                tuple(sorted(values.items())),
+            )
+        except TypeError:  # a value that cannot be a key (a list): built each time
+            return app.url_for(endpoint, **values)
+
+    return url_for_in_template
+
+
 def init_app(app):
     """Give templates the helpers they need."""
+    app.jinja_env.globals["url_for"] = remembered_url_for(app)
     # Same as Flask-Babel's template functions (Jinja fills in and escapes the variables),
     # without looking the translations up again for every string of the page.
     app.jinja_env.install_gettext_callables(template_gettext, template_ngettext, newstyle=True)

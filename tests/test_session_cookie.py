@@ -1,0 +1,50 @@
+"""The session cookie signed with a kept serializer (web/session_cookie.py): the same
+cookie Flask's own would set, accepted and refused exactly as Flask's own would."""
+
+import pytest
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, TimestampSigner
+
+from coursesite.web.session_cookie import KeptKeySessionInterface
+
+SESSION = {"csrf_token": "a" * 40, "_user_id": "12:secret", "lang": "fr"}
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_790_000_000)
+
+
+def test_the_cookie_is_the_one_flask_would_set(app, frozen_clock):
+    assert isinstance(app.session_interface, KeptKeySessionInterface)
+    ours = app.session_interface.get_signing_serializer(app)
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    for _ in range(2):  # made once, then kept
+        assert ours.dumps(SESSION) == flasks.dumps(SESSION)
+    assert ours.loads(flasks.dumps(SESSION)) == SESSION
+    assert app.session_interface.get_signing_serializer(app) is ours
+
+
+def test_a_cookie_signed_with_another_key_is_refused(app):
+    ours = app.session_interface.get_signing_serializer(app)
+    forged = TimestampSigner(b"not the lab's key", salt="cookie-session")
+    other = SecureCookieSessionInterface().get_signing_serializer(app)
+    good = other.dumps(SESSION)
+    payload, _, _ = good.rpartition(".")
+    with pytest.raises(BadSignature):
+        ours.loads(forged.sign(payload.rsplit(".", 1)[0]).decode())
+    with pytest.raises(BadSignature):
+        ours.loads(good[:-2] + ("AA" if not good.endswith("AA") else "BB"))
+
+
+def test_a_new_secret_key_is_used_at_once_and_the_old_one_kept_as_a_fallback(app, client):
+    client.get("/fr/")
+    old = app.session_interface.get_signing_serializer(app).dumps(SESSION)
+    app.config["SECRET_KEY_FALLBACKS"] = [app.secret_key]
+    app.secret_key = app.config["SECRET_KEY"] = "a brand new key for the lab, long enough" * 2
+    new = app.session_interface.get_signing_serializer(app)
+    assert new.loads(old) == SESSION  # a cookie from before the change still opens
+    assert new.dumps(SESSION) != old
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    with pytest.raises(BadSignature):
+        app.session_interface.get_signing_serializer(app).loads(old)
