@@ -1,5 +1,6 @@
 """The last good versions kept on disk: what is saved comes back, and nothing else stays."""
 
+import os
 import shutil
 
 from coursesite.lessons.loader import load_lesson
@@ -56,3 +57,21 @@ def test_pictures_no_longer_used_go_and_removed_lessons_are_forgotten(tmp_path):
     assert [p.name for p in (store.root / "fr").iterdir()] == ["bonjour"]
     store.forget("fr", "bonjour")
     assert not folder.exists()
+
+
+def test_a_picture_is_copied_once_with_its_times_and_mode(tmp_path):
+    path = lesson_folder(tmp_path)
+    picture = path.parent / "porte.png"
+    picture.chmod(0o644)
+    os.utime(picture, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    lesson = load_lesson(path, "fr").packed_copy()
+    store = PublishedStore(tmp_path / "store")
+    store.save(path, "fr", "text", ["porte.png"], {"lesson": outline(lesson)}, lesson.body.data)
+    kept = store.lesson_file("fr", "bonjour").parent / "porte.png"
+    assert kept.read_bytes() == picture.read_bytes()
+    assert kept.stat().st_mtime_ns == picture.stat().st_mtime_ns
+    assert kept.stat().st_mode & 0o777 == 0o644
+    first = kept.stat().st_ino
+    store.save(path, "fr", "text", ["porte.png"], {"lesson": outline(lesson)}, lesson.body.data)
+    assert kept.stat().st_ino == first  # the same times: not copied again
+    assert not [name for name in os.listdir(kept.parent) if name.startswith(".tmp-")]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from coursesite.lessons.files import write_atomically
 from coursesite.lessons.loader import MAX_FILE_BYTES
 from coursesite.lessons.new import LESSON_ID
 
@@ -53,28 +53,11 @@ def plain_line(text: str, limit: int) -> str:
     return " ".join(UNWRITABLE.sub("", text).split())[:limit]
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` at once: readers see the old file or the new, never half."""
-    folder = path.parent
-    if path.is_symlink() or folder.is_symlink():
+def safe_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` at once and durably, refusing a symlinked file or folder."""
+    if path.is_symlink() or path.parent.is_symlink():
         raise UnsafePath(f"{path.name} is a symbolic link")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    # The rename itself survives a power cut only once the folder is on disk too.
-    if hasattr(os, "O_DIRECTORY"):
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+    write_atomically(path, data, durable=True)
 
 
 def _no_symlink_below(root: Path, relative: Path) -> None:
@@ -132,7 +115,7 @@ class LessonFolder:
         if len(data) > MAX_FILE_BYTES:
             raise TextTooLarge(f"the text is larger than {MAX_FILE_BYTES:,} bytes")
         _no_symlink_below(self.root, Path(self.lang, self.lesson_id, LESSON_FILE))
-        atomic_write(self.lesson_md, data)
+        safe_write(self.lesson_md, data)
 
     def picture(self, name: str) -> Path:
         """Return the path of a picture of this lesson, or raise UnsafePath."""

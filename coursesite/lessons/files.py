@@ -1,7 +1,11 @@
-"""Which files a lesson may show: only images inside its own folder."""
+"""Lesson files on disk: which ones a lesson may show, and replacing one whole or not at all."""
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
@@ -33,3 +37,40 @@ def safe_media_path(folder: Path, name: str, real_folder: Path | None = None) ->
     if not real.is_relative_to(real_folder) or real != real_folder / relative:
         return None
     return real if real.is_file() else None
+
+
+@contextmanager
+def replaced_atomically(target: Path, *, durable: bool = False) -> Iterator[BinaryIO]:
+    """Give a binary file that replaces `target` at once when the block ends without error.
+
+    Written beside the target (a hidden `.tmp-…` file in the same folder, so the rename
+    cannot cross file systems) and renamed over it: a reader sees the old file or the new,
+    never half of one. On any error the temporary file is removed and the target left as it
+    was. `durable` also syncs the file and then its folder, so that the new file survives a
+    power cut once this returns; a cache that can be made again does without.
+    """
+    folder = target.parent
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    # The rename itself survives a power cut only once the folder is on disk too.
+    if durable and hasattr(os, "O_DIRECTORY"):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def write_atomically(target: Path, data: bytes, *, durable: bool = False) -> None:
+    """Replace `target` with `data` at once (see `replaced_atomically`)."""
+    with replaced_atomically(target, durable=durable) as out:
+        out.write(data)

@@ -18,7 +18,7 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from coursesite.lessons.editing import LessonFolder, atomic_write
+from coursesite.lessons.editing import LessonFolder, safe_write
 
 VERSION_FILE = re.compile(r"([0-9]{6})\.json")
 WORKING_FILE = "working.json"
@@ -140,7 +140,7 @@ class History:
         folder = self.folder(lesson)
         folder.mkdir(parents=True, exist_ok=True)
         copy = WorkingCopy(text, who, now(), base)
-        atomic_write(folder / WORKING_FILE, json.dumps(asdict(copy), ensure_ascii=False).encode())
+        safe_write(folder / WORKING_FILE, json.dumps(asdict(copy), ensure_ascii=False).encode())
         return copy
 
     def drop_working(self, lesson: LessonFolder) -> None:

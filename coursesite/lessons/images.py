@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass
 from html import escape
@@ -15,6 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from coursesite.lessons.files import replaced_atomically
 from coursesite.lessons.highlights import THICKNESS, Box, draw_highlights, spec_of
 
 log = logging.getLogger(__name__)
@@ -173,16 +172,11 @@ def _save(picture: Image.Image, target: Path) -> None:
     """Write a WebP file whole or not at all."""
     target.parent.mkdir(parents=True, exist_ok=True)
     # Write then rename: a waitress thread that asks for the same file meanwhile either
-    # finds nothing and makes its own, or finds the whole file, never half of it.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".webp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            # No exif= or icc_profile= given: the copy carries no metadata.
-            picture.save(out, "WEBP", quality=QUALITY, method=4)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # finds nothing and makes its own, or finds the whole file, never half of it. Not synced:
+    # a copy lost in a power cut is made again.
+    with replaced_atomically(target) as out:
+        # No exif= or icc_profile= given: the copy carries no metadata.
+        picture.save(out, "WEBP", quality=QUALITY, method=4)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from coursesite.lessons.files import safe_media_path
+from coursesite.lessons.files import replaced_atomically, safe_media_path, write_atomically
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.outline import FORMAT, digest, from_outline
 
@@ -138,23 +137,9 @@ def same_file_times(source: Path, target: Path) -> bool:
     return found.st_size == stat.st_size and found.st_mtime_ns == stat.st_mtime_ns
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def copy_atomically(source: Path, target: Path) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    os.close(handle)
-    try:
-        shutil.copy2(source, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Replace `target` with a copy of `source`, keeping its times and mode as copy2 does."""
+    with source.open("rb") as original, replaced_atomically(target) as out:
+        shutil.copyfileobj(original, out)
+    # After the rename: a copy that fails here has other times, and is copied again next time.
+    shutil.copystat(source, target)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from coursesite.lessons.editing import PICTURE_NAME, LessonFolder, atomic_write
+from coursesite.lessons.editing import PICTURE_NAME, LessonFolder, safe_write
 from coursesite.lessons.refs import scan
 
 # What a browser may send at all; the pixel limit is the check's (LESSON_IMAGE_MAX_PIXELS).
@@ -116,7 +116,7 @@ def store_picture(
     clean, suffix, (width, height) = reencode(data, max_pixels)
     name = unused_name(folder, safe_stem(filename), suffix)
     assert PICTURE_NAME.fullmatch(name), name
-    atomic_write(folder.picture(name), clean)
+    safe_write(folder.picture(name), clean)
     return StoredPicture(name, width, height, len(clean))
 
 
