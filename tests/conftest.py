@@ -117,6 +117,30 @@ def lessons_dir(app) -> Path:
     return Path(app.config["LESSONS"])
 
 
+# A catalogue without an app: its lessons folder and the folder of its published versions.
+
+
+@pytest.fixture
+def lessons_copy(tmp_path) -> Path:
+    """A copy of the fixture lessons, safe to edit, for a catalogue built without an app."""
+    shutil.copytree(FIXTURE_LESSONS, tmp_path / "lessons")
+    return tmp_path / "lessons"
+
+
+@pytest.fixture
+def published_dir(tmp_path) -> Path:
+    """Where that catalogue keeps the last good versions (not made yet), as in an instance."""
+    return tmp_path / "instance" / "published-lessons"
+
+
+def write_later(path: Path, text: str) -> None:
+    """Write text (making the folder) and move the file's time forward, as a later save would."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
+
+
 # Accounts: factories, and AuthActions that sign in through the real form (CSRF and all).
 
 PASSWORDS = {"learner": "piano47", "helper": "helper-pass-47", "staff": "staff-pass-47"}

@@ -1,72 +1,52 @@
 """The catalogue follows the files: added, edited, removed, broken — without a restart."""
 
 import logging
-import os
-from pathlib import Path
-
-import pytest
 
 from coursesite.lessons import catalogue as catalogue_module
 from coursesite.lessons.catalogue import Catalogue
-from tests.conftest import FIXTURE_LESSONS
-
-
-@pytest.fixture
-def root(tmp_path) -> Path:
-    import shutil
-
-    shutil.copytree(FIXTURE_LESSONS, tmp_path / "lessons")
-    return tmp_path / "lessons"
-
-
-def touch_later(path: Path, text: str) -> None:
-    """Write text and make sure the modification time moves forward."""
-    before = path.stat().st_mtime_ns if path.exists() else 0
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
-
+from tests.conftest import write_later
 
 LESSON = "---\ntitle: {title}\nsummary: s\nduration: 5\n---\n## Un {{#one}}\n\nTexte\n"
 
 
-def test_lessons_are_paired_by_id_across_languages(root):
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0)
+def test_lessons_are_paired_by_id_across_languages(lessons_copy):
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
     assert cat.get("fr", "bonjour").title == "Dire bonjour"
     assert cat.get("en", "bonjour").title == "Say hello"
     assert cat.languages_of("bonjour") == ["fr", "en"]
     assert cat.get("de", "bonjour") is None
 
 
-def test_added_edited_and_removed_files_are_picked_up(root):
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0)
-    new = root / "fr" / "nouvelle"
+def test_added_edited_and_removed_files_are_picked_up(lessons_copy):
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
+    new = lessons_copy / "fr" / "nouvelle"
     new.mkdir()
-    touch_later(new / "lesson.md", LESSON.format(title="Nouvelle"))
+    write_later(new / "lesson.md", LESSON.format(title="Nouvelle"))
     assert cat.get("fr", "nouvelle").title == "Nouvelle"
-    touch_later(new / "lesson.md", LESSON.format(title="Renommée"))
+    write_later(new / "lesson.md", LESSON.format(title="Renommée"))
     assert cat.get("fr", "nouvelle").title == "Renommée"
     (new / "lesson.md").unlink()
     assert cat.get("fr", "nouvelle") is None
 
 
-def test_unchanged_files_are_not_parsed_again(root, monkeypatch):
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0)
+def test_unchanged_files_are_not_parsed_again(lessons_copy, monkeypatch):
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
     calls = []
     real = catalogue_module.check_one
     monkeypatch.setattr(catalogue_module, "check_one", lambda *a: calls.append(a) or real(*a))
     cat.refresh()
     cat.lessons("fr")
     assert calls == []
-    touch_later(root / "en" / "bonjour" / "lesson.md", LESSON.format(title="Hi"))
+    write_later(lessons_copy / "en" / "bonjour" / "lesson.md", LESSON.format(title="Hi"))
     cat.lessons("en")
     assert [path.parent.name for _, path, *_ in calls] == ["bonjour"]
 
 
-def test_broken_edit_keeps_serving_the_last_good_version(root, caplog):
+def test_broken_edit_keeps_serving_the_last_good_version(lessons_copy, caplog):
     caplog.set_level(logging.DEBUG, "coursesite.lessons.catalogue")
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0)
-    path = root / "fr" / "bonjour" / "lesson.md"
-    touch_later(path, "---\ntitle: [oops\n---\n")
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
+    path = lessons_copy / "fr" / "bonjour" / "lesson.md"
+    write_later(path, "---\ntitle: [oops\n---\n")
     lesson = cat.get("fr", "bonjour")
     assert lesson is not None and lesson.title == "Dire bonjour"
     assert [str(p).split("lessons/")[1] for p in cat.problems()] == [
@@ -76,47 +56,47 @@ def test_broken_edit_keeps_serving_the_last_good_version(root, caplog):
         "## Open the app",
     ]  # every error of the file at once
     assert "fr/bonjour/lesson.md:2" in caplog.text
-    touch_later(path, LESSON.format(title="Réparée"))
+    write_later(path, LESSON.format(title="Réparée"))
     assert cat.get("fr", "bonjour").title == "Réparée" and cat.problems() == []
 
 
-def test_a_broken_lesson_never_hides_the_others(root):
-    broken = root / "fr" / "cassee"
+def test_a_broken_lesson_never_hides_the_others(lessons_copy):
+    broken = lessons_copy / "fr" / "cassee"
     broken.mkdir()
     (broken / "lesson.md").write_bytes(b"\xff\xfe\x00garbage")
-    cat = Catalogue(root, ("fr", "en"))
+    cat = Catalogue(lessons_copy, ("fr", "en"))
     assert [lesson.id for lesson in cat.lessons("fr")] == ["bonjour"]
     assert "cassee/lesson.md:1: error" in str(cat.problems()[0])
 
 
-def test_drafts_are_hidden_unless_asked(root):
-    folder = root / "fr" / "brouillon"
+def test_drafts_are_hidden_unless_asked(lessons_copy):
+    folder = lessons_copy / "fr" / "brouillon"
     folder.mkdir()
-    touch_later(
+    write_later(
         folder / "lesson.md",
         LESSON.format(title="B").replace("duration: 5", "duration: 5\ndraft: true"),
     )
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0)
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
     assert cat.get("fr", "brouillon") is None
     assert cat.get("fr", "brouillon", drafts=True).title == "B"
 
 
-def test_reload_interval_limits_how_often_files_are_checked(root):
-    cat = Catalogue(root, ("fr", "en"), reload_interval=3600)
-    folder = root / "fr" / "tard"
+def test_reload_interval_limits_how_often_files_are_checked(lessons_copy):
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=3600)
+    folder = lessons_copy / "fr" / "tard"
     folder.mkdir()
-    touch_later(folder / "lesson.md", LESSON.format(title="Tard"))
+    write_later(folder / "lesson.md", LESSON.format(title="Tard"))
     assert cat.get("fr", "tard") is None  # not looked at yet: the interval has not passed
     cat.refresh(force=True)
     assert cat.get("fr", "tard").title == "Tard"
 
 
-def test_paths_name_lessons_and_unknown_ids_are_reported(root):
-    (root / "paths.yml").write_text(
+def test_paths_name_lessons_and_unknown_ids_are_reported(lessons_copy):
+    (lessons_copy / "paths.yml").write_text(
         "- id: debut\n  title: {fr: Début, en: Start}\n  lessons:\n    - bonjour\n    - inconnue\n",
         encoding="utf-8",
     )
-    cat = Catalogue(root, ("fr", "en"))
+    cat = Catalogue(lessons_copy, ("fr", "en"))
     (path,) = cat.paths()
     assert path.title("fr") == "Début" and path.lesson_ids == ("bonjour", "inconnue")
     assert any(
@@ -128,8 +108,8 @@ def test_paths_name_lessons_and_unknown_ids_are_reported(root):
     )
 
 
-def test_broken_paths_file_is_reported_not_fatal(root):
-    (root / "paths.yml").write_text("- id: x\n  title: [\n", encoding="utf-8")
-    cat = Catalogue(root, ("fr", "en"))
+def test_broken_paths_file_is_reported_not_fatal(lessons_copy):
+    (lessons_copy / "paths.yml").write_text("- id: x\n  title: [\n", encoding="utf-8")
+    cat = Catalogue(lessons_copy, ("fr", "en"))
     assert cat.paths() == ()
     assert "paths.yml" in str(cat.problems()[0])

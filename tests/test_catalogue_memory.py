@@ -19,7 +19,7 @@ from coursesite.lessons import catalogue as catalogue_module
 from coursesite.lessons import model
 from coursesite.lessons.catalogue import CHECKING, Catalogue
 from coursesite.lessons.published_store import BODY, RECORD
-from tests.conftest import FIXTURE_LESSONS
+from tests.conftest import write_later
 
 GOOD = """---
 title: {title}
@@ -53,17 +53,6 @@ BROKEN = "---\ntitle: Cassée\n---\n\nPas de durée, pas de résumé, pas d'éta
 
 
 @pytest.fixture
-def root(tmp_path) -> Path:
-    shutil.copytree(FIXTURE_LESSONS, tmp_path / "lessons")
-    return tmp_path / "lessons"
-
-
-@pytest.fixture
-def store(tmp_path) -> Path:
-    return tmp_path / "instance" / "published-lessons"
-
-
-@pytest.fixture
 def checks(monkeypatch) -> list[str]:
     """Record every lesson this process checks (the per-lesson check of `lessons check`)."""
     done = []
@@ -77,20 +66,12 @@ def checks(monkeypatch) -> list[str]:
     return done
 
 
-def write(path: Path, text: str) -> None:
-    """Write text and make sure the modification time moves forward."""
-    import os
-
-    before = path.stat().st_mtime_ns if path.exists() else 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
-
-
-def new_lesson(root: Path, lesson_id="essai", title="Essai", text="Ouvrir la porte.") -> Path:
-    path = root / "fr" / lesson_id / "lesson.md"
-    write(path, GOOD.format(title=title, text=text))
-    shutil.copy(root / "fr" / "bonjour" / "porte.png", path.parent / "porte.png")
+def new_lesson(
+    lessons_copy: Path, lesson_id="essai", title="Essai", text="Ouvrir la porte."
+) -> Path:
+    path = lessons_copy / "fr" / lesson_id / "lesson.md"
+    write_later(path, GOOD.format(title=title, text=text))
+    shutil.copy(lessons_copy / "fr" / "bonjour" / "porte.png", path.parent / "porte.png")
     return path
 
 
@@ -98,9 +79,11 @@ def open_step(cat: Catalogue, lesson_id="essai") -> str:
     return cat.get("fr", lesson_id).steps[0].source
 
 
-def test_a_lesson_is_kept_packed_and_its_steps_unpacked_only_when_viewed(root, store):
-    new_lesson(root)
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+def test_a_lesson_is_kept_packed_and_its_steps_unpacked_only_when_viewed(
+    lessons_copy, published_dir
+):
+    new_lesson(lessons_copy)
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     lesson = cat.get("fr", "essai")
     assert lesson.packed
     # What every page needs is there without unpacking anything.
@@ -116,11 +99,11 @@ def test_a_lesson_is_kept_packed_and_its_steps_unpacked_only_when_viewed(root, s
     assert all(entry.source is None for entry in cat._entries.values())
 
 
-def test_the_unpacked_steps_are_bounded(root, store, monkeypatch):
+def test_the_unpacked_steps_are_bounded(lessons_copy, published_dir, monkeypatch):
     for number in range(5):
-        new_lesson(root, f"essai-{number}", text=f"Porte {number}.")
+        new_lesson(lessons_copy, f"essai-{number}", text=f"Porte {number}.")
     monkeypatch.setattr(model, "UNPACKED", model.BoundedCache(2))
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     for number in range(5):
         assert f"Porte {number}." in open_step(cat, f"essai-{number}")
     assert len(model.UNPACKED) == 2
@@ -129,14 +112,18 @@ def test_the_unpacked_steps_are_bounded(root, store, monkeypatch):
 
 
 @pytest.mark.parametrize("newer", ["broken", "good"])
-def test_an_evicted_lesson_shows_its_published_version_not_a_newer_file(root, store, newer):
-    path = new_lesson(root, text="Version un.")
-    cat = Catalogue(root, ("fr", "en"), reload_interval=3600, store=store)
+def test_an_evicted_lesson_shows_its_published_version_not_a_newer_file(
+    lessons_copy, published_dir, newer
+):
+    path = new_lesson(lessons_copy, text="Version un.")
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=3600, store=published_dir)
     lesson = cat.get("fr", "essai")
     model.UNPACKED.clear()
     # The file changes and the catalogue has not looked yet: the lesson it serves (its
     # outline, its steps) is still version one, unpacked from what was checked.
-    write(path, BROKEN if newer == "broken" else GOOD.format(title="Essai", text="Version deux."))
+    write_later(
+        path, BROKEN if newer == "broken" else GOOD.format(title="Essai", text="Version deux.")
+    )
     assert "Version un." in lesson.steps[0].source
     cat.refresh(force=True)
     model.UNPACKED.clear()
@@ -161,12 +148,14 @@ def reads(monkeypatch) -> list[str]:
     return done
 
 
-def test_a_restart_does_not_check_an_unchanged_lesson_again(root, store, checks, reads):
-    new_lesson(root, text="Version un.")
-    Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+def test_a_restart_does_not_check_an_unchanged_lesson_again(
+    lessons_copy, published_dir, checks, reads
+):
+    new_lesson(lessons_copy, text="Version un.")
+    Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     assert "essai" in checks
     checks.clear()
-    again = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+    again = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     # Neither checked nor even parsed: its outline and packed body come from the store.
     assert checks == []
     assert reads == []
@@ -175,31 +164,35 @@ def test_a_restart_does_not_check_an_unchanged_lesson_again(root, store, checks,
     assert [q.id for q in again.get("fr", "essai").steps[1].questions] == ["q1"]
 
 
-def test_a_lesson_changed_while_the_site_was_stopped_is_checked_at_restart(root, store, checks):
-    path = new_lesson(root, text="Version un.")
-    Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
-    write(path, GOOD.format(title="Essai", text="Version deux.").replace("duration: 5\n", ""))
+def test_a_lesson_changed_while_the_site_was_stopped_is_checked_at_restart(
+    lessons_copy, published_dir, checks
+):
+    path = new_lesson(lessons_copy, text="Version un.")
+    Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
+    write_later(path, GOOD.format(title="Essai", text="Version deux.").replace("duration: 5\n", ""))
     checks.clear()
-    again = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+    again = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     assert checks == ["essai"]
     assert again.status("fr", "essai").held_back
     model.UNPACKED.clear()
     assert "Version un." in open_step(again)
     # Fixed while stopped: checked again, and published.
-    write(path, GOOD.format(title="Essai", text="Version trois."))
+    write_later(path, GOOD.format(title="Essai", text="Version trois."))
     checks.clear()
-    third = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+    third = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     assert checks == ["essai"]
     assert "Version trois." in open_step(third)
 
 
-def test_a_record_without_a_usable_body_makes_a_restart_read_the_file(root, store, checks, reads):
-    new_lesson(root, text="Version un.")
-    Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
-    folder = store / "fr" / "essai"
+def test_a_record_without_a_usable_body_makes_a_restart_read_the_file(
+    lessons_copy, published_dir, checks, reads
+):
+    new_lesson(lessons_copy, text="Version un.")
+    Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
+    folder = published_dir / "fr" / "essai"
     (folder / BODY).write_bytes(b"not what was published")
     checks.clear()
-    again = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+    again = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     assert checks == []  # the file is still the one checked: read, not checked
     assert reads == ["essai"]
     assert "Version un." in open_step(again)
@@ -207,29 +200,33 @@ def test_a_record_without_a_usable_body_makes_a_restart_read_the_file(root, stor
     record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     del record["lesson"]
     (folder / RECORD).write_text(json.dumps(record), encoding="utf-8")
-    third = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+    third = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     assert checks == []
     assert "Version un." in open_step(third)
 
 
-def test_many_lessons_at_a_first_start_are_checked_by_another_process(root, store, checks):
+def test_many_lessons_at_a_first_start_are_checked_by_another_process(
+    lessons_copy, published_dir, checks
+):
     for number in range(4):
-        new_lesson(root, f"essai-{number}", text=f"Porte {number}.")
-    write(root / "fr" / "cassee" / "lesson.md", BROKEN)
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=2, lazy=True)
+        new_lesson(lessons_copy, f"essai-{number}", text=f"Porte {number}.")
+    write_later(lessons_copy / "fr" / "cassee" / "lesson.md", BROKEN)
+    cat = Catalogue(
+        lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir, bulk=2, lazy=True
+    )
     # What is built from every lesson (the search index) is told when they are all in.
     told = []
     cat.after_check.append(lambda: told.append(len(cat.lessons("fr"))))
     began = time.monotonic()
     cat.current()
     assert cat.checking
-    assert (store / CHECKING).exists()
+    assert (published_dir / CHECKING).exists()
     # Not checked yet: not shown (the site answers meanwhile).
     assert cat.get("fr", "essai-0") is None
     assert cat.wait_checked(60)
     assert time.monotonic() - began < 60
     assert not cat.checking
-    assert not (store / CHECKING).exists()
+    assert not (published_dir / CHECKING).exists()
     assert checks == ["cassee"]  # only what the other process did not publish, checked here
     assert told == [len(cat.lessons("fr"))]
     assert told[0] >= 4
@@ -239,19 +236,21 @@ def test_many_lessons_at_a_first_start_are_checked_by_another_process(root, stor
     assert cat.status("fr", "cassee").held_back
     # What the other process published is what a restart reads.
     checks.clear()
-    Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=2)
+    Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir, bulk=2)
     assert checks == ["cassee"]
 
 
-def test_a_held_back_lesson_keeps_its_stored_version_during_a_check_elsewhere(root, store):
+def test_a_held_back_lesson_keeps_its_stored_version_during_a_check_elsewhere(
+    lessons_copy, published_dir
+):
     for number in range(4):
-        new_lesson(root, f"essai-{number}", text=f"Porte {number}.")
-    Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+        new_lesson(lessons_copy, f"essai-{number}", text=f"Porte {number}.")
+    Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     # While the site was stopped, every lesson was edited, one of them broken.
     for number in range(1, 4):
-        new_lesson(root, f"essai-{number}", text=f"Porte {number}, encore.")
-    write(root / "fr" / "essai-0" / "lesson.md", BROKEN)
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=2)
+        new_lesson(lessons_copy, f"essai-{number}", text=f"Porte {number}, encore.")
+    write_later(lessons_copy / "fr" / "essai-0" / "lesson.md", BROKEN)
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir, bulk=2)
     assert cat.checking
     # Meanwhile learners get the last published versions.
     assert "Porte 0." in open_step(cat, "essai-0")
@@ -263,26 +262,30 @@ def test_a_held_back_lesson_keeps_its_stored_version_during_a_check_elsewhere(ro
     assert "Porte 1, encore." in open_step(cat, "essai-1")
 
 
-def test_a_marker_left_by_a_stopped_check_is_removed_but_not_by_the_checking_process(root, store):
-    store.mkdir(parents=True)
-    (store / CHECKING).write_text("12345", encoding="utf-8")
+def test_a_marker_left_by_a_stopped_check_is_removed_but_not_by_the_checking_process(
+    lessons_copy, published_dir
+):
+    published_dir.mkdir(parents=True)
+    (published_dir / CHECKING).write_text("12345", encoding="utf-8")
     # The checking process (lessons/bulk.py) checks with bulk=None: it leaves it.
-    Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=None)
-    assert (store / CHECKING).exists()
+    Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir, bulk=None)
+    assert (published_dir / CHECKING).exists()
     # A server starting on this store: nobody checks for it, the marker is stale.
-    Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
-    assert not (store / CHECKING).exists()
+    Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
+    assert not (published_dir / CHECKING).exists()
 
 
-def test_a_lesson_saved_during_a_check_elsewhere_is_checked_at_once(root, store, checks):
+def test_a_lesson_saved_during_a_check_elsewhere_is_checked_at_once(
+    lessons_copy, published_dir, checks
+):
     for number in range(20):
-        new_lesson(root, f"essai-{number}", text=f"Porte {number}.")
-    cat = Catalogue(root, ("fr", "en"), reload_interval=0, store=store, bulk=2)
+        new_lesson(lessons_copy, f"essai-{number}", text=f"Porte {number}.")
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir, bulk=2)
     assert cat.checking
     # Staff save two lessons while the other process is still starting: each is checked
     # here, and the editor learns at once whether learners get it.
-    write(root / "fr" / "essai-0" / "lesson.md", BROKEN)
-    new_lesson(root, "essai-1", text="Porte 1, corrigée.")
+    write_later(lessons_copy / "fr" / "essai-0" / "lesson.md", BROKEN)
+    new_lesson(lessons_copy, "essai-1", text="Porte 1, corrigée.")
     cat.refresh(force=True)
     still_checking = cat.checking
     assert sorted(checks) == ["essai-0", "essai-1"]
@@ -297,18 +300,18 @@ def test_a_lesson_saved_during_a_check_elsewhere_is_checked_at_once(root, store,
     assert "Porte 19." in open_step(cat, "essai-19")
 
 
-def test_the_kept_body_is_plain_data_with_its_questions_whole(root, store):
+def test_the_kept_body_is_plain_data_with_its_questions_whole(lessons_copy, published_dir):
     """The packed body is also kept on disk for restarts: JSON, never something that runs."""
     import zlib
 
-    new_lesson(root)
-    first = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+    new_lesson(lessons_copy)
+    first = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     question = first.get("fr", "essai").steps[1].questions[0]
-    body = next(b for b in store.rglob(BODY) if "essai" in b.parts)
+    body = next(b for b in published_dir.rglob(BODY) if "essai" in b.parts)
     data = json.loads(zlib.decompress(body.read_bytes()))
     assert "Ouvrir la porte." in data["sources"][0]
     # A restart reads it back into the same question, choices and all.
     model.UNPACKED.clear()
-    again = Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
+    again = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
     assert again.get("fr", "essai").steps[1].questions[0] == question
     assert question.choices and question.prompt

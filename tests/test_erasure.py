@@ -23,7 +23,6 @@ from coursesite.data.models import (
     SignInCard,
     StepProgress,
     User,
-    utcnow,
 )
 from coursesite.data.personal_export import export_user
 from coursesite.desk.help_requests import ask_for_help
@@ -37,8 +36,6 @@ from tests.conftest import (
 )
 
 pytestmark = pytest.mark.db
-
-NOW = utcnow().replace(microsecond=0)  # the commands use the real clock
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from PIL import Image
 from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.check import CheckSettings, check_lesson_source
 from coursesite.lessons.files import safe_media_path
-from tests.conftest import FIXTURE_LESSONS
+from tests.conftest import write_later
 
 GOOD = """---
 title: {title}
@@ -33,27 +33,8 @@ Voir [l'autre leçon](lesson:bonjour).
 """
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    shutil.copytree(FIXTURE_LESSONS, tmp_path / "lessons")
-    return tmp_path / "lessons"
-
-
-@pytest.fixture
-def store(tmp_path) -> Path:
-    return tmp_path / "instance" / "published-lessons"
-
-
-def catalogue(root: Path, store: Path) -> Catalogue:
-    return Catalogue(root, ("fr", "en"), reload_interval=0, store=store)
-
-
-def write(path: Path, text: str) -> None:
-    """Write text and make sure the modification time moves forward."""
-    before = path.stat().st_mtime_ns if path.exists() else 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
+def catalogue(lessons_copy: Path, published_dir: Path) -> Catalogue:
+    return Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir)
 
 
 def touch_folder(folder: Path) -> None:
@@ -62,10 +43,10 @@ def touch_folder(folder: Path) -> None:
     os.utime(folder, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
-def new_lesson(root: Path, title="Essai", lesson_id="essai") -> Path:
-    path = root / "fr" / lesson_id / "lesson.md"
-    write(path, GOOD.format(title=title))
-    shutil.copy(root / "fr" / "bonjour" / "porte.png", path.parent / "porte.png")
+def new_lesson(lessons_copy: Path, title="Essai", lesson_id="essai") -> Path:
+    path = lessons_copy / "fr" / lesson_id / "lesson.md"
+    write_later(path, GOOD.format(title=title))
+    shutil.copy(lessons_copy / "fr" / "bonjour" / "porte.png", path.parent / "porte.png")
     return path
 
 
@@ -74,34 +55,36 @@ def errors_of(cat: Catalogue, lesson_id="essai") -> list[str]:
     return [problem.message for problem in status.errors]
 
 
-def test_a_clean_lesson_is_published_and_kept_with_its_pictures(root, store):
-    new_lesson(root)
-    cat = catalogue(root, store)
+def test_a_clean_lesson_is_published_and_kept_with_its_pictures(lessons_copy, published_dir):
+    new_lesson(lessons_copy)
+    cat = catalogue(lessons_copy, published_dir)
     assert cat.get("fr", "essai").title == "Essai"
-    assert (store / "fr" / "essai" / "lesson.md").read_text(encoding="utf-8").startswith("---")
-    assert (store / "fr" / "essai" / "porte.png").is_file()
+    assert (
+        (published_dir / "fr" / "essai" / "lesson.md").read_text(encoding="utf-8").startswith("---")
+    )
+    assert (published_dir / "fr" / "essai" / "porte.png").is_file()
     assert not cat.status("fr", "essai").held_back
 
 
 BREAKS = {
     "picture renamed": lambda path: (path.parent / "porte.png").rename(path.parent / "Porte.png"),
     "picture unreadable": lambda path: (path.parent / "porte.png").write_bytes(b"not a picture"),
-    "alt text emptied": lambda path: write(
+    "alt text emptied": lambda path: write_later(
         path, path.read_text(encoding="utf-8").replace("[La porte est ouverte]", "[]")
     ),
-    "link to a missing lesson": lambda path: write(
+    "link to a missing lesson": lambda path: write_later(
         path, path.read_text(encoding="utf-8").replace("lesson:bonjour", "lesson:nulle-part")
     ),
-    "link to a lesson missing in French": lambda path: write(
+    "link to a lesson missing in French": lambda path: write_later(
         path, path.read_text(encoding="utf-8").replace("lesson:bonjour", "lesson:seulement-en")
     ),
-    "raw link to the site's own routes": lambda path: write(
+    "raw link to the site's own routes": lambda path: write_later(
         path, path.read_text(encoding="utf-8") + '\n<a href="/s/un-jeton">Ma carte</a>\n'
     ),
-    "raw picture": lambda path: write(
+    "raw picture": lambda path: write_later(
         path, path.read_text(encoding="utf-8") + '\n<img src="porte.png" alt="La porte">\n'
     ),
-    "front matter slip": lambda path: write(
+    "front matter slip": lambda path: write_later(
         path, path.read_text(encoding="utf-8").replace("title: ", "title: Payer : ")
     ),
 }
@@ -118,14 +101,16 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("kind", list(BREAKS))
-def test_a_broken_edit_keeps_the_last_good_version_until_fixed(root, store, kind):
-    path = new_lesson(root)
-    write(root / "en" / "seulement-en" / "lesson.md", GOOD.format(title="Only in English"))
-    shutil.copy(root / "fr" / "bonjour" / "porte.png", root / "en" / "seulement-en")
-    cat = catalogue(root, store)
+def test_a_broken_edit_keeps_the_last_good_version_until_fixed(lessons_copy, published_dir, kind):
+    path = new_lesson(lessons_copy)
+    write_later(
+        lessons_copy / "en" / "seulement-en" / "lesson.md", GOOD.format(title="Only in English")
+    )
+    shutil.copy(lessons_copy / "fr" / "bonjour" / "porte.png", lessons_copy / "en" / "seulement-en")
+    cat = catalogue(lessons_copy, published_dir)
     assert cat.get("fr", "essai").title == "Essai"
 
-    write(path, GOOD.format(title="Essai, version 2"))
+    write_later(path, GOOD.format(title="Essai, version 2"))
     assert cat.get("fr", "essai").title == "Essai, version 2"
     BREAKS[kind](path)
     touch_folder(path.parent)
@@ -141,13 +126,13 @@ def test_a_broken_edit_keeps_the_last_good_version_until_fixed(root, store, kind
     assert any("essai" in str(problem.path) for problem in cat.problems())
 
     # Survives a restart: a new catalogue (a new server process) serves the same version.
-    again = catalogue(root, store)
+    again = catalogue(lessons_copy, published_dir)
     assert again.get("fr", "essai").title == "Essai, version 2"
     assert again.status("fr", "essai").held_back
 
     # Fixed: the new version reaches learners at once.
-    shutil.copy(root / "fr" / "bonjour" / "porte.png", path.parent / "porte.png")
-    write(path, GOOD.format(title="Essai, version 3"))
+    shutil.copy(lessons_copy / "fr" / "bonjour" / "porte.png", path.parent / "porte.png")
+    write_later(path, GOOD.format(title="Essai, version 3"))
     touch_folder(path.parent)
     assert cat.get("fr", "essai").title == "Essai, version 3"
     assert not cat.status("fr", "essai").held_back
@@ -155,65 +140,67 @@ def test_a_broken_edit_keeps_the_last_good_version_until_fixed(root, store, kind
     assert again.get("fr", "essai").title == "Essai, version 3"
 
 
-def test_a_new_lesson_with_an_error_is_not_shown_until_fixed(root, store):
-    path = new_lesson(root)
-    write(path, GOOD.format(title="Neuve").replace("[La porte est ouverte]", "[]"))
-    cat = catalogue(root, store)
+def test_a_new_lesson_with_an_error_is_not_shown_until_fixed(lessons_copy, published_dir):
+    path = new_lesson(lessons_copy)
+    write_later(path, GOOD.format(title="Neuve").replace("[La porte est ouverte]", "[]"))
+    cat = catalogue(lessons_copy, published_dir)
     assert cat.get("fr", "essai") is None
     assert cat.get("fr", "essai", drafts=True) is None  # not even as a draft
     status = cat.status("fr", "essai")
     assert status.published is None and status.current.title == "Neuve"
-    assert not (store / "fr" / "essai").exists()
-    assert catalogue(root, store).get("fr", "essai") is None  # nor after a restart
-    write(path, GOOD.format(title="Neuve"))
+    assert not (published_dir / "fr" / "essai").exists()
+    assert catalogue(lessons_copy, published_dir).get("fr", "essai") is None  # nor after a restart
+    write_later(path, GOOD.format(title="Neuve"))
     assert cat.get("fr", "essai").title == "Neuve"
 
 
-def test_a_link_to_a_lesson_that_is_itself_held_back_holds_the_new_lesson_back(root, store):
-    path = new_lesson(root, title="Cible", lesson_id="cible")
-    write(path, GOOD.format(title="Cible").replace("porte.png", "absente.png"))
-    linking = new_lesson(root, title="Lien", lesson_id="lien")
-    write(linking, GOOD.format(title="Lien").replace("lesson:bonjour", "lesson:cible"))
-    cat = catalogue(root, store)
+def test_a_link_to_a_lesson_that_is_itself_held_back_holds_the_new_lesson_back(
+    lessons_copy, published_dir
+):
+    path = new_lesson(lessons_copy, title="Cible", lesson_id="cible")
+    write_later(path, GOOD.format(title="Cible").replace("porte.png", "absente.png"))
+    linking = new_lesson(lessons_copy, title="Lien", lesson_id="lien")
+    write_later(linking, GOOD.format(title="Lien").replace("lesson:bonjour", "lesson:cible"))
+    cat = catalogue(lessons_copy, published_dir)
     assert cat.get("fr", "cible") is None
     assert cat.get("fr", "lien") is None
     assert any("lesson `cible` has errors" in m for m in errors_of(cat, "lien"))
-    write(path, GOOD.format(title="Cible"))
+    write_later(path, GOOD.format(title="Cible"))
     assert cat.get("fr", "cible").title == "Cible"
     assert cat.get("fr", "lien").title == "Lien"
 
 
-def test_a_published_lesson_may_not_link_to_a_draft_but_a_draft_may(root, store):
-    write(
-        root / "fr" / "brouillon" / "lesson.md",
+def test_a_published_lesson_may_not_link_to_a_draft_but_a_draft_may(lessons_copy, published_dir):
+    write_later(
+        lessons_copy / "fr" / "brouillon" / "lesson.md",
         GOOD.format(title="Brouillon").replace("duration: 5", "duration: 5\ndraft: true"),
     )
-    shutil.copy(root / "fr" / "bonjour" / "porte.png", root / "fr" / "brouillon")
-    path = new_lesson(root)
-    write(path, GOOD.format(title="Essai").replace("lesson:bonjour", "lesson:brouillon"))
-    cat = catalogue(root, store)
+    shutil.copy(lessons_copy / "fr" / "bonjour" / "porte.png", lessons_copy / "fr" / "brouillon")
+    path = new_lesson(lessons_copy)
+    write_later(path, GOOD.format(title="Essai").replace("lesson:bonjour", "lesson:brouillon"))
+    cat = catalogue(lessons_copy, published_dir)
     assert cat.get("fr", "essai") is None
     assert any("is still a draft" in m for m in errors_of(cat))
     assert cat.get("fr", "brouillon", drafts=True).title == "Brouillon"
-    write(path, GOOD.format(title="Essai").replace("lesson:bonjour", "lesson:brouillon")
+    write_later(path, GOOD.format(title="Essai").replace("lesson:bonjour", "lesson:brouillon")
           .replace("duration: 5", "duration: 5\ndraft: true"))  # fmt: skip
     assert cat.get("fr", "essai", drafts=True).title == "Essai"
 
 
-def test_a_removed_lesson_goes_with_its_stored_copy(root, store):
-    path = new_lesson(root)
-    cat = catalogue(root, store)
-    assert (store / "fr" / "essai").is_dir()
+def test_a_removed_lesson_goes_with_its_stored_copy(lessons_copy, published_dir):
+    path = new_lesson(lessons_copy)
+    cat = catalogue(lessons_copy, published_dir)
+    assert (published_dir / "fr" / "essai").is_dir()
     shutil.rmtree(path.parent)
     assert cat.get("fr", "essai") is None
-    assert not (store / "fr" / "essai").exists()
+    assert not (published_dir / "fr" / "essai").exists()
 
 
 # The same check on text that is not saved yet (the browser editor's preview).
 
 
-def test_unsaved_text_is_checked_against_the_lesson_folder_without_writing(root):
-    folder = root / "fr" / "bonjour"
+def test_unsaved_text_is_checked_against_the_lesson_folder_without_writing(lessons_copy):
+    folder = lessons_copy / "fr" / "bonjour"
     before = (folder / "lesson.md").read_bytes()
     text = GOOD.format(title="Payer : en ligne").replace("porte.png", "absente.png")
     problems = check_lesson_source(text, folder, "fr", settings=CheckSettings())
@@ -226,26 +213,32 @@ def test_unsaved_text_is_checked_against_the_lesson_folder_without_writing(root)
     assert clean == []
 
 
-def test_unsaved_text_sees_links_as_the_catalogue_does(root, store):
-    cat = catalogue(root, store)
+def test_unsaved_text_sees_links_as_the_catalogue_does(lessons_copy, published_dir):
+    cat = catalogue(lessons_copy, published_dir)
     text = GOOD.format(title="Essai").replace("lesson:bonjour", "lesson:nulle-part")
-    problems = check_lesson_source(text, root / "fr" / "bonjour", "fr", targets=cat.link_target)
+    problems = check_lesson_source(
+        text, lessons_copy / "fr" / "bonjour", "fr", targets=cat.link_target
+    )
     assert [p.msgid for p in problems if "nulle-part" in p.message]
 
 
-def test_the_copy_of_a_lesson_removed_while_the_site_was_stopped_is_forgotten(root, store):
-    path = new_lesson(root)
-    catalogue(root, store)
-    assert (store / "fr" / "essai").is_dir()
+def test_the_copy_of_a_lesson_removed_while_the_site_was_stopped_is_forgotten(
+    lessons_copy, published_dir
+):
+    path = new_lesson(lessons_copy)
+    catalogue(lessons_copy, published_dir)
+    assert (published_dir / "fr" / "essai").is_dir()
     shutil.rmtree(path.parent)
-    catalogue(root, store)  # the next start
-    assert not (store / "fr" / "essai").exists()
-    assert (store / "fr" / "bonjour" / "lesson.md").is_file()
+    catalogue(lessons_copy, published_dir)  # the next start
+    assert not (published_dir / "fr" / "essai").exists()
+    assert (published_dir / "fr" / "bonjour" / "lesson.md").is_file()
 
 
-def test_the_catalogue_checks_unsaved_text_with_its_own_limits_and_links(root, store):
+def test_the_catalogue_checks_unsaved_text_with_its_own_limits_and_links(
+    lessons_copy, published_dir
+):
     cat = Catalogue(
-        root, ("fr", "en"), reload_interval=0, store=store,
+        lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir,
         settings=CheckSettings(image_max_pixels=100),
     )  # fmt: skip
     text = GOOD.format(title="Essai")
@@ -260,12 +253,12 @@ def test_the_catalogue_checks_unsaved_text_with_its_own_limits_and_links(root, s
     assert any("there is no lesson `x`" in p.message for p in problems)
 
 
-def test_held_back_lessons_are_not_echoed_in_the_terminal(root, store, caplog):
+def test_held_back_lessons_are_not_echoed_in_the_terminal(lessons_copy, published_dir, caplog):
     # Every command starts the app, whose search indexing reads the catalogue: were it to log
     # held-back lessons at INFO or above, `lessons check` would print each problem twice.
     caplog.set_level(logging.DEBUG, "coursesite.lessons.catalogue")
-    path = new_lesson(root)
-    write(path, GOOD.format(title="Essai").replace("[La porte est ouverte]", "[]"))
-    catalogue(root, store)
+    path = new_lesson(lessons_copy)
+    write_later(path, GOOD.format(title="Essai").replace("[La porte est ouverte]", "[]"))
+    catalogue(lessons_copy, published_dir)
     said = [r for r in caplog.records if "essai" in r.getMessage()]
     assert said and all(record.levelno < logging.INFO for record in said)
