@@ -8,7 +8,7 @@ from babel.messages.mofile import read_mo
 
 from coursesite.lessons.check import CheckSettings, check_lesson_source
 from coursesite.lessons.messages import TRANSLATIONS, language_from_environment, translator
-from coursesite.lessons.model import Problem
+from coursesite.lessons.problems import Problem
 
 LESSONS_CODE = Path(__file__).resolve().parent.parent / "coursesite" / "lessons"
 SETTINGS = CheckSettings(today=dt.date(2026, 11, 26))

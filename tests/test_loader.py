@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from coursesite.lessons.loader import load_lesson, slugify
-from coursesite.lessons.model import LessonError
+from coursesite.lessons.problems import LessonError
 
 GOOD_FRONT = """---
 title: Créer une adresse courriel

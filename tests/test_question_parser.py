@@ -3,7 +3,7 @@
 import pytest
 
 from coursesite.lessons.loader import load_lesson
-from coursesite.lessons.model import LessonError
+from coursesite.lessons.problems import LessonError
 from coursesite.lessons.questions import lesson_questions
 from tests.test_questions import ONE, SEVERAL, TYPE_IT, problems, write
 

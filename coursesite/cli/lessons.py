@@ -16,8 +16,8 @@ from coursesite.lessons.highlights import parse_highlight
 from coursesite.lessons.images import IMAGE_ERRORS
 from coursesite.lessons.loader import load_lesson
 from coursesite.lessons.messages import language_from_environment, translator
-from coursesite.lessons.model import LessonError
 from coursesite.lessons.new import NewLessonError, create_lesson
+from coursesite.lessons.problems import LessonError
 from coursesite.lessons.refs import scan
 from coursesite.lessons.render import NO_VARIANTS
 

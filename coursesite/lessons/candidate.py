@@ -13,7 +13,8 @@ from coursesite.lessons.check import CheckSettings, LinkTargets, check_lesson_so
 from coursesite.lessons.editing import LessonFolder, normalise
 from coursesite.lessons.highlights import Box, image_markdown, labels_per_box, parse_highlight
 from coursesite.lessons.loader import parse_lesson_text
-from coursesite.lessons.model import Lesson, LessonError, Problem
+from coursesite.lessons.model import Lesson
+from coursesite.lessons.problems import LessonError, Problem
 
 DRAFT_LINE = re.compile(r"^draft:.*$", re.MULTILINE)
 HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*(?:\{#([A-Za-z0-9][A-Za-z0-9_-]*)\})?\s*$")

@@ -50,9 +50,10 @@ from coursesite.lessons.check import (
 )
 from coursesite.lessons.content import LessonLink
 from coursesite.lessons.loader import load_lesson
-from coursesite.lessons.model import Lesson, LessonError, Problem
+from coursesite.lessons.model import Lesson
 from coursesite.lessons.outline import outline
 from coursesite.lessons.paths import LessonPath, load_paths
+from coursesite.lessons.problems import LessonError, Problem
 from coursesite.lessons.published_store import PublishedStore, language_folders, plain
 
 log = logging.getLogger(__name__)

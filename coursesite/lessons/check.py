@@ -30,7 +30,7 @@ from coursesite.lessons.content import (
 )
 from coursesite.lessons.link_check import check_links, check_raw_html
 from coursesite.lessons.loader import ParsedLesson, parse_lesson_text, read_text
-from coursesite.lessons.model import N_, LessonError, Problem
+from coursesite.lessons.problems import N_, LessonError, Problem
 
 __all__ = [
     "LESSON_CHECKS",

@@ -25,7 +25,7 @@ from coursesite.lessons.highlights import (
     parse_highlight,
 )
 from coursesite.lessons.loader import FIELDS, ParsedLesson, field_line
-from coursesite.lessons.model import N_, Problem
+from coursesite.lessons.problems import N_, Problem
 from coursesite.lessons.refs import ImageRef, References, find_references
 
 

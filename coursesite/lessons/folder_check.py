@@ -29,8 +29,8 @@ from coursesite.lessons.check import (
     sort_key,
     unknown_path_lessons,
 )
-from coursesite.lessons.model import N_, Problem
 from coursesite.lessons.paths import load_paths
+from coursesite.lessons.problems import N_, Problem
 from coursesite.lessons.synonyms import check_synonyms
 
 LESSON_ID = re.compile(r"[a-z0-9][a-z0-9-]*")

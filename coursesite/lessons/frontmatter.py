@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from coursesite.lessons.model import N_, Problem
+from coursesite.lessons.problems import N_, Problem
 
 # libyaml's safe loader when PyYAML has it: same rules, several times faster.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from coursesite.lessons.check import CheckSettings
 from coursesite.lessons.folder_check import check_lessons
-from coursesite.lessons.model import Problem
+from coursesite.lessons.problems import Problem
 
 
 class HealthReport:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from coursesite.lessons.model import N_
+from coursesite.lessons.problems import N_
 
 # The colour and thickness of the outlines in the starter lessons' pictures (6 px at 960).
 COLOUR = (240, 100, 0)

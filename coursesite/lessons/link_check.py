@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from coursesite.lessons.content import CheckContext, LessonLink
 from coursesite.lessons.loader import ParsedLesson
 from coursesite.lessons.markdown import LESSON_LINK
-from coursesite.lessons.model import N_, Problem
+from coursesite.lessons.problems import N_, Problem
 from coursesite.lessons.refs import LinkRef
 from coursesite.lessons.sanitize import removed_by_sanitiser
 

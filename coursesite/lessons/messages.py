@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-from coursesite.lessons.model import N_, Problem, Text
+from coursesite.lessons.problems import N_, Problem, Text
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 CODE = re.compile(r"`([^`\n]+)`")

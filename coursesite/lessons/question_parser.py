@@ -27,7 +27,7 @@ import re
 from markdown_it.token import Token
 
 from coursesite.lessons.headings import BLOCK_PARSER
-from coursesite.lessons.model import N_, Problem
+from coursesite.lessons.problems import N_, Problem
 from coursesite.lessons.questions import KINDS, MARKER, Block, Choice, Question, normalise, plain
 
 HEADER = re.compile(r"^\[!QUESTION\][ \t]*(?:\{([^}\n]*)\})?[ \t]*$", re.IGNORECASE)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from coursesite.lessons.model import N_, Problem
+from coursesite.lessons.problems import N_, Problem
 
 MAX_BYTES = 200_000
 MAX_WORDS = 6  # in one entry: "adresse de courrier électronique" is five

@@ -13,7 +13,8 @@ from werkzeug.exceptions import NotFound
 from coursesite import services
 from coursesite.lessons.folder_check import lessons_under
 from coursesite.lessons.messages import Translator, code_parts, translator
-from coursesite.lessons.model import Lesson, Problem
+from coursesite.lessons.model import Lesson
+from coursesite.lessons.problems import Problem
 from coursesite.staff.editing import check, open_folder
 
 # Every URL under /staff/ needs the staff role: roles.py checks the prefix before any view.
