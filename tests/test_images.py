@@ -229,7 +229,7 @@ def test_a_replaced_screenshot_shows_without_a_restart(client, lessons_dir):
 
 def test_the_slice_around_a_box_keeps_the_box_and_a_readable_width():
     from coursesite.lessons.highlights import Box
-    from coursesite.lessons.images import CROP_WIDTH, crop_region
+    from coursesite.lessons.picture_slices import CROP_WIDTH, crop_region
 
     button = Box(73.1, 19.3, 24.0, 8.6)  # "Créer un compte" in the starter lesson's mock-up
     left, top, right, bottom = crop_region((960, 600), (button,))
@@ -240,7 +240,7 @@ def test_the_slice_around_a_box_keeps_the_box_and_a_readable_width():
 
 def test_a_box_wider_than_the_slice_gets_a_slice_as_wide_starting_at_its_left_end():
     from coursesite.lessons.highlights import Box
-    from coursesite.lessons.images import CROP_WIDTH, crop_region
+    from coursesite.lessons.picture_slices import CROP_WIDTH, crop_region
 
     address_bar = Box(13.8, 8.5, 84.6, 6.7)
     left, top, right, bottom = crop_region((960, 600), (address_bar,))
@@ -262,7 +262,8 @@ def test_at_every_text_size_the_slice_fits_the_phone_and_its_text_is_as_large_as
     text_size,
 ):
     from coursesite.lessons.highlights import Box
-    from coursesite.lessons.images import CROP_SCALES, Planned, crop_region
+    from coursesite.lessons.images import Planned
+    from coursesite.lessons.picture_slices import CROP_SCALES, crop_region
 
     button = Box(73.1, 19.3, 10.0, 8.6)  # a small button in a 960-px mock-up
     left, top, right, bottom = crop_region((960, 600), (button,), text_size)
@@ -282,7 +283,7 @@ def test_at_every_text_size_the_slice_fits_the_phone_and_its_text_is_as_large_as
 
 def test_the_larger_the_text_the_narrower_the_slice_and_the_larger_it_is_shown():
     from coursesite.lessons.highlights import Box
-    from coursesite.lessons.images import TEXT_SIZES, crop_region
+    from coursesite.lessons.picture_slices import TEXT_SIZES, crop_region
 
     button = Box(73.1, 19.3, 10.0, 8.6)
     widths = [
@@ -323,7 +324,7 @@ def test_the_store_makes_one_slice_per_text_size_once_and_no_other(shot, tmp_pat
 
 def test_a_wide_box_gets_a_wide_slice_with_a_file_of_bounded_width(shot, tmp_path):
     from coursesite.lessons.highlights import Box
-    from coursesite.lessons.images import CROP_MAX_FILE
+    from coursesite.lessons.picture_slices import CROP_MAX_FILE
 
     store = VariantStore(tmp_path / "cache")
     boxed = store.plan(shot, (1920, 1080), (Box(4.2, 50, 91.7, 18.8),))
