@@ -2,7 +2,7 @@
 
 import logging
 
-from coursesite.lessons import catalogue as catalogue_module
+from coursesite.lessons import catalogue_entry
 from coursesite.lessons.catalogue import Catalogue
 from tests.conftest import write_later
 
@@ -32,8 +32,8 @@ def test_added_edited_and_removed_files_are_picked_up(lessons_copy):
 def test_unchanged_files_are_not_parsed_again(lessons_copy, monkeypatch):
     cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
     calls = []
-    real = catalogue_module.check_one
-    monkeypatch.setattr(catalogue_module, "check_one", lambda *a: calls.append(a) or real(*a))
+    real = catalogue_entry.check_one
+    monkeypatch.setattr(catalogue_entry, "check_one", lambda *a: calls.append(a) or real(*a))
     cat.refresh()
     cat.lessons("fr")
     assert calls == []
@@ -43,7 +43,7 @@ def test_unchanged_files_are_not_parsed_again(lessons_copy, monkeypatch):
 
 
 def test_broken_edit_keeps_serving_the_last_good_version(lessons_copy, caplog):
-    caplog.set_level(logging.DEBUG, "coursesite.lessons.catalogue")
+    caplog.set_level(logging.DEBUG, "coursesite.lessons.publishing")
     cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
     path = lessons_copy / "fr" / "bonjour" / "lesson.md"
     write_later(path, "---\ntitle: [oops\n---\n")
@@ -113,3 +113,28 @@ def test_broken_paths_file_is_reported_not_fatal(lessons_copy):
     cat = Catalogue(lessons_copy, ("fr", "en"))
     assert cat.paths() == ()
     assert "paths.yml" in str(cat.problems()[0])
+
+
+def test_paths_file_edited_or_removed_is_picked_up(lessons_copy):
+    paths = lessons_copy / "paths.yml"
+    write_later(paths, "- id: debut\n  title: {fr: Début}\n  lessons: [bonjour]\n")
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
+    assert [path.id for path in cat.paths()] == ["debut"]
+    write_later(paths, "- id: suite\n  title: {fr: Suite}\n  lessons: [bonjour]\n")
+    assert [path.id for path in cat.paths()] == ["suite"]
+    paths.unlink()
+    assert cat.paths() == ()
+
+
+def test_a_picture_size_is_read_again_when_the_file_changes(lessons_copy):
+    from PIL import Image
+
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
+    picture = lessons_copy / "fr" / "bonjour" / "porte.png"
+    with Image.open(picture) as image:
+        assert cat.image_size(picture) == image.size
+    Image.new("RGB", (123, 45), "white").save(picture)
+    assert cat.image_size(picture) == (123, 45)
+    picture.write_bytes(b"not a picture")
+    assert cat.image_size(picture) is None
+    assert cat.image_size(lessons_copy / "fr" / "bonjour" / "missing.png") is None

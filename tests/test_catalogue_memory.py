@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.lessons import catalogue as catalogue_module
-from coursesite.lessons import model
-from coursesite.lessons.catalogue import CHECKING, Catalogue
+from coursesite.lessons import catalogue_entry, model, stored_versions
+from coursesite.lessons.catalogue import Catalogue
+from coursesite.lessons.check_process import CHECKING
 from coursesite.lessons.published_store import BODY, RECORD
 from tests.conftest import write_later
 
@@ -56,13 +56,13 @@ BROKEN = "---\ntitle: Cassée\n---\n\nPas de durée, pas de résumé, pas d'éta
 def checks(monkeypatch) -> list[str]:
     """Record every lesson this process checks (the per-lesson check of `lessons check`)."""
     done = []
-    real = catalogue_module.check_one
+    real = catalogue_entry.check_one
 
     def counted(lang, path, *args, **kwargs):
         done.append(path.parent.name)
         return real(lang, path, *args, **kwargs)
 
-    monkeypatch.setattr(catalogue_module, "check_one", counted)
+    monkeypatch.setattr(catalogue_entry, "check_one", counted)
     return done
 
 
@@ -138,13 +138,13 @@ def test_an_evicted_lesson_shows_its_published_version_not_a_newer_file(
 def reads(monkeypatch) -> list[str]:
     """Record every lesson file this process parses without checking it."""
     done = []
-    real = catalogue_module.load_lesson
+    real = stored_versions.load_lesson
 
     def counted(path, lang):
         done.append(path.parent.name)
         return real(path, lang)
 
-    monkeypatch.setattr(catalogue_module, "load_lesson", counted)
+    monkeypatch.setattr(stored_versions, "load_lesson", counted)
     return done
 
 

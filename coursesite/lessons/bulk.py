@@ -7,7 +7,8 @@ published version in the store, and serves meanwhile what the store already hold
 has finished, the catalogue reads the published versions from the store. The checking's
 passing memory is the other process's, given back to the system when it ends.
 
-The arguments (lessons folder, languages, settings, store) come pickled on standard input.
+The arguments (lessons folder, languages, settings, store) come pickled on standard input
+(check_process.py starts it and waits for it).
 """
 
 import os

@@ -39,6 +39,15 @@ def safe_media_path(folder: Path, name: str, real_folder: Path | None = None) ->
     return real if real.is_file() else None
 
 
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """Return what tells that a file changed, (modified in ns, size); None if there is none."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 @contextmanager
 def replaced_atomically(target: Path, *, durable: bool = False) -> Iterator[BinaryIO]:
     """Give a binary file that replaces `target` at once when the block ends without error.

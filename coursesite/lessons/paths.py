@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 
+from coursesite.lessons.files import file_stamp
 from coursesite.lessons.problems import N_, Problem
 
 MAX_BYTES = 200_000
@@ -30,6 +31,25 @@ class LessonPath:
 
     def description(self, lang: str) -> str:
         return self.descriptions.get(lang) or ""
+
+
+class PathsFile:
+    """A folder's paths.yml, read again only when it changes (a catalogue's)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.paths: tuple[LessonPath, ...] = ()
+        self.problems: list[Problem] = []
+        self._signature = None  # no file
+
+    def changed(self) -> bool:
+        """Read the file again if it changed, appeared or went; return True if so."""
+        signature = file_stamp(self.path)
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        self.paths, self.problems = load_paths(self.path) if signature else ((), [])
+        return True
 
 
 def load_paths(path: Path) -> tuple[tuple[LessonPath, ...], list[Problem]]:

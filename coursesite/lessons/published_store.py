@@ -3,8 +3,9 @@
 `<store>/<lang>/<lesson id>/` holds the published version's `lesson.md` and its pictures
 (so that a renamed or deleted picture does not break it), a record of what it was published
 from (RECORD: the file's signature, its pictures and links, when, the check's settings, the
-lesson's outline) and its packed body (BODY). The catalogue (catalogue.py) decides what is
-published; this module only keeps it, each file replaced atomically.
+lesson's outline) and its packed body (BODY). The publishing rule (publishing.py) decides
+what is published, stored_versions.py turns a catalogue entry into these files and back;
+this module only keeps them, each file replaced atomically.
 """
 
 from __future__ import annotations

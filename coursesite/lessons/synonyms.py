@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from coursesite.lessons.files import file_stamp
 from coursesite.lessons.problems import N_, Problem
 
 MAX_BYTES = 200_000
@@ -166,11 +167,7 @@ class SynonymsFile:
         self._lock = threading.Lock()
 
     def current(self) -> Synonyms:
-        try:
-            stat = self.path.stat()
-            signature = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            signature = None
+        signature = file_stamp(self.path)
         if signature != self._signature:
             with self._lock:
                 if signature is None:
