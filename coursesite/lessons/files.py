@@ -1,4 +1,5 @@
-"""Lesson files on disk: which ones a lesson may show, and replacing one whole or not at all."""
+"""Lesson files on disk: which ones a lesson may show, whether one changed, and replacing one
+whole or not at all."""
 
 import os
 import tempfile
