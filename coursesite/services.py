@@ -179,6 +179,7 @@ def init_app(app: Flask) -> None:
             lessons,
             Path(app.instance_path) / "search.db",
             SynonymsFile(Path(config["LESSONS"]) / "synonyms.yml", config["LANGUAGES"]),
+            languages=config["LANGUAGES"],
         ),
         phone_codes=PhoneCodes(lessons),
         lesson_health=HealthReport(Path(config["LESSONS"]), CheckSettings.from_config(config)),

@@ -155,3 +155,50 @@ def test_indexing_a_250_kb_hostile_lesson_takes_under_a_second(app, client, less
     index.sync()
     assert time.thread_time() - started < 1.0
     assert "/fr/lessons/piege/1" in result_links(client, "fr", "introuvable")
+
+
+def test_an_index_file_from_before_languages_had_their_own_tables_is_made_again(tmp_path):
+    # The index of an earlier version held every language in one table, and which lesson
+    # versions it had: both go, and every lesson is indexed again into its language's table.
+    import sqlite3
+
+    from tests.conftest import FIXTURE_LESSONS, make_app
+
+    (tmp_path / "instance").mkdir(exist_ok=True)
+    first = make_app(tmp_path, FIXTURE_LESSONS)
+    services.search_index(first).sync()  # every lesson's version recorded as indexed
+    path = services.search_index(first).database.database
+    with sqlite3.connect(path) as old:
+        old.execute("DROP TABLE lesson_text_fr")
+        old.execute("DROP TABLE lesson_text_en")
+        old.execute(
+            "CREATE VIRTUAL TABLE lesson_text USING fts5(lang UNINDEXED, lesson_id UNINDEXED, "
+            "step UNINDEXED, title, body)"
+        )
+        old.execute("INSERT INTO lesson_text VALUES ('fr', 'bonjour', 1, 'Ancien', 'ancien')")
+    second = make_app(tmp_path, FIXTURE_LESSONS)
+    client = second.test_client()
+    assert result_links(client, "fr", "souriez") == ["/fr/lessons/bonjour/2"]
+    assert result_links(client, "fr", "ancien") == []
+    with sqlite3.connect(path) as now:
+        tables = {name for (name,) in now.execute("SELECT name FROM sqlite_master")}
+    assert "lesson_text" not in tables and {"lesson_text_fr", "lesson_text_en"} <= tables
+
+
+def test_a_full_page_of_results_even_when_drafts_rank_first(client, lessons_dir):
+    # Snippets are made only for the first rows; when drafts (hidden from learners) fill
+    # those, more rows are read until the page is full.
+    for number in range(60):
+        draft = number < 45  # the word in their title: they rank first
+        folder = lessons_dir / "fr" / f"zanzibar-{number:02d}"
+        folder.mkdir()
+        title = f"Zanzibar {number}" if draft else f"Voyage {number}"
+        (folder / "lesson.md").write_text(
+            f"---\ntitle: {title}\nsummary: Une leçon.\nduration: 5\nlevel: 1\n"
+            f"topics: [voyage]\nupdated: 2026-11-20\n{'draft: true' if draft else ''}\n---\n\n"
+            "Une introduction.\n\n## Partir\n\nPrenez le bateau pour zanzibar.\n",
+            encoding="utf-8",
+        )
+    links = result_links(client, "fr", "zanzibar")
+    assert len(links) == 15  # every published lesson's step, and no draft
+    assert all(re.fullmatch(r"/fr/lessons/zanzibar-(4[5-9]|5\d)/1", link) for link in links)

@@ -3,6 +3,10 @@
 The index is derived from the lesson files, so it lives in its own SQLite file in the
 instance folder (whatever database holds the accounts) and is rebuilt lesson by lesson
 when a file changes. A digest per lesson lets a restart skip lessons already indexed.
+
+Each language has its own table (`lesson_text_fr`, `lesson_text_en`…): a search reads only
+its language's rows. With one table for all, telling a French row from an English one
+read each matching row's stored text, which cost more than ranking them.
 """
 
 import hashlib
@@ -30,26 +34,35 @@ MARK_START, MARK_END = "\x02", "\x03"
 log = logging.getLogger(__name__)
 
 
-def index_models(database: SqliteDatabase):
-    """Return the two index tables bound to this app's own index file.
+# Before each language had its own table, all were in this one: dropped, and indexed again.
+ONE_TABLE_FOR_ALL = "lesson_text"
+
+
+def index_models(database: SqliteDatabase, languages) -> tuple[dict[str, type], type]:
+    """Return the index tables bound to this app's own index file: {language: its text
+    table}, and the table of which version of each lesson is indexed.
 
     Made per app rather than bound through a shared proxy, so two apps in one process
     (a test server beside a test client) never write into each other's index.
     """
+    texts = {}
+    for lang in languages:
 
-    class LessonText(FTS5Model):
-        """One searchable part of a lesson: its heading part (step 0) or one step."""
+        class LessonText(FTS5Model):
+            """One searchable part of a lesson: its heading part (step 0) or one step."""
 
-        rowid = RowIDField()
-        lang = SearchField(unindexed=True)
-        lesson_id = SearchField(unindexed=True)
-        step = SearchField(unindexed=True)  # 0 = title, summary and introduction
-        title = SearchField()
-        body = SearchField()
+            rowid = RowIDField()
+            lesson_id = SearchField(unindexed=True)
+            step = SearchField(unindexed=True)  # 0 = title, summary and introduction
+            title = SearchField()
+            body = SearchField()
 
-        class Meta:
-            table_name = "lesson_text"
-            options = {"tokenize": "unicode61 remove_diacritics 2", "prefix": "2 3"}
+            class Meta:
+                table_name = f"lesson_text_{lang}"
+                options = {"tokenize": "unicode61 remove_diacritics 2", "prefix": "2 3"}
+
+        LessonText._meta.set_database(database)
+        texts[lang] = LessonText
 
     class IndexedLesson(Model):
         """Which version of each lesson the index holds."""
@@ -63,9 +76,8 @@ def index_models(database: SqliteDatabase):
             primary_key = False
             indexes = ((("lang", "lesson_id"), True),)
 
-    LessonText._meta.set_database(database)
     IndexedLesson._meta.set_database(database)
-    return LessonText, IndexedLesson
+    return texts, IndexedLesson
 
 
 @dataclass(frozen=True)
@@ -79,7 +91,6 @@ def lesson_rows(lesson: Lesson) -> list[dict]:
     """Return the index rows of one lesson."""
     rows = [
         {
-            "lang": lesson.lang,
             "lesson_id": lesson.id,
             "step": 0,
             "title": lesson.title,
@@ -89,7 +100,6 @@ def lesson_rows(lesson: Lesson) -> list[dict]:
     for number, step in enumerate(lesson.steps, start=1):
         rows.append(
             {
-                "lang": lesson.lang,
                 "lesson_id": lesson.id,
                 "step": number,
                 "title": markdown_text(step.title),
@@ -140,7 +150,13 @@ def split_snippet(snippet: str) -> tuple[tuple[str, bool], ...]:
 class SearchIndex:
     """The search index of one app, kept in step with its catalogue."""
 
-    def __init__(self, catalogue: Catalogue, path: Path, synonyms: SynonymsFile | None = None):
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        path: Path,
+        synonyms: SynonymsFile | None = None,
+        languages=("fr", "en"),
+    ):
         self.catalogue = catalogue
         self.synonyms = synonyms  # lessons/synonyms.yml: the words people type
         self.database = SqliteDatabase(
@@ -148,12 +164,16 @@ class SearchIndex:
             pragmas={"journal_mode": "wal", "busy_timeout": 5000},
             check_same_thread=False,
         )
-        self.Text, self.Indexed = index_models(self.database)
+        self.texts, self.Indexed = index_models(self.database, languages)
         self._indexed: dict[tuple[str, str], Lesson] = {}
         self._snapshot = None
         self._lock = threading.Lock()
         with self.database.connection_context():
-            self.database.create_tables([self.Text, self.Indexed], safe=True)
+            if ONE_TABLE_FOR_ALL in self.database.get_tables():
+                with self.database.atomic():
+                    self.database.execute_sql(f"DROP TABLE {ONE_TABLE_FOR_ALL}")
+                    self.database.execute_sql("DROP TABLE IF EXISTS indexed_lesson")
+            self.database.create_tables([*self.texts.values(), self.Indexed], safe=True)
 
     def sync(self) -> None:
         """Re-index the lessons that changed since the last call."""
@@ -167,7 +187,7 @@ class SearchIndex:
                 stored = {(r.lang, r.lesson_id): r.digest for r in self.Indexed.select()}
                 changed = []
                 for key, lesson in snapshot.lessons.items():
-                    if self._indexed.get(key) is lesson:
+                    if self._indexed.get(key) is lesson or lesson.lang not in self.texts:
                         continue
                     digest = lesson_digest(lesson)
                     if stored.get(key) != digest:
@@ -192,8 +212,9 @@ class SearchIndex:
             log.exception("search index: background indexing failed")
 
     def _delete(self, lang: str, lesson_id: str) -> None:
-        Text, Indexed = self.Text, self.Indexed
-        Text.delete().where((Text.lang == lang) & (Text.lesson_id == lesson_id)).execute()
+        Text, Indexed = self.texts.get(lang), self.Indexed
+        if Text is not None:
+            Text.delete().where(Text.lesson_id == lesson_id).execute()
         Indexed.delete().where((Indexed.lang == lang) & (Indexed.lesson_id == lesson_id)).execute()
 
     def _write(self, lesson: Lesson, digest: str, replace: bool = True) -> None:
@@ -201,32 +222,40 @@ class SearchIndex:
         # skip it for lessons never indexed, or building a fresh index is quadratic.
         if replace:
             self._delete(lesson.lang, lesson.id)
-        self.Text.insert_many(lesson_rows(lesson)).execute()
+        self.texts[lesson.lang].insert_many(lesson_rows(lesson)).execute()
         self.Indexed.insert(lang=lesson.lang, lesson_id=lesson.id, digest=digest).execute()
 
     def search(self, lang: str, text: str, *, drafts: bool = False) -> list[Hit]:
         """Return the best matches in this language, lesson headings first on ties."""
         query = fts_query(text, self.synonyms.current() if self.synonyms else None, lang)
-        if query is None:
+        if query is None or lang not in self.texts:
             return []
+        table = f'"{self.texts[lang]._meta.table_name}"'
         self.sync()
         # Each server thread keeps its own connection to the index: opening one (and running
         # its pragmas) cost more than the search itself. bm25 weights: a match in a title
         # counts five times one in the text.
         self.database.connect(reuse_if_open=True)
-        rows = self.database.execute_sql(
-            "SELECT lesson_id, step, snippet(lesson_text, 4, ?, ?, '…', 12), "
-            "highlight(lesson_text, 3, ?, ?) FROM lesson_text "
-            "WHERE lesson_text MATCH ? AND lang = ? "
-            "ORDER BY bm25(lesson_text, 0, 0, 0, 5.0, 1.0), CAST(step AS INTEGER) LIMIT ?",
-            (MARK_START, MARK_END, MARK_START, MARK_END, query, lang, MAX_RESULTS * 3),
-        ).fetchall()
-        hits = []
-        for lesson_id, step, body_snippet, title in rows:
-            lesson = self.catalogue.get(lang, lesson_id, drafts=drafts)
-            number = int(step)
-            if lesson is None or number > len(lesson.steps):
-                continue
-            pieces = body_snippet if MARK_START in body_snippet else title
-            hits.append(Hit(lesson=lesson, step=number, snippet=split_snippet(pieces)))
+        # Snippets are made only for the rows asked for: ask for a page and a few more (for
+        # drafts and lessons no longer shown), and for more only if those were not enough.
+        limit = MAX_RESULTS + 10
+        while True:
+            rows = self.database.execute_sql(
+                f"SELECT lesson_id, step, snippet({table}, 3, ?, ?, '…', 12), "
+                f"highlight({table}, 2, ?, ?) FROM {table} "
+                f"WHERE {table} MATCH ? "
+                f"ORDER BY bm25({table}, 0, 0, 5.0, 1.0), CAST(step AS INTEGER) LIMIT ?",
+                (MARK_START, MARK_END, MARK_START, MARK_END, query, limit),
+            ).fetchall()
+            hits = []
+            for lesson_id, step, body_snippet, title in rows:
+                lesson = self.catalogue.get(lang, lesson_id, drafts=drafts)
+                number = int(step)
+                if lesson is None or number > len(lesson.steps):
+                    continue
+                pieces = body_snippet if MARK_START in body_snippet else title
+                hits.append(Hit(lesson=lesson, step=number, snippet=split_snippet(pieces)))
+            if len(hits) >= MAX_RESULTS or len(rows) < limit:
+                break
+            limit *= 4
         return hits[:MAX_RESULTS]
