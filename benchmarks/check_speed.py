@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coursesite.lessons.check import CheckSettings  # noqa: E402
-from coursesite.lessons.folder_check import check_lessons  # noqa: E402
+from coursesite.lessons.checks.check import CheckSettings  # noqa: E402
+from coursesite.lessons.checks.folder_check import check_lessons  # noqa: E402
 
 STARTER = ROOT / "lessons"
 

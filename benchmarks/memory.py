@@ -66,7 +66,7 @@ def main() -> None:
     stages.append(("libraries", rss_mb()))
     import coursesite  # noqa: F401
     from coursesite import create_app, services
-    from coursesite.lessons.catalogue import Catalogue
+    from coursesite.lessons.publishing.catalogue import Catalogue
 
     for module in list(sys.modules):
         if module.startswith("coursesite."):

@@ -198,7 +198,7 @@ def measure_site(
             wait_for(f"{base}/fr/")
             startup = time.monotonic() - began
             # A first start on many lessons checks them in another process while the site
-            # answers (coursesite/lessons/bulk.py): measure once every lesson is served.
+            # answers (coursesite/lessons/publishing/bulk.py): measure once every lesson is served.
             checking = Path(instance) / "published-lessons" / ".checking"
             while checking.exists() and time.monotonic() - began < 600:
                 time.sleep(0.1)

@@ -16,11 +16,11 @@ from peewee import Database
 from coursesite.desk.phone_codes import PhoneCodes
 from coursesite.learn import links
 from coursesite.learn.search import SearchIndex
-from coursesite.lessons.catalogue import Catalogue
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.health import HealthReport
-from coursesite.lessons.history import History
-from coursesite.lessons.images import VariantStore
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.health import HealthReport
+from coursesite.lessons.editor.history import History
+from coursesite.lessons.pictures.images import VariantStore
+from coursesite.lessons.publishing.catalogue import Catalogue
 from coursesite.lessons.render import LessonRenderer
 from coursesite.lessons.synonyms import SynonymsFile
 from coursesite.web.roles import has_role

@@ -2,8 +2,8 @@
 
 import logging
 
-from coursesite.lessons import catalogue_entry
-from coursesite.lessons.catalogue import Catalogue
+from coursesite.lessons.publishing import catalogue_entry
+from coursesite.lessons.publishing.catalogue import Catalogue
 from tests.conftest import write_later
 
 LESSON = "---\ntitle: {title}\nsummary: s\nduration: 5\n---\n## Un {{#one}}\n\nTexte\n"
@@ -43,7 +43,7 @@ def test_unchanged_files_are_not_parsed_again(lessons_copy, monkeypatch):
 
 
 def test_broken_edit_keeps_serving_the_last_good_version(lessons_copy, caplog):
-    caplog.set_level(logging.DEBUG, "coursesite.lessons.publishing")
+    caplog.set_level(logging.DEBUG, "coursesite.lessons.publishing.publishing")
     cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
     path = lessons_copy / "fr" / "bonjour" / "lesson.md"
     write_later(path, "---\ntitle: [oops\n---\n")

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.lessons import catalogue_entry, model, stored_versions
-from coursesite.lessons.catalogue import Catalogue
-from coursesite.lessons.check_process import CHECKING
-from coursesite.lessons.published_store import BODY, RECORD
+from coursesite.lessons import model
+from coursesite.lessons.publishing import catalogue_entry, stored_versions
+from coursesite.lessons.publishing.catalogue import Catalogue
+from coursesite.lessons.publishing.check_process import CHECKING
+from coursesite.lessons.publishing.published_store import BODY, RECORD
 from tests.conftest import write_later
 
 GOOD = """---
@@ -267,7 +268,7 @@ def test_a_marker_left_by_a_stopped_check_is_removed_but_not_by_the_checking_pro
 ):
     published_dir.mkdir(parents=True)
     (published_dir / CHECKING).write_text("12345", encoding="utf-8")
-    # The checking process (lessons/bulk.py) checks with bulk=None: it leaves it.
+    # The checking process (lessons/publishing/bulk.py) checks with bulk=None: it leaves it.
     Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, store=published_dir, bulk=None)
     assert (published_dir / CHECKING).exists()
     # A server starting on this store: nobody checks for it, the marker is stale.

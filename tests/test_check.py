@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.folder_check import check_lessons
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.folder_check import check_lessons
 from tests.conftest import FIXTURE_LESSONS, ROOT, STARTER_LESSONS
 
 BROKEN = Path(__file__).parent / "data" / "broken-lessons"
@@ -179,7 +179,7 @@ def test_the_example_lesson_of_the_guide_checks_clean(tmp_path):
 
 
 def test_stale_dates_count_whole_months():
-    from coursesite.lessons.content import months_before
+    from coursesite.lessons.checks.content import months_before
 
     assert months_before(dt.date(2026, 11, 26), 12) == dt.date(2025, 11, 26)
     assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
@@ -259,7 +259,7 @@ def test_command_uses_the_configured_limits(app, tmp_path):
 
 
 def test_a_bug_in_one_check_does_not_hide_the_rest_of_the_report(tmp_path, monkeypatch, caplog):
-    from coursesite.lessons import check
+    from coursesite.lessons.checks import check
 
     lesson(tmp_path, FRONT + "## Un\n\nTexte.\n", lesson_id="a")
     lesson(tmp_path, FRONT + "## Un\n\n![](absent.png)\n", lesson_id="b")
@@ -280,7 +280,7 @@ def test_a_bug_in_one_check_does_not_hide_the_rest_of_the_report(tmp_path, monke
 
 
 def test_a_plain_http_link_is_reported_because_the_page_would_drop_it(tmp_path):
-    from coursesite.lessons.markdown import render_markdown
+    from coursesite.lessons.markup.markdown import render_markdown
 
     lesson(tmp_path, FRONT + "\n## Un {#un}\n\nVoir [le site](http://example.org/).\n")
     assert any(

@@ -6,7 +6,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 
-from coursesite.lessons.check import CheckSettings, check_lesson_source
+from coursesite.lessons.checks.check import CheckSettings, check_lesson_source
 from coursesite.lessons.messages import TRANSLATIONS, language_from_environment, translator
 from coursesite.lessons.problems import Problem
 

@@ -3,8 +3,8 @@ only the whole folder shows (a missing translation, steps that differ between la
 
 from pathlib import Path
 
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.folder_check import check_lessons, find_root, lessons_under
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.folder_check import check_lessons, find_root, lessons_under
 from tests.test_check import FRONT, SETTINGS, lesson, reported
 
 

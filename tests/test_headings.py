@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.lessons.headings import find_headings, parse_with_markdown_it, scan_lines
-from coursesite.lessons.loader import split_front_matter
+from coursesite.lessons.reading.headings import find_headings, parse_with_markdown_it, scan_lines
+from coursesite.lessons.reading.loader import split_front_matter
 
 ROOT = Path(__file__).parents[1]
 

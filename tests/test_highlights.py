@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from coursesite.lessons.highlights import COLOUR, Box, parse_highlight
-from coursesite.lessons.images import variant
-from coursesite.lessons.markdown import ImageInfo, render_markdown, sanitize_html
+from coursesite.lessons.markup.markdown import ImageInfo, render_markdown, sanitize_html
+from coursesite.lessons.pictures.highlights import COLOUR, Box, parse_highlight
+from coursesite.lessons.pictures.images import variant
 
 
 def orange(pixel) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from coursesite import services
-from coursesite.lessons.images import VariantStore, source_key, variant, variant_widths
+from coursesite.lessons.pictures.images import VariantStore, source_key, variant, variant_widths
 
 YEAR = "max-age=31536000"
 
@@ -224,12 +224,12 @@ def test_a_replaced_screenshot_shows_without_a_restart(client, lessons_dir):
     assert re.search(r'srcset="([^"]+)"', page).group(1) == after
 
 
-# The slice a phone shows around a highlight box (lessons/images.py crop).
+# The slice a phone shows around a highlight box (lessons/pictures/images.py crop).
 
 
 def test_the_slice_around_a_box_keeps_the_box_and_a_readable_width():
-    from coursesite.lessons.highlights import Box
-    from coursesite.lessons.picture_slices import CROP_WIDTH, crop_region
+    from coursesite.lessons.pictures.highlights import Box
+    from coursesite.lessons.pictures.picture_slices import CROP_WIDTH, crop_region
 
     button = Box(73.1, 19.3, 24.0, 8.6)  # "Créer un compte" in the starter lesson's mock-up
     left, top, right, bottom = crop_region((960, 600), (button,))
@@ -239,8 +239,8 @@ def test_the_slice_around_a_box_keeps_the_box_and_a_readable_width():
 
 
 def test_a_box_wider_than_the_slice_gets_a_slice_as_wide_starting_at_its_left_end():
-    from coursesite.lessons.highlights import Box
-    from coursesite.lessons.picture_slices import CROP_WIDTH, crop_region
+    from coursesite.lessons.pictures.highlights import Box
+    from coursesite.lessons.pictures.picture_slices import CROP_WIDTH, crop_region
 
     address_bar = Box(13.8, 8.5, 84.6, 6.7)
     left, top, right, bottom = crop_region((960, 600), (address_bar,))
@@ -261,9 +261,9 @@ BODY_PX = {"100": 18, "125": 22.5, "150": 27, "200": 36}
 def test_at_every_text_size_the_slice_fits_the_phone_and_its_text_is_as_large_as_the_page(
     text_size,
 ):
-    from coursesite.lessons.highlights import Box
-    from coursesite.lessons.images import Planned
-    from coursesite.lessons.picture_slices import CROP_SCALES, crop_region
+    from coursesite.lessons.pictures.highlights import Box
+    from coursesite.lessons.pictures.images import Planned
+    from coursesite.lessons.pictures.picture_slices import CROP_SCALES, crop_region
 
     button = Box(73.1, 19.3, 10.0, 8.6)  # a small button in a 960-px mock-up
     left, top, right, bottom = crop_region((960, 600), (button,), text_size)
@@ -282,8 +282,8 @@ def test_at_every_text_size_the_slice_fits_the_phone_and_its_text_is_as_large_as
 
 
 def test_the_larger_the_text_the_narrower_the_slice_and_the_larger_it_is_shown():
-    from coursesite.lessons.highlights import Box
-    from coursesite.lessons.picture_slices import TEXT_SIZES, crop_region
+    from coursesite.lessons.pictures.highlights import Box
+    from coursesite.lessons.pictures.picture_slices import TEXT_SIZES, crop_region
 
     button = Box(73.1, 19.3, 10.0, 8.6)
     widths = [
@@ -294,7 +294,7 @@ def test_the_larger_the_text_the_narrower_the_slice_and_the_larger_it_is_shown()
 
 
 def test_the_store_makes_one_slice_per_text_size_once_and_no_other(shot, tmp_path):
-    from coursesite.lessons.highlights import Box
+    from coursesite.lessons.pictures.highlights import Box
 
     store = VariantStore(tmp_path / "cache")
     boxed = store.plan(shot, (1920, 1080), (Box(78.1, 11.1, 2.0, 5.6),))
@@ -323,8 +323,8 @@ def test_the_store_makes_one_slice_per_text_size_once_and_no_other(shot, tmp_pat
 
 
 def test_a_wide_box_gets_a_wide_slice_with_a_file_of_bounded_width(shot, tmp_path):
-    from coursesite.lessons.highlights import Box
-    from coursesite.lessons.picture_slices import CROP_MAX_FILE
+    from coursesite.lessons.pictures.highlights import Box
+    from coursesite.lessons.pictures.picture_slices import CROP_MAX_FILE
 
     store = VariantStore(tmp_path / "cache")
     boxed = store.plan(shot, (1920, 1080), (Box(4.2, 50, 91.7, 18.8),))
@@ -337,7 +337,7 @@ def test_a_wide_box_gets_a_wide_slice_with_a_file_of_bounded_width(shot, tmp_pat
 
 
 def test_the_store_makes_the_slice_only_for_pictures_with_a_box(shot, tmp_path):
-    from coursesite.lessons.highlights import Box
+    from coursesite.lessons.pictures.highlights import Box
 
     store = VariantStore(tmp_path / "cache")
     plain = store.plan(shot, (1920, 1080))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from coursesite.lessons.candidate import (
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.editor.candidate import (
     check_text,
     image_uses,
     insert_at,
@@ -17,11 +18,10 @@ from coursesite.lessons.candidate import (
     set_highlight,
     step_outline,
 )
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.editing import LessonFolder, TextTooLarge, UnsafePath, fingerprint
-from coursesite.lessons.highlights import Box, image_markdown, split_labels
-from coursesite.lessons.history import History, side_by_side
-from coursesite.lessons.markdown import ImageInfo, render_markdown
+from coursesite.lessons.editor.editing import LessonFolder, TextTooLarge, UnsafePath, fingerprint
+from coursesite.lessons.editor.history import History, side_by_side
+from coursesite.lessons.markup.markdown import ImageInfo, render_markdown
+from coursesite.lessons.pictures.highlights import Box, image_markdown, split_labels
 
 FIXTURES = Path(__file__).parent / "data" / "lessons"
 LANGS = ("fr", "en")

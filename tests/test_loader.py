@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.lessons.loader import load_lesson, slugify
 from coursesite.lessons.problems import LessonError
+from coursesite.lessons.reading.loader import load_lesson, slugify
 
 GOOD_FRONT = """---
 title: Créer une adresse courriel

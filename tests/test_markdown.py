@@ -1,4 +1,4 @@
-"""Tests for coursesite.lessons.markdown: lesson Markdown in, safe HTML out."""
+"""Tests for coursesite.lessons.markup.markdown: lesson Markdown in, safe HTML out."""
 
 import re
 from html.parser import HTMLParser
@@ -6,13 +6,13 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import Markup
 
-from coursesite.lessons.markdown import (
+from coursesite.lessons.markup.markdown import (
     CALLOUT_KINDS,
     ImageInfo,
     render_markdown,
     sanitize_html,
 )
-from coursesite.lessons.markdown_text import strip_to_text
+from coursesite.lessons.markup.markdown_text import strip_to_text
 
 FRENCH_TITLES = {
     "note": "Remarque",

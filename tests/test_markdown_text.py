@@ -2,7 +2,7 @@
 
 import pytest
 
-from coursesite.lessons.markdown_text import strip_to_text
+from coursesite.lessons.markup.markdown_text import strip_to_text
 
 
 @pytest.mark.parametrize(

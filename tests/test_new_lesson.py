@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from coursesite.config import DEFAULTS
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.folder_check import check_lessons
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.folder_check import check_lessons
 from tests.conftest import ROOT
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.lessons.plaintext import markdown_text
+from coursesite.lessons.markup.plaintext import markdown_text
 
 # What the search index used before: right, but quadratic (or worse) on hostile text.
 IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

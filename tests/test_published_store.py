@@ -3,9 +3,9 @@
 import os
 import shutil
 
-from coursesite.lessons.loader import load_lesson
-from coursesite.lessons.outline import outline
-from coursesite.lessons.published_store import BODY, RECORD, PublishedStore
+from coursesite.lessons.publishing.outline import outline
+from coursesite.lessons.publishing.published_store import BODY, RECORD, PublishedStore
+from coursesite.lessons.reading.loader import load_lesson
 from tests.conftest import FIXTURE_LESSONS
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from coursesite.lessons.catalogue import Catalogue
-from coursesite.lessons.check import CheckSettings, check_lesson_source
+from coursesite.lessons.checks.check import CheckSettings, check_lesson_source
 from coursesite.lessons.files import safe_media_path
+from coursesite.lessons.publishing.catalogue import Catalogue
 from tests.conftest import write_later
 
 GOOD = """---
@@ -256,7 +256,7 @@ def test_the_catalogue_checks_unsaved_text_with_its_own_limits_and_links(
 def test_held_back_lessons_are_not_echoed_in_the_terminal(lessons_copy, published_dir, caplog):
     # Every command starts the app, whose search indexing reads the catalogue: were it to log
     # held-back lessons at INFO or above, `lessons check` would print each problem twice.
-    caplog.set_level(logging.DEBUG, "coursesite.lessons.publishing")
+    caplog.set_level(logging.DEBUG, "coursesite.lessons.publishing.publishing")
     path = new_lesson(lessons_copy)
     write_later(path, GOOD.format(title="Essai").replace("[La porte est ouverte]", "[]"))
     catalogue(lessons_copy, published_dir)

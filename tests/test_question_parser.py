@@ -2,9 +2,9 @@
 
 import pytest
 
-from coursesite.lessons.loader import load_lesson
 from coursesite.lessons.problems import LessonError
 from coursesite.lessons.questions import lesson_questions
+from coursesite.lessons.reading.loader import load_lesson
 from tests.test_questions import ONE, SEVERAL, TYPE_IT, problems, write
 
 

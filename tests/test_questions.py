@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.folder_check import check_lessons
-from coursesite.lessons.loader import load_lesson
-from coursesite.lessons.markdown_text import strip_to_text
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.folder_check import check_lessons
+from coursesite.lessons.markup.markdown_text import strip_to_text
 from coursesite.lessons.questions import grade, lesson_questions, normalise
+from coursesite.lessons.reading.loader import load_lesson
 from tests.conftest import STARTER_LESSONS
 
 FRONT = "---\ntitle: Leçon\nsummary: s\nduration: 5\n---\n"  # the body starts on line 6

@@ -13,8 +13,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from coursesite.lessons.markdown import render_markdown
-from coursesite.lessons.sanitize import (
+from coursesite.lessons.markup.markdown import render_markdown
+from coursesite.lessons.markup.sanitize import (
     is_allowed_image,
     is_allowed_link,
     removed_by_sanitiser,

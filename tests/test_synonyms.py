@@ -3,8 +3,8 @@
 import os
 from pathlib import Path
 
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.folder_check import check_lessons
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.folder_check import check_lessons
 from coursesite.lessons.synonyms import SynonymsFile, load_synonyms
 from tests.conftest import STARTER_LESSONS
 

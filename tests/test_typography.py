@@ -1,7 +1,7 @@
 """Rendered lesson text breaks where a reader expects it, and never inside « guillemets »."""
 
-from coursesite.lessons.markdown import render_markdown
-from coursesite.lessons.typography import allow_address_breaks
+from coursesite.lessons.markup.markdown import render_markdown
+from coursesite.lessons.markup.typography import allow_address_breaks
 
 
 def test_french_guillemets_stay_with_their_words():

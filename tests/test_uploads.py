@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, PngImagePlugin
 
-from coursesite.lessons.editing import LessonFolder
-from coursesite.lessons.uploads import (
+from coursesite.lessons.editor.editing import LessonFolder
+from coursesite.lessons.editor.uploads import (
     UploadRefused,
     delete_picture,
     pictures_used,

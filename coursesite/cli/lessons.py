@@ -9,16 +9,16 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from coursesite import services
-from coursesite.lessons.check import CheckSettings
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.folder_check import check_folder, find_root, lessons_under
+from coursesite.lessons.editor.new import NewLessonError, create_lesson
 from coursesite.lessons.files import safe_media_path
-from coursesite.lessons.folder_check import check_folder, find_root, lessons_under
-from coursesite.lessons.highlights import parse_highlight
-from coursesite.lessons.images import IMAGE_ERRORS
-from coursesite.lessons.loader import load_lesson
 from coursesite.lessons.messages import language_from_environment, translator
-from coursesite.lessons.new import NewLessonError, create_lesson
+from coursesite.lessons.pictures.highlights import parse_highlight
+from coursesite.lessons.pictures.images import IMAGE_ERRORS
 from coursesite.lessons.problems import LessonError
-from coursesite.lessons.refs import scan
+from coursesite.lessons.reading.loader import load_lesson
+from coursesite.lessons.reading.refs import scan
 from coursesite.lessons.render import NO_VARIANTS
 
 

@@ -27,7 +27,7 @@ from coursesite.data.database import database
 from coursesite.data.models import QuestionAnswer, utcnow
 from coursesite.desk.paths import find_lesson
 from coursesite.learn.visitor import VisitorData, of_this_request
-from coursesite.lessons.markdown_text import strip_to_text
+from coursesite.lessons.markup.markdown_text import strip_to_text
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.questions import MAX_TYPED_CHARS, Grade, Question, grade, lesson_questions
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, render_template
 from markupsafe import Markup
 
-from coursesite.lessons.markdown import render_markdown
+from coursesite.lessons.markup.markdown import render_markdown
 
 bp = Blueprint("privacy", __name__)
 

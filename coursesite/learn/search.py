@@ -19,9 +19,9 @@ from pathlib import Path
 from peewee import CharField, Model, SqliteDatabase
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
-from coursesite.lessons.catalogue import Catalogue
+from coursesite.lessons.markup.plaintext import markdown_text
 from coursesite.lessons.model import Lesson
-from coursesite.lessons.plaintext import markdown_text
+from coursesite.lessons.publishing.catalogue import Catalogue
 from coursesite.lessons.synonyms import Synonyms, SynonymsFile
 
 MAX_QUERY_CHARS = 200

@@ -8,11 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from coursesite.lessons.catalogue import Catalogue
 from coursesite.lessons.files import safe_media_path
-from coursesite.lessons.highlights import Box, parse_highlight
-from coursesite.lessons.images import VariantStore
-from coursesite.lessons.markdown import (
+from coursesite.lessons.markup.markdown import (
     ImageInfo,
     ImageRef,
     image_refs,
@@ -20,6 +17,9 @@ from coursesite.lessons.markdown import (
     render_markdown,
 )
 from coursesite.lessons.model import Lesson
+from coursesite.lessons.pictures.highlights import Box, parse_highlight
+from coursesite.lessons.pictures.images import VariantStore
+from coursesite.lessons.publishing.catalogue import Catalogue
 from coursesite.lessons.questions import Question
 
 

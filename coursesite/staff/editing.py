@@ -18,15 +18,15 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from coursesite import services
-from coursesite.lessons.candidate import Candidate, candidate
-from coursesite.lessons.editing import (
+from coursesite.lessons.editor.candidate import Candidate, candidate
+from coursesite.lessons.editor.editing import (
     LessonFolder,
     TextTooLarge,
     UnsafePath,
     fingerprint,
     normalise,
 )
-from coursesite.lessons.history import WorkingCopy
+from coursesite.lessons.editor.history import WorkingCopy
 
 # Language names inside a sentence, in the staff member's language ("Traduire en anglais").
 LANGUAGE_IN_SENTENCE = {"fr": _l("French"), "en": _l("English")}

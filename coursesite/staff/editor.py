@@ -7,22 +7,22 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from coursesite import services
-from coursesite.lessons.candidate import insert_at, line_position, set_draft
-from coursesite.lessons.editing import (
+from coursesite.lessons.editor.candidate import insert_at, line_position, set_draft
+from coursesite.lessons.editor.editing import (
     MAX_FILE_BYTES,
     LessonFolder,
     UnsafePath,
     fingerprint,
     plain_line,
 )
-from coursesite.lessons.highlights import image_markdown
-from coursesite.lessons.uploads import (
+from coursesite.lessons.editor.uploads import (
     MAX_FILES_AT_ONCE,
     MAX_UPLOAD_BYTES,
     UploadRefused,
     delete_picture,
     store_picture,
 )
+from coursesite.lessons.pictures.highlights import image_markdown
 from coursesite.staff.editing import (
     check,
     flashed_notices,

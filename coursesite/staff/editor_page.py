@@ -6,11 +6,11 @@ from flask import current_app, render_template, url_for
 from flask_babel import get_locale
 
 from coursesite import services
-from coursesite.lessons.candidate import Candidate, step_outline
-from coursesite.lessons.editing import MAX_FILE_BYTES, LessonFolder, normalise
-from coursesite.lessons.history import side_by_side
+from coursesite.lessons.editor.candidate import Candidate, step_outline
+from coursesite.lessons.editor.editing import MAX_FILE_BYTES, LessonFolder, normalise
+from coursesite.lessons.editor.history import side_by_side
+from coursesite.lessons.editor.uploads import MAX_UPLOAD_BYTES, pictures_used
 from coursesite.lessons.messages import code_parts, translator
-from coursesite.lessons.uploads import MAX_UPLOAD_BYTES, pictures_used
 from coursesite.staff.editing import check, in_sentence, languages, lessons_root, state_of
 from coursesite.web.i18n import LANGUAGE_NAMES
 

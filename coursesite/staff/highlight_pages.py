@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from coursesite import services
-from coursesite.lessons.candidate import image_uses, set_highlight
-from coursesite.lessons.editing import plain_line
-from coursesite.lessons.highlights import MAX_BOXES, Box, image_markdown, parse_highlight
+from coursesite.lessons.editor.candidate import image_uses, set_highlight
+from coursesite.lessons.editor.editing import plain_line
+from coursesite.lessons.pictures.highlights import MAX_BOXES, Box, image_markdown, parse_highlight
 from coursesite.staff.editing import (
     flashed_notices,
     picture_or_404,

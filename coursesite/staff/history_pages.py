@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from coursesite import services
-from coursesite.lessons.editing import LessonFolder
-from coursesite.lessons.history import side_by_side
+from coursesite.lessons.editor.editing import LessonFolder
+from coursesite.lessons.editor.history import side_by_side
 from coursesite.staff.editing import open_folder, save_text, saved_notice
 from coursesite.web.i18n import LANGUAGE_NAMES
 

@@ -11,7 +11,7 @@ from flask_babel import format_date, get_locale
 from werkzeug.exceptions import NotFound
 
 from coursesite import services
-from coursesite.lessons.folder_check import lessons_under
+from coursesite.lessons.checks.folder_check import lessons_under
 from coursesite.lessons.messages import Translator, code_parts, translator
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.problems import Problem

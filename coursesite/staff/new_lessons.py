@@ -8,9 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from coursesite import services
-from coursesite.lessons.editing import normalise, plain_line
-from coursesite.lessons.loader import slugify
-from coursesite.lessons.new import LESSON_ID, NewLessonError, create_lesson
+from coursesite.lessons.editor.editing import normalise, plain_line
+from coursesite.lessons.editor.new import LESSON_ID, NewLessonError, create_lesson
+from coursesite.lessons.reading.loader import slugify
 from coursesite.staff.editing import in_sentence, languages, lessons_root, open_folder, who
 from coursesite.web.i18n import LANGUAGE_NAMES
 

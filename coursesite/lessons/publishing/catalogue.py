@@ -25,19 +25,24 @@ import threading
 import time
 from pathlib import Path
 
-from coursesite.lessons.catalogue_entry import Entry, file_signature
-from coursesite.lessons.check import CheckSettings, ImageChecker, check_lesson_source
-from coursesite.lessons.check_process import CheckProcess
+from coursesite.lessons.checks.check import CheckSettings, ImageChecker, check_lesson_source
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.paths import LessonPath, PathsFile
 from coursesite.lessons.problems import Problem
-from coursesite.lessons.published_store import language_folders
-from coursesite.lessons.publishing import LessonStatus, Snapshot, build_snapshot, link_targets
-from coursesite.lessons.stored_versions import StoredVersions
+from coursesite.lessons.publishing.catalogue_entry import Entry, file_signature
+from coursesite.lessons.publishing.check_process import CheckProcess
+from coursesite.lessons.publishing.published_store import language_folders
+from coursesite.lessons.publishing.publishing import (
+    LessonStatus,
+    Snapshot,
+    build_snapshot,
+    link_targets,
+)
+from coursesite.lessons.publishing.stored_versions import StoredVersions
 
 log = logging.getLogger(__name__)
 # More lessons than this to check at once (a first start on a large folder): another process
-# checks them while the site serves what the store holds (lessons/bulk.py).
+# checks them while the site serves what the store holds (lessons/publishing/bulk.py).
 BULK_CHECK = 100
 
 
@@ -60,7 +65,7 @@ class Catalogue:
         `lazy` waits for the first question before reading every lesson, so that a command
         that never asks (`coursesite lessons check`) neither pays for it nor logs about it.
         With a store, more than `bulk` lessons to check at once are checked by another
-        process (lessons/bulk.py) while the site serves their stored versions, if any.
+        process (lessons/publishing/bulk.py) while the site serves their stored versions, if any.
         """
         self.root = Path(root)
         self.languages = tuple(languages)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from coursesite.lessons.files import replaced_atomically, safe_media_path, write_atomically
 from coursesite.lessons.model import Lesson
-from coursesite.lessons.outline import FORMAT, digest, from_outline
+from coursesite.lessons.publishing.outline import FORMAT, digest, from_outline
 
 # Beside each stored lesson.md: what it was published from, for a quick restart.
 RECORD = ".published.json"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from coursesite.lessons.frontmatter import FIELDS, field_line, parse_front_matter
-from coursesite.lessons.headings import BLOCK_PARSER, find_headings, headings_from_tokens
 from coursesite.lessons.model import Body, Lesson, Parts, Step
 from coursesite.lessons.problems import N_, LessonError, Problem
-from coursesite.lessons.question_parser import find_questions
+from coursesite.lessons.reading.frontmatter import FIELDS, field_line, parse_front_matter
+from coursesite.lessons.reading.headings import BLOCK_PARSER, find_headings, headings_from_tokens
+from coursesite.lessons.reading.question_parser import find_questions
 from coursesite.lessons.text import without_accents
 
 __all__ = [

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from coursesite.lessons.editing import PICTURE_NAME, LessonFolder, safe_write
-from coursesite.lessons.refs import scan
+from coursesite.lessons.editor.editing import PICTURE_NAME, LessonFolder, safe_write
+from coursesite.lessons.reading.refs import scan
 
 # What a browser may send at all; the pixel limit is the check's (LESSON_IMAGE_MAX_PIXELS).
 MAX_UPLOAD_BYTES = 10_000_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from coursesite.lessons.markdown import render_markdown
+from coursesite.lessons.markup.markdown import render_markdown
 
 # Elements whose text is a line of its own.
 _TEXT_BLOCKS = frozenset({

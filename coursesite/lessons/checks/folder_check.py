@@ -15,7 +15,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from coursesite.lessons.check import (
+from coursesite.lessons.checks.check import (
     LINK_DRAFT,
     LINK_MISSING,
     LINK_OK,

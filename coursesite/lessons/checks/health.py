@@ -6,8 +6,8 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.folder_check import check_lessons
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.folder_check import check_lessons
 from coursesite.lessons.problems import Problem
 
 

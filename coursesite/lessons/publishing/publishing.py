@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursesite.lessons.catalogue_entry import Entry
-from coursesite.lessons.check import (
+from coursesite.lessons.checks.check import (
     LINK_DRAFT,
     LINK_HELD_BACK,
     LINK_MISSING,
@@ -28,7 +27,8 @@ from coursesite.lessons.check import (
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.paths import LessonPath, PathsFile
 from coursesite.lessons.problems import Problem
-from coursesite.lessons.stored_versions import StoredVersions
+from coursesite.lessons.publishing.catalogue_entry import Entry
+from coursesite.lessons.publishing.stored_versions import StoredVersions
 
 log = logging.getLogger(__name__)
 

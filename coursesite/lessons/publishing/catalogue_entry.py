@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursesite.lessons.check import CheckSettings, ImageChecker, check_one
-from coursesite.lessons.content import LessonLink
+from coursesite.lessons.checks.check import CheckSettings, ImageChecker, check_one
+from coursesite.lessons.checks.content import LessonLink
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.problems import Problem
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursesite.lessons.content import (
+from coursesite.lessons.checks.content import (
     CheckContext,
     CheckSettings,
     ImageChecker,
@@ -28,9 +28,9 @@ from coursesite.lessons.content import (
     check_front_matter,
     check_images,
 )
-from coursesite.lessons.link_check import check_links, check_raw_html
-from coursesite.lessons.loader import ParsedLesson, parse_lesson_text, read_text
+from coursesite.lessons.checks.link_check import check_links, check_raw_html
 from coursesite.lessons.problems import N_, LessonError, Problem
+from coursesite.lessons.reading.loader import ParsedLesson, parse_lesson_text, read_text
 
 __all__ = [
     "LESSON_CHECKS",

@@ -26,9 +26,9 @@ import re
 
 from markdown_it.token import Token
 
-from coursesite.lessons.headings import BLOCK_PARSER
 from coursesite.lessons.problems import N_, Problem
 from coursesite.lessons.questions import KINDS, MARKER, Block, Choice, Question, normalise, plain
+from coursesite.lessons.reading.headings import BLOCK_PARSER
 
 HEADER = re.compile(r"^\[!QUESTION\][ \t]*(?:\{([^}\n]*)\})?[ \t]*$", re.IGNORECASE)
 QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from markdown_it.token import Token
 
-from coursesite.lessons.sanitize import CALLOUT_KINDS
+from coursesite.lessons.markup.sanitize import CALLOUT_KINDS
 
 DEFAULT_CALLOUT_TITLES = {kind: kind.capitalize() for kind in CALLOUT_KINDS} | {
     "remember": "Write it down"

@@ -11,12 +11,12 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from coursesite.lessons.content import CheckContext, LessonLink
-from coursesite.lessons.loader import ParsedLesson
-from coursesite.lessons.markdown import LESSON_LINK
+from coursesite.lessons.checks.content import CheckContext, LessonLink
+from coursesite.lessons.markup.markdown import LESSON_LINK
+from coursesite.lessons.markup.sanitize import removed_by_sanitiser
 from coursesite.lessons.problems import N_, Problem
-from coursesite.lessons.refs import LinkRef
-from coursesite.lessons.sanitize import removed_by_sanitiser
+from coursesite.lessons.reading.loader import ParsedLesson
+from coursesite.lessons.reading.refs import LinkRef
 
 # The sanitiser keeps these and lesson: only (a plain http: link loses its address).
 SAFE_SCHEMES = ("https", "mailto", "tel")

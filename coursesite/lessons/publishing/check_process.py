@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from coursesite.lessons.check import CheckSettings
+from coursesite.lessons.checks.check import CheckSettings
 
 log = logging.getLogger(__name__)
 # In the store while that process runs: its pid (a benchmark waits for the file to go).
@@ -52,7 +52,7 @@ class CheckProcess:
         try:
             self.store.mkdir(parents=True, exist_ok=True)
             process = subprocess.Popen(
-                [sys.executable, "-m", "coursesite.lessons.bulk"],
+                [sys.executable, "-m", "coursesite.lessons.publishing.bulk"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
             )

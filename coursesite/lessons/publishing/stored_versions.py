@@ -12,13 +12,13 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from coursesite.lessons.catalogue_entry import Entry, file_signature
-from coursesite.lessons.check import CheckSettings
-from coursesite.lessons.content import LessonLink
-from coursesite.lessons.loader import load_lesson
-from coursesite.lessons.outline import outline
+from coursesite.lessons.checks.check import CheckSettings
+from coursesite.lessons.checks.content import LessonLink
 from coursesite.lessons.problems import LessonError
-from coursesite.lessons.published_store import PublishedStore, plain
+from coursesite.lessons.publishing.catalogue_entry import Entry, file_signature
+from coursesite.lessons.publishing.outline import outline
+from coursesite.lessons.publishing.published_store import PublishedStore, plain
+from coursesite.lessons.reading.loader import load_lesson
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from coursesite.lessons.check import CheckSettings, LinkTargets, check_lesson_source
-from coursesite.lessons.editing import LessonFolder, normalise
-from coursesite.lessons.highlights import Box, image_markdown, labels_per_box, parse_highlight
-from coursesite.lessons.loader import parse_lesson_text
+from coursesite.lessons.checks.check import CheckSettings, LinkTargets, check_lesson_source
+from coursesite.lessons.editor.editing import LessonFolder, normalise
 from coursesite.lessons.model import Lesson
+from coursesite.lessons.pictures.highlights import (
+    Box,
+    image_markdown,
+    labels_per_box,
+    parse_highlight,
+)
 from coursesite.lessons.problems import LessonError, Problem
+from coursesite.lessons.reading.loader import parse_lesson_text
 
 DRAFT_LINE = re.compile(r"^draft:.*$", re.MULTILINE)
 HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*(?:\{#([A-Za-z0-9][A-Za-z0-9_-]*)\})?\s*$")

@@ -2,7 +2,7 @@
 
 import re
 
-from coursesite.lessons.markdown import build_markdown
+from coursesite.lessons.markup.markdown import build_markdown
 
 # The lesson parser without its inline stage is the reference: it knows that a `##` in a
 # code block, a quote or a list item does not start a step, in half the time of a full parse.

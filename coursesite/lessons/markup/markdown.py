@@ -14,22 +14,22 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
-from coursesite.lessons.highlights import parse_highlight, split_labels
-from coursesite.lessons.markdown_passes import (
+from coursesite.lessons.markup.markdown_passes import (
     DEFAULT_CALLOUT_TITLES,
     REMEMBER_BLOCK,
     label_table_cells,
     remember_callouts,
     style_callouts,
 )
-from coursesite.lessons.sanitize import (
+from coursesite.lessons.markup.sanitize import (
     CALLOUT_KINDS,
     clean_chars,
     is_safe_relative,
     is_same_origin,
     sanitize_html,
 )
-from coursesite.lessons.typography import allow_address_breaks, keep_guillemets_together
+from coursesite.lessons.markup.typography import allow_address_breaks, keep_guillemets_together
+from coursesite.lessons.pictures.highlights import parse_highlight, split_labels
 
 __all__ = [
     "CALLOUT_KINDS",

@@ -1,7 +1,7 @@
 """Checks inside one lesson: what they share (settings, context), front matter, pictures.
 
 Each check is a function (parsed lesson, CheckContext) -> problems, listed in
-`coursesite.lessons.check.LESSON_CHECKS`; the links and raw HTML are checked in
+`coursesite.lessons.checks.check.LESSON_CHECKS`; the links and raw HTML are checked in
 link_check.py. Lesson links are collected in the context and checked once every lesson is
 known.
 """
@@ -18,15 +18,15 @@ from urllib.parse import unquote, urlsplit
 from PIL import Image, UnidentifiedImageError
 
 from coursesite.lessons.files import IMAGE_SUFFIXES, safe_media_path
-from coursesite.lessons.highlights import (
+from coursesite.lessons.pictures.highlights import (
     LABEL_SEPARATOR,
     HighlightError,
     labels_per_box,
     parse_highlight,
 )
-from coursesite.lessons.loader import FIELDS, ParsedLesson, field_line
 from coursesite.lessons.problems import N_, Problem
-from coursesite.lessons.refs import ImageRef, References, find_references
+from coursesite.lessons.reading.loader import FIELDS, ParsedLesson, field_line
+from coursesite.lessons.reading.refs import ImageRef, References, find_references
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from coursesite.lessons.highlights import THICKNESS, Box
+from coursesite.lessons.pictures.highlights import THICKNESS, Box
 
 # A phone shows first a slice of the screenshot around its highlight boxes, so large that
 # the screenshot's text is at least as large as the page's. The page's text grows with the

@@ -7,8 +7,8 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from coursesite.lessons.headings import BLOCK_PARSER
-from coursesite.lessons.markdown import MARKDOWN
+from coursesite.lessons.markup.markdown import MARKDOWN
+from coursesite.lessons.reading.headings import BLOCK_PARSER
 
 # Real paragraphs are under 2,000 characters; markdown-it takes seconds on a huge one full of
 # brackets, so longer ones are reported instead of parsed.

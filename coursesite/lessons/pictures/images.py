@@ -18,8 +18,8 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from coursesite.lessons.files import replaced_atomically
-from coursesite.lessons.highlights import Box, draw_highlights, spec_of
-from coursesite.lessons.picture_slices import (
+from coursesite.lessons.pictures.highlights import Box, draw_highlights, spec_of
+from coursesite.lessons.pictures.picture_slices import (
     CROP_SCALES,
     TEXT_SIZES,
     Slice,
@@ -272,7 +272,7 @@ class VariantStore:
         return made
 
 
-# The slice as lessons/markdown.py writes it into a step, for the normal text size.
+# The slice as lessons/markup/markdown.py writes it into a step, for the normal text size.
 _SLICE_SOURCE = re.compile(
     r'<picture class="cropped"><source media="([^"]*)" srcset="([^"\s]*?)'
     r'([0-9a-f]{32})-crop\.webp 2x" width="[0-9]+" height="[0-9]+">(<img [^>]*></picture>)'

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from coursesite.lessons.editor.new import LESSON_ID
 from coursesite.lessons.files import write_atomically
-from coursesite.lessons.loader import MAX_FILE_BYTES
-from coursesite.lessons.new import LESSON_ID
+from coursesite.lessons.reading.loader import MAX_FILE_BYTES
 
 # Picture names the editor makes and accepts: lower-case ASCII, digits, - and _, one suffix.
 PICTURE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}\.(png|jpg|jpeg|webp|gif)")

@@ -1,4 +1,4 @@
-"""Check many lesson files in a separate process: `python -m coursesite.lessons.bulk`.
+"""Check many lesson files in a separate process: `python -m coursesite.lessons.publishing.bulk`.
 
 When a server starts on lessons it has never checked (a first start, a whole folder of new
 lessons), checking them all takes seconds (a few milliseconds each, pictures opened). The
@@ -30,7 +30,7 @@ def end_with(parent: int) -> None:
 
 
 def main() -> int:
-    from coursesite.lessons.catalogue import Catalogue
+    from coursesite.lessons.publishing.catalogue import Catalogue
 
     parent, root, languages, settings, store = pickle.load(sys.stdin.buffer)  # noqa: S301 — from our parent
     end_with(parent)

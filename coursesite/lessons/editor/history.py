@@ -18,7 +18,7 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from coursesite.lessons.editing import LessonFolder, safe_write
+from coursesite.lessons.editor.editing import LessonFolder, safe_write
 
 VERSION_FILE = re.compile(r"([0-9]{6})\.json")
 WORKING_FILE = "working.json"
