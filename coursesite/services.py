@@ -21,7 +21,7 @@ from coursesite.lessons.checks.health import HealthReport
 from coursesite.lessons.editor.history import History
 from coursesite.lessons.pictures.images import VariantStore
 from coursesite.lessons.publishing.catalogue import Catalogue
-from coursesite.lessons.render import LessonRenderer
+from coursesite.lessons.publishing.render import LessonRenderer
 from coursesite.lessons.synonyms import SynonymsFile
 from coursesite.web.roles import has_role
 

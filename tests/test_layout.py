@@ -112,6 +112,25 @@ def test_lessons_know_nothing_of_http(module):
     assert all(area(m) == "lessons" for m in GRAPH[module] if m != "coursesite"), GRAPH[module]
 
 
+# lessons/'s sub-packages are layers: each imports only the top and the layers before it.
+LESSON_LAYERS = ["", "pictures", "markup", "reading", "checks", "publishing", "editor"]
+
+
+def lesson_layer(module: str) -> int:
+    parts = module.split(".")
+    return LESSON_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in LESSON_LAYERS else 0
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "lessons"))
+def test_each_lessons_layer_imports_only_the_layers_before_it(module):
+    above = {
+        name
+        for name in GRAPH[module]
+        if area(name) == "lessons" and lesson_layer(name) > lesson_layer(module)
+    }
+    assert not above, f"{module} imports a later layer of lessons/: {sorted(above)}"
+
+
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) in MAY_IMPORT))
 def test_each_area_imports_only_what_the_readme_allows(module):
     allowed = MAY_IMPORT[area(module)] | {area(module)}

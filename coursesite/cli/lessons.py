@@ -17,9 +17,9 @@ from coursesite.lessons.messages import language_from_environment, translator
 from coursesite.lessons.pictures.highlights import parse_highlight
 from coursesite.lessons.pictures.images import IMAGE_ERRORS
 from coursesite.lessons.problems import LessonError
+from coursesite.lessons.publishing.render import NO_VARIANTS
 from coursesite.lessons.reading.loader import load_lesson
 from coursesite.lessons.reading.refs import scan
-from coursesite.lessons.render import NO_VARIANTS
 
 
 @click.group("lessons")

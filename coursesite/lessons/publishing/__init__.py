@@ -5,5 +5,6 @@ remembers of one file, `publishing.py` applies the rule (a version is published 
 `lessons check` finds no error in it), `published_store.py` and `stored_versions.py` keep
 the last good versions on disk and take them back at a restart, `outline.py` is what a
 restart reads back, and `check_process.py` and `bulk.py` check a first start's many lessons
-in another process.
+in another process. `render.py` shows the published lessons: their parts as HTML, made once
+per version.
 """
