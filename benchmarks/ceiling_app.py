@@ -16,4 +16,5 @@ def hello():
 
 if __name__ == "__main__":
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # same as coursesite serve
-    serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, _quiet=True)
+    # The same number of threads as coursesite serve's default: the two are served alike.
+    serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=4, _quiet=True)

@@ -42,12 +42,12 @@ from learner import mark_done_path, sign_in_learner  # noqa: E402
 from make_catalogue import make_catalogue  # noqa: E402
 
 CONNECTIONS = 16
-THREADS = 8
+THREADS = 4  # as coursesite serve's default
 STEP = "/fr/lessons/creer-adresse-courriel/3"
 LOAD_SCRIPT = HERE / "load.lua"
 BEGIN, END = "<!-- run.py: begin -->", "<!-- run.py: end -->"
 # The one-core profile: total request rates tried, lowest first, and the latency promise.
-RATES = (25, 50, 100, 200, 300, 400, 600)
+RATES = (25, 50, 100, 200, 300, 400, 600, 800, 1000)
 RATE_CONNECTIONS = 64
 P99_PROMISE_MS = 100
 CLICK_EVERY_S = 20

@@ -28,6 +28,7 @@ PAGE_LEVELS = {"br": 1, "gzip": 6}
 STATIC_LEVELS = {"br": 9, "gzip": 9}
 
 
+@lru_cache(maxsize=64)  # browsers send a handful of different headers
 def chosen_encoding(accept_encoding: str) -> str | None:
     """Return "br" or "gzip" if the browser takes it (Brotli first), else None."""
     offered = {}
@@ -69,7 +70,7 @@ def compress_response(response):
         response.status_code != 200
         or request.method == "HEAD"
         or response.mimetype not in TEXT_TYPES
-        or "Content-Encoding" in response.headers
+        or has_header(response, "content-encoding")
         # A page made as it is sent (a generator) stays streamed; a file is read whole.
         or (response.is_streamed and not response.direct_passthrough)
         or (response.content_length is not None and response.content_length < MIN_SIZE)
@@ -86,18 +87,24 @@ def compress_response(response):
         body.close()  # a static file's handle: its bytes are read, and replaced below
     if len(data) < MIN_SIZE:
         return response
-    etag, weak = response.get_etag()
-    if static and etag:
+    etag, weak = response.get_etag() if static else (None, None)
+    if etag:
         packed = compressed_static(etag, encoding, data)
     else:
         packed = compress(data, encoding, PAGE_LEVELS)
     response.set_data(packed)
     response.headers["Content-Encoding"] = encoding
-    if static and etag:
+    if etag:
         # The compressed file is another representation: another validator, checked again.
         response.set_etag(f"{etag}:{encoding}", weak=weak)
         response.make_conditional(request)
     return response
+
+
+def has_header(response, lowercase_name: str) -> bool:
+    """Tell whether the response has this header (Werkzeug's `in` raises and catches an
+    exception when it has not, on every response)."""
+    return any(name.lower() == lowercase_name for name, _ in response.headers)
 
 
 def init_app(app):
