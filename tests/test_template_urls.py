@@ -43,3 +43,9 @@ def test_remembered_links_are_the_ones_flask_builds(app):
             )
             assert render_template_string(template) == expected
             assert f"https://{host}/fr/" in expected
+
+
+def test_the_app_adds_no_url_defaults(app):
+    # A remembered link is right only while nothing fills in URL values from the request
+    # (app.url_defaults): then the endpoint and its values alone make the URL.
+    assert not any(app.url_default_functions.values())
