@@ -1,11 +1,7 @@
 """Pages for learners and visitors: catalogue, lesson overview, steps, end page, print view."""
 
-from collections import defaultdict
-
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
-from flask_babel import gettext
 from flask_login import current_user
-from markupsafe import Markup
 
 from coursesite import services
 from coursesite.desk.help_requests import my_step_help, step_help
@@ -13,20 +9,15 @@ from coursesite.desk.paths import home_state
 from coursesite.learn import lesson_aids
 from coursesite.learn.answers import step_questions
 from coursesite.learn.certificates import lesson_certificate_state, with_certificates
-from coursesite.learn.preferences import html_classes
+from coursesite.learn.kept_pages import card_bars, group_by_topic, page_key, topic_previews
+from coursesite.learn.lesson_links import set_alternates, step_links
 from coursesite.learn.progress import catalogue_state, lesson_state, step_state
 from coursesite.learn.search import MAX_QUERY_CHARS
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
-from coursesite.web.page_skeleton import PageKey, page_value, render_page
-from coursesite.web.roles import person
-from coursesite.web.templating import static_url
+from coursesite.web.page_skeleton import page_value, render_page
 
 bp = Blueprint("learn", __name__)
-
-# A topic with more lessons than this shows only these on the catalogue, and a link to
-# its own page: a long catalogue is hard to read, and heavy on a prepaid phone plan.
-TOPIC_PREVIEW = 6
 
 
 def get_lesson_or_404(lang: str, lesson_id: str) -> Lesson:
@@ -35,32 +26,6 @@ def get_lesson_or_404(lang: str, lesson_id: str) -> Lesson:
     if lesson is None:
         abort(404)
     return lesson
-
-
-def set_alternates(lesson: Lesson, endpoint: str, step_number: int | None = None) -> None:
-    """Point the language switch at this same lesson (and step) in the other languages."""
-    g.alternate_urls = alternate_urls(lesson, endpoint, step_number)
-
-
-def alternate_urls(lesson: Lesson, endpoint: str, step_number: int | None = None) -> dict:
-    """Return {language: the URL of this same lesson (and step) in it}."""
-    alternates = {}
-    for lang in current_app.config["LANGUAGES"]:
-        other = services.catalogue().get(lang, lesson.id, drafts=services.drafts_visible())
-        if other is None:
-            alternates[lang] = url_for("learn.catalogue", lang=lang, missing=lesson.id)
-        elif step_number is not None:
-            # Steps are matched by id, not position: translations may differ in order.
-            number = other.step_index(lesson.steps[step_number - 1].id)
-            if number:
-                alternates[lang] = url_for(
-                    "learn.step", lang=lang, lesson_id=lesson.id, number=number
-                )
-            else:
-                alternates[lang] = url_for("learn.lesson", lang=lang, lesson_id=lesson.id)
-        else:
-            alternates[lang] = url_for(endpoint, lang=lang, lesson_id=lesson.id)
-    return alternates
 
 
 @bp.route("/<lang:lang>/", endpoint="catalogue")
@@ -92,36 +57,6 @@ def catalogue_page(lang):
     )
 
 
-def card_bars(groups, counts) -> dict:
-    """Return {lesson id: the "steps done" bar of its card} for the lessons this person
-    touched, among the cards of `groups` ([(topic number, lessons)]): most have none."""
-    bars = {}
-    template = current_app.jinja_env.get_template("progress/_bar.html")
-    for topic_index, lessons in groups:
-        for position, lesson in enumerate(lessons, start=1):
-            if lesson.id not in counts:
-                continue
-            done, total = counts[lesson.id]
-            if done:
-                bars[lesson.id] = Markup(
-                    template.render(
-                        bar_id=f"progress-{topic_index}-{position}",
-                        done=done,
-                        total=total,
-                        label=gettext("Steps done: %(done)d of %(total)d", done=done, total=total),
-                    )
-                )
-    return bars
-
-
-def topic_previews(lessons) -> list[tuple[str, list, int]]:
-    """Return [(topic, the lessons shown for it, how many it has)] for the catalogue."""
-    return [
-        (topic, group[:TOPIC_PREVIEW] if len(group) > TOPIC_PREVIEW + 2 else group, len(group))
-        for topic, group in group_by_topic(lessons)
-    ]
-
-
 @bp.route("/<lang:lang>/topics/<topic>")
 def topic(lang, topic):
     """Show every lesson of one topic."""
@@ -136,14 +71,6 @@ def topic(lang, topic):
                 card_bars=card_bars([(0, group)], counts),
             )
     abort(404)
-
-
-def group_by_topic(lessons) -> list[tuple[str, list]]:
-    """Return [(topic, lessons)] by each lesson's first topic, alphabetical, untopical last."""
-    groups = defaultdict(list)
-    for lesson in lessons:
-        groups[lesson.topics[0] if lesson.topics else ""].append(lesson)
-    return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].casefold()))
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/")
@@ -201,50 +128,6 @@ def step(lang, lesson_id, number):
             "questions": step_questions(lesson, number),
         },
     )
-
-
-def page_key(version: int, *what) -> tuple[PageKey, dict]:
-    """Return the key of a page kept whole (web/page_skeleton.py) and what everyone who
-    shares it sees.
-
-    Besides `what`, the page depends on the kind of person (visitor, learner, helper,
-    staff: the help box, drafts, the link to the lab's settings), their display classes (a
-    handful of combinations, given to the skeleton as they are: it is made for nobody),
-    the lab's details, the address's query string (the "Display" link comes back to it) and
-    the site's own stylesheet and script.
-    """
-    classes = html_classes()
-    user = person()
-    who = user.role if user.is_authenticated else "visitor"
-    site = (
-        request.script_root,
-        request.query_string,  # a search's words; the "Display" link comes back to it
-        static_url("css/site.css"),
-        static_url("js/site.js"),
-    )
-    lab = services.lab_details_version()
-    key = PageKey(version, who, (*site, lab, classes, *what))
-    return key, {"display_classes": lambda: classes}
-
-
-def step_links(lesson: Lesson, number: int) -> dict:
-    """Return a step's Previous and Next links and the same step in the other languages."""
-    lang, lesson_id = lesson.lang, lesson.id
-    previous_url = (
-        url_for("learn.step", lang=lang, lesson_id=lesson_id, number=number - 1)
-        if number > 1
-        else url_for("learn.lesson", lang=lang, lesson_id=lesson_id)
-    )
-    next_url = (
-        url_for("learn.step", lang=lang, lesson_id=lesson_id, number=number + 1)
-        if number < len(lesson.steps)
-        else url_for("learn.end", lang=lang, lesson_id=lesson_id)
-    )
-    return {
-        "previous": previous_url,
-        "next": next_url,
-        "alternates": alternate_urls(lesson, "learn.step", number),
-    }
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/end")
