@@ -6,7 +6,7 @@ from flask import Flask
 
 from coursesite import accounts, data, desk, learn, services, staff, web
 from coursesite.config import STATIC_FOLDER, instance_path, load_config
-from coursesite.data.private_files import restrict_new_files
+from coursesite.data.safekeeping.private_files import restrict_new_files
 from coursesite.web import logs
 from coursesite.web.urls import SiteMap
 

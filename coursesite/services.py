@@ -53,7 +53,7 @@ class Shared:
     lesson_health: HealthReport
     lesson_history: History
     database: Database | None = None  # opened by the data package
-    database_health: object = None  # data.health.DatabaseHealth, made with the database
+    database_health: object = None  # data.safekeeping.health.DatabaseHealth, made with the database
     database_problem: str | None = None  # why the database could not be opened (a damaged file)
     # The lab's details as staff set them (data/lab.py `details`), handed in by the data package.
     lab_details: Callable[[str | None], LabDetails] | None = None

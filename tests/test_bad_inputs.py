@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from coursesite.data.health import CHECK_EVERY, DatabaseHealth
+from coursesite.data.safekeeping.health import CHECK_EVERY, DatabaseHealth
 from tests.conftest import (
     FIXTURE_LESSONS,
     PASSWORDS,

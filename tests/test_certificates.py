@@ -186,10 +186,10 @@ def test_staff_withdraw_a_certificate_and_can_undo_it(
 
 
 def test_export_delete_and_reports_follow_answers_and_certificates(app, client, auth, carole):
-    from coursesite.data.anonymous_models import AnonymousAnswer
-    from coursesite.data.erasure import anonymise_learner
     from coursesite.data.models import Certificate, QuestionAnswer, User
-    from coursesite.data.personal_export import export_user
+    from coursesite.data.privacy.anonymous_models import AnonymousAnswer
+    from coursesite.data.privacy.erasure import anonymise_learner
+    from coursesite.data.privacy.personal_export import export_user
     from coursesite.staff.question_reports import certificates_issued, missed_first
     from coursesite.staff.reports import Period, lessons_by_id
 

@@ -7,12 +7,6 @@ import pytest
 from coursesite import services
 from coursesite.accounts.cards import issue_card
 from coursesite.accounts.changes import record_change
-from coursesite.data.anonymous_models import (
-    AnonymousHelpRequest,
-    AnonymousProgress,
-    AnonymousSession,
-)
-from coursesite.data.erasure import anonymise_learner
 from coursesite.data.models import (
     AccountChange,
     GroupMember,
@@ -24,7 +18,13 @@ from coursesite.data.models import (
     StepProgress,
     User,
 )
-from coursesite.data.personal_export import export_user
+from coursesite.data.privacy.anonymous_models import (
+    AnonymousHelpRequest,
+    AnonymousProgress,
+    AnonymousSession,
+)
+from coursesite.data.privacy.erasure import anonymise_learner
+from coursesite.data.privacy.personal_export import export_user
 from coursesite.desk.help_requests import ask_for_help
 from coursesite.desk.paths import assign_path
 from tests.conftest import (

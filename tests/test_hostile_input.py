@@ -18,8 +18,8 @@ import pytest
 from peewee import SQL, CharField, Select, TextField, fn
 
 from coursesite import services
-from coursesite.data import tables
 from coursesite.data.models import GroupMember, HelpRequest, LearnerGroup, LoginFailure, User
+from coursesite.data.schema import tables
 from tests.conftest import (
     FIXTURE_LESSONS,
     PASSWORDS,
@@ -833,7 +833,7 @@ def test_broken_percent_encoding_and_traversal_in_the_path_answer_404(site, path
 
 
 def test_other_peoples_ids_answer_404_not_someone_elses_page(site):
-    from coursesite.data.erasure import anonymise_learner
+    from coursesite.data.privacy.erasure import anonymise_learner
 
     with app_database(site.app):
         anonymise_learner(User.get(User.id == site.other.id))

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from coursesite.data.inactivity import inactive_learners, months_before, purge
 from coursesite.data.models import (
     HelpRequest,
     HelpSession,
@@ -12,6 +11,7 @@ from coursesite.data.models import (
     User,
     utcnow,
 )
+from coursesite.data.privacy.inactivity import inactive_learners, months_before, purge
 from tests.conftest import (
     FIXTURE_LESSONS,
     add_user,

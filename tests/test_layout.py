@@ -131,6 +131,28 @@ def test_each_lessons_layer_imports_only_the_layers_before_it(module):
     assert not above, f"{module} imports a later layer of lessons/: {sorted(above)}"
 
 
+# data/'s sub-packages are layers too, above what every page needs at its top (the database,
+# the models, the prepared queries, the lab's details); data/__init__.py only wires, above all.
+DATA_LAYERS = ["", "safekeeping", "privacy", "schema"]
+
+
+def data_layer(module: str) -> int:
+    if module == "coursesite.data":
+        return len(DATA_LAYERS)
+    parts = module.split(".")
+    return DATA_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in DATA_LAYERS else 0
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "data"))
+def test_each_data_layer_imports_only_the_layers_before_it(module):
+    above = {
+        name
+        for name in GRAPH[module]
+        if area(name) == "data" and data_layer(name) > data_layer(module)
+    }
+    assert not above, f"{module} imports a later layer of data/: {sorted(above)}"
+
+
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) in MAY_IMPORT))
 def test_each_area_imports_only_what_the_readme_allows(module):
     allowed = MAY_IMPORT[area(module)] | {area(module)}

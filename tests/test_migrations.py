@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from coursesite import services
-from coursesite.data import migrations
+from coursesite.data.schema import migrations
 from tests.conftest import FIXTURE_LESSONS, app_database, database_config, make_app
 
 pytestmark = pytest.mark.db

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coursesite import services
-from coursesite.data.erasure import anonymise_learner
 from coursesite.data.models import (
     GroupMember,
     HelpRequest,
@@ -15,6 +14,7 @@ from coursesite.data.models import (
     StepProgress,
     User,
 )
+from coursesite.data.privacy.erasure import anonymise_learner
 from coursesite.staff.reports import Period, bar_widths, build_report, presets
 from tests.conftest import app_database
 

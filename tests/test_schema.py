@@ -11,8 +11,8 @@ import re
 import pytest
 
 from coursesite import services
-from coursesite.data import migrations
 from coursesite.data.database import open_database
+from coursesite.data.schema import migrations
 from tests.conftest import FIXTURE_LESSONS, app_database, database_config, make_app
 from tests.test_migrations import V1_SCHEMA
 
@@ -83,5 +83,5 @@ def test_an_upgraded_first_release_database_matches_the_models(tmp_path, databas
         for part in ("columns", "indexes", "foreign keys"):
             assert upgraded[table][part] == fresh[table][part], (
                 f"{table} {part}: the models and the migrations differ (a model changed without "
-                "a migration in coursesite/data/migrations.py?)"
+                "a migration in coursesite/data/schema/migrations.py?)"
             )

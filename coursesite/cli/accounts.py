@@ -26,7 +26,7 @@ from coursesite.accounts.learner_import import (
 from coursesite.accounts.users import AccountError, create_user, normalize_username
 from coursesite.data.database import database
 from coursesite.data.models import ROLES, User
-from coursesite.data.personal_export import export_user
+from coursesite.data.privacy.personal_export import export_user
 
 
 def public_base() -> str:

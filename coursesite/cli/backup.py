@@ -10,8 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from coursesite import services
-from coursesite.data import migrations
-from coursesite.data.backup import (
+from coursesite.data.safekeeping.backup import (
     BackupError,
     backup_name,
     check_database,
@@ -19,7 +18,8 @@ from coursesite.data.backup import (
     database_path,
     prune,
 )
-from coursesite.data.private_files import make_private
+from coursesite.data.safekeeping.private_files import make_private
+from coursesite.data.schema import migrations
 
 
 def checked(function, *args):

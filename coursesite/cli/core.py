@@ -12,8 +12,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from coursesite import create_app, services
-from coursesite.data.health import how_to_restore
-from coursesite.data.private_files import fix_modes
+from coursesite.data.safekeeping.health import how_to_restore
+from coursesite.data.safekeeping.private_files import fix_modes
 from coursesite.web import logs
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def main():
 def init_command():
     """Create the instance folder, its secret key and the database, or upgrade the database."""
     # create_app has already made all three and applied any pending migration; say so.
-    from coursesite.data.migrations import stored_version
+    from coursesite.data.schema.migrations import stored_version
 
     refuse_a_damaged_database(current_app)
     db = services.database()

@@ -11,9 +11,9 @@ from flask.cli import with_appcontext
 from coursesite.accounts.users import normalize_username
 from coursesite.cli.accounts import fail
 from coursesite.data.database import database
-from coursesite.data.erasure import anonymise_learner
-from coursesite.data.inactivity import inactive_learners, purge
 from coursesite.data.models import User
+from coursesite.data.privacy.erasure import anonymise_learner
+from coursesite.data.privacy.inactivity import inactive_learners, purge
 
 
 @click.command("delete-learner")

@@ -1,7 +1,8 @@
 """The database proxy and the base of every table: the leaf that every data module imports.
 
 peewee binds models to a database object when their class is defined; the proxy is pointed at
-the real database (SQLite in the instance folder, or DATABASE_URL) by `coursesite.data.setup`.
+the real database (SQLite in the instance folder, or DATABASE_URL) by
+`coursesite.data.schema.setup`.
 """
 
 from peewee import DatabaseProxy, Model, SqliteDatabase

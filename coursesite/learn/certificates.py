@@ -24,8 +24,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from coursesite import services
-from coursesite.data.anonymous_models import AnonymousCertificate
 from coursesite.data.models import Certificate, HelpSession, User, utcnow
+from coursesite.data.privacy.anonymous_models import AnonymousCertificate
 from coursesite.desk.paths import assignments_of, find_lesson, named_path, path_title, progress_of
 from coursesite.learn.answers import answers_of
 from coursesite.lessons.model import Lesson

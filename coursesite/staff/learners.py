@@ -3,7 +3,7 @@ about them, or delete it.
 
 Every URL here is under /staff/, so roles.py lets only staff in. Deleting is never one click:
 a page says what will happen and asks to type the person's username, then a POST (with its
-CSRF token) erases the data in one transaction (data/erasure.py).
+CSRF token) erases the data in one transaction (data/privacy/erasure.py).
 """
 
 import datetime as dt
@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from coursesite.accounts import throttle
 from coursesite.accounts.users import USERNAME_MAX, normalize_username
-from coursesite.data.erasure import anonymise_learner, erasable
 from coursesite.data.models import User
-from coursesite.data.personal_export import export_user, kept_counts
+from coursesite.data.privacy.erasure import anonymise_learner, erasable
+from coursesite.data.privacy.personal_export import export_user, kept_counts
 from coursesite.desk import followup
 
 bp = Blueprint("staff_learners", __name__, url_prefix="/staff/learners")

@@ -11,8 +11,8 @@ Only learners count; erased learners count through the Anonymous* tables.
 import datetime as dt
 from dataclasses import dataclass
 
-from coursesite.data.anonymous_models import AnonymousAnswer, AnonymousCertificate
 from coursesite.data.models import Certificate, QuestionAnswer, User
+from coursesite.data.privacy.anonymous_models import AnonymousAnswer, AnonymousCertificate
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.questions import Question
 

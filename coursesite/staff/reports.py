@@ -28,12 +28,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from coursesite.data.anonymous_models import (
+from coursesite.data.models import SESSION_KINDS, HelpRequest, HelpSession, StepProgress, User
+from coursesite.data.privacy.anonymous_models import (
     AnonymousHelpRequest,
     AnonymousProgress,
     AnonymousSession,
 )
-from coursesite.data.models import SESSION_KINDS, HelpRequest, HelpSession, StepProgress, User
 from coursesite.desk.session_kinds import kind_label
 from coursesite.lessons.model import Lesson
 

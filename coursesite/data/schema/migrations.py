@@ -2,7 +2,7 @@
 
 A lab's database upgrades in place: each migration runs once, in a transaction, and the
 version reached is kept in the `setting` table. To change the schema: change the model in
-models.py, then add a migration below that brings an existing database to the same shape
+`data/models.py`, then add a migration below that brings an existing database to the same shape
 (a new table needs none: missing tables are created after the migrations run).
 """
 
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 from playhouse.migrate import SchemaMigrator, migrate
 
-from coursesite.data import models, tables
+from coursesite.data import models
+from coursesite.data.schema import tables
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,9 @@ import secrets
 from flask import current_app
 from peewee import chunked
 
-from coursesite.data import anonymous_models, models
+from coursesite.data import models
 from coursesite.data.database import database
+from coursesite.data.privacy import anonymous_models
 
 log = logging.getLogger(__name__)
 

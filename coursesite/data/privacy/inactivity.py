@@ -9,7 +9,6 @@ import logging
 
 from peewee import fn
 
-from coursesite.data.erasure import anonymise_learner, erasable
 from coursesite.data.models import (
     HelpRequest,
     HelpSession,
@@ -18,6 +17,7 @@ from coursesite.data.models import (
     User,
     utcnow,
 )
+from coursesite.data.privacy.erasure import anonymise_learner, erasable
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 """Every table of the site, in the order they are made (a table after those it points to)."""
 
-from coursesite.data import anonymous_models, models
+from coursesite.data import models
+from coursesite.data.privacy import anonymous_models
 
 MODELS = [
     models.Setting,

@@ -5,9 +5,10 @@ import logging
 from peewee import DatabaseError, SqliteDatabase
 
 from coursesite import services
-from coursesite.data import lab, migrations
+from coursesite.data import lab
 from coursesite.data.database import database, open_database
-from coursesite.data.health import DatabaseHealth
+from coursesite.data.safekeeping.health import DatabaseHealth
+from coursesite.data.schema import migrations
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from coursesite.data.private_files import make_private
+from coursesite.data.safekeeping.private_files import make_private
 
 PREFIX = "coursesite-"
 EXPECTED_TABLES = {"setting"}
