@@ -25,7 +25,7 @@ from coursesite.data.privacy.anonymous_models import (
 )
 from coursesite.data.privacy.erasure import anonymise_learner
 from coursesite.data.privacy.personal_export import export_user
-from coursesite.desk.help_requests import ask_for_help
+from coursesite.desk.help_requests.help_requests import ask_for_help
 from coursesite.desk.paths import assign_path
 from tests.conftest import (
     FIXTURE_LESSONS,

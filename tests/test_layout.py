@@ -153,6 +153,29 @@ def test_each_data_layer_imports_only_the_layers_before_it(module):
     assert not above, f"{module} imports a later layer of data/: {sorted(above)}"
 
 
+# desk/'s sub-packages are layers above the services at its top (paths.py, phone_codes.py);
+# the desk's own pages at its top (views.py, template_helpers.py) and its wiring sit above all.
+DESK_LAYERS = ["", "help_sessions", "help_requests", "learners", "groups"]
+DESK_FRONT = {"coursesite.desk", "coursesite.desk.views", "coursesite.desk.template_helpers"}
+
+
+def desk_layer(module: str) -> int:
+    if module in DESK_FRONT:
+        return len(DESK_LAYERS)
+    parts = module.split(".")
+    return DESK_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in DESK_LAYERS else 0
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "desk"))
+def test_each_desk_layer_imports_only_the_layers_before_it(module):
+    above = {
+        name
+        for name in GRAPH[module]
+        if area(name) == "desk" and desk_layer(name) > desk_layer(module)
+    }
+    assert not above, f"{module} imports a later layer of desk/: {sorted(above)}"
+
+
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) in MAY_IMPORT))
 def test_each_area_imports_only_what_the_readme_allows(module):
     allowed = MAY_IMPORT[area(module)] | {area(module)}

@@ -7,7 +7,7 @@ import pytest
 from coursesite.accounts.sign_ins import OPEN_SIGN_IN
 from coursesite.data.models import HelpRequest, StepProgress, utcnow
 from coursesite.data.prepared import PreparedQuery, slot
-from coursesite.desk.help_requests import REQUESTS_ON_A_STEP
+from coursesite.desk.help_requests.help_requests import REQUESTS_ON_A_STEP
 from coursesite.learn.progress import DONE_STEPS
 from tests.conftest import add_user, app_database
 

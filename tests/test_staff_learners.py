@@ -6,7 +6,7 @@ import re
 import pytest
 
 from coursesite.data.models import StepProgress, User
-from coursesite.desk.help_requests import ask_for_help
+from coursesite.desk.help_requests.help_requests import ask_for_help
 from coursesite.desk.paths import assign_path
 from tests.conftest import PASSWORDS, app_database, csrf_token_from
 

@@ -7,7 +7,7 @@ from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import lazy_gettext as _l
 
 from coursesite.accounts.changes import describe
-from coursesite.desk.slips import appointment_text
+from coursesite.desk.help_sessions.slips import appointment_text
 from coursesite.web.roles import has_role
 
 

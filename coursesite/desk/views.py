@@ -19,14 +19,17 @@ from coursesite.accounts.changes import changes_of, record_change
 from coursesite.accounts.users import AccountError, easy_password, set_password
 from coursesite.data.database import database
 from coursesite.data.models import HelpSession, LearnerGroup, SignInCard
-from coursesite.desk import followup, help_requests, help_session_form, template_helpers
-from coursesite.desk.groups import all_groups, groups_of, member_ids
-from coursesite.desk.help_session_checks import HelpSessionForm
-from coursesite.desk.help_session_save import save_help_session, saved_with_key
-from coursesite.desk.lookup import active_learner_or_404
+from coursesite.desk import template_helpers
+from coursesite.desk.groups.groups import all_groups, groups_of, member_ids
+from coursesite.desk.help_requests import help_requests
+from coursesite.desk.help_sessions import help_session_form
+from coursesite.desk.help_sessions.help_session_checks import HelpSessionForm
+from coursesite.desk.help_sessions.help_session_save import save_help_session, saved_with_key
+from coursesite.desk.help_sessions.session_kinds import kind_choices, kind_label
+from coursesite.desk.help_sessions.slips import cards_page, slip_page
+from coursesite.desk.learners import followup
+from coursesite.desk.learners.lookup import active_learner_or_404
 from coursesite.desk.paths import find_lesson, learner_paths, sessions_of
-from coursesite.desk.session_kinds import kind_choices, kind_label
-from coursesite.desk.slips import cards_page, slip_page
 from coursesite.learn.answers import answer_summary
 from coursesite.learn.certificates import certificate_rows
 from coursesite.learn.progress import AccountStore, Progress

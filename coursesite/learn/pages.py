@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request, se
 from flask_login import current_user
 
 from coursesite import services
-from coursesite.desk.help_requests import my_step_help, step_help
+from coursesite.desk.help_requests.help_requests import my_step_help, step_help
 from coursesite.desk.paths import home_state
 from coursesite.learn import lesson_aids
 from coursesite.learn.answers import step_questions

@@ -1,10 +1,10 @@
 """Staff upload a workshop's list of learners (into a group if they wish) and get a
-printable sheet of their cards. The flow is the desk's (desk/imports.py)."""
+printable sheet of their cards. The flow is the desk's (desk/groups/imports.py)."""
 
 from flask import Blueprint, url_for
 
-from coursesite.desk.groups import all_groups
-from coursesite.desk.imports import handle_upload, import_page
+from coursesite.desk.groups.groups import all_groups
+from coursesite.desk.groups.imports import handle_upload, import_page
 
 bp = Blueprint("staff_import", __name__)
 

@@ -17,7 +17,7 @@ from coursesite.accounts.users import USERNAME_MAX, normalize_username
 from coursesite.data.models import User
 from coursesite.data.privacy.erasure import anonymise_learner, erasable
 from coursesite.data.privacy.personal_export import export_user, kept_counts
-from coursesite.desk import followup
+from coursesite.desk.learners import followup
 
 bp = Blueprint("staff_learners", __name__, url_prefix="/staff/learners")
 

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from coursesite import services
 from coursesite.data.models import LearnerGroup
-from coursesite.desk.groups import all_groups, member_ids
+from coursesite.desk.groups.groups import all_groups, member_ids
 from coursesite.lessons.markup.markdown_text import strip_to_text
 from coursesite.staff.question_reports import certificates_issued, missed_first
 from coursesite.staff.reports import (

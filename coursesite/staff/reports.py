@@ -34,7 +34,7 @@ from coursesite.data.privacy.anonymous_models import (
     AnonymousProgress,
     AnonymousSession,
 )
-from coursesite.desk.session_kinds import kind_label
+from coursesite.desk.help_sessions.session_kinds import kind_label
 from coursesite.lessons.model import Lesson
 
 FIRST_DAY = dt.date(2000, 1, 1)  # periods are checked against these: no overflow, no typo year

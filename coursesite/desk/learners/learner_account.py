@@ -4,7 +4,7 @@ from flask import Blueprint, request, url_for
 
 from coursesite.accounts.account_form import render_account_form, save_account_form
 from coursesite.data.models import User
-from coursesite.desk.lookup import active_learner_or_404
+from coursesite.desk.learners.lookup import active_learner_or_404
 
 bp = Blueprint("helper_accounts", __name__, url_prefix="/helper/learners")
 FIELDS = ("display_name", "username", "language")

@@ -22,8 +22,8 @@ from coursesite.accounts.learner_import import (
 )
 from coursesite.data.database import database
 from coursesite.data.models import LearnerGroup
-from coursesite.desk import groups as group_data
-from coursesite.desk.slips import cards_page
+from coursesite.desk.groups import groups as group_data
+from coursesite.desk.help_sessions.slips import cards_page
 from coursesite.web.urls import is_id
 
 DECISION_FIELD = re.compile(r"dup-([0-9]{1,6})")

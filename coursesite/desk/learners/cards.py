@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from coursesite.accounts.cards import issue_card, render_card, revoke_cards
 from coursesite.accounts.users import easy_password, set_password
 from coursesite.data.models import SignInCard
-from coursesite.desk.lookup import active_learner_or_404
-from coursesite.desk.slips import cards_page
+from coursesite.desk.help_sessions.slips import cards_page
+from coursesite.desk.learners.lookup import active_learner_or_404
 
 bp = Blueprint("cards", __name__)
 

@@ -5,7 +5,7 @@ from coursesite.accounts.changes import record_change
 from coursesite.accounts.users import create_user, easy_password, set_password, suggest_username
 from coursesite.data.database import database
 from coursesite.data.models import HelpSession, User
-from coursesite.desk.help_session_checks import HelpSessionForm
+from coursesite.desk.help_sessions.help_session_checks import HelpSessionForm
 from coursesite.desk.paths import assign_path, record_session
 
 

@@ -12,7 +12,7 @@ import secrets
 from flask import current_app
 
 from coursesite.accounts.users import USERNAME_MAX
-from coursesite.desk.help_session_checks import (
+from coursesite.desk.help_sessions.help_session_checks import (
     NO_PATH,
     HelpSessionForm,
     read_help_given,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from coursesite.data.models import HelpRequest, StepProgress, User, utcnow
-from coursesite.desk.help_requests import ShownRequest, open_requests, shown_requests
+from coursesite.desk.help_requests.help_requests import ShownRequest, open_requests, shown_requests
 from coursesite.desk.paths import PathState, find_lesson, newest_paths, path_state
 from coursesite.learn.progress import Progress
 from coursesite.lessons.model import Lesson

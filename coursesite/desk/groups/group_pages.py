@@ -10,12 +10,12 @@ from peewee import IntegrityError
 from coursesite.accounts.cards import issue_card, render_card
 from coursesite.data.database import database
 from coursesite.data.models import LearnerGroup, User
-from coursesite.desk import groups as data
-from coursesite.desk import help_session_form
-from coursesite.desk.help_session_checks import HelpSessionForm
-from coursesite.desk.help_session_save import give_group_path, saved_with_key
-from coursesite.desk.imports import handle_upload, import_page
-from coursesite.desk.slips import cards_page, render_slip
+from coursesite.desk.groups import groups as data
+from coursesite.desk.groups.imports import handle_upload, import_page
+from coursesite.desk.help_sessions import help_session_form
+from coursesite.desk.help_sessions.help_session_checks import HelpSessionForm
+from coursesite.desk.help_sessions.help_session_save import give_group_path, saved_with_key
+from coursesite.desk.help_sessions.slips import cards_page, render_slip
 from coursesite.web.i18n import page_language
 from coursesite.web.roles import signed_in_user
 from coursesite.web.urls import is_id

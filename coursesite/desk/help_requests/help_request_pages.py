@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from coursesite.data.models import HelpRequest
-from coursesite.desk import help_requests
+from coursesite.desk.help_requests import help_requests
 from coursesite.desk.paths import clean_text, find_lesson
 from coursesite.learn.progress import find_step
 from coursesite.web.roles import require_role, signed_in_user

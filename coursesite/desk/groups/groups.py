@@ -12,7 +12,7 @@ from peewee import fn
 
 from coursesite.data.database import database
 from coursesite.data.models import GroupMember, LearnerGroup, User
-from coursesite.desk.followup import LoadedStore, progress_by_learner
+from coursesite.desk.learners.followup import LoadedStore, progress_by_learner
 from coursesite.desk.paths import ListedLesson, clean_text, find_lesson, newest_paths
 from coursesite.learn.progress import Progress
 
