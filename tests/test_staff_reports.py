@@ -141,7 +141,7 @@ def test_the_summary_csv_has_french_headers_numbers_and_a_stable_order(staff):
 
 
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text():
-    from coursesite.staff.report_pages import csv_cell
+    from coursesite.staff.reports.report_pages import csv_cell
 
     assert [csv_cell(v) for v in ("=1+1", "+33", "-2", "@SUM(A1)", "\tx", "Léa", 12, 0)] == [
         "'=1+1",

@@ -15,7 +15,7 @@ from coursesite.lessons.checks.folder_check import lessons_under
 from coursesite.lessons.messages import Translator, code_parts, translator
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.problems import Problem
-from coursesite.staff.editing import check, open_folder
+from coursesite.staff.editor.editing import check, open_folder
 
 # Every URL under /staff/ needs the staff role: roles.py checks the prefix before any view.
 bp = Blueprint("staff", __name__, url_prefix="/staff")

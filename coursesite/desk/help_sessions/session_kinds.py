@@ -1,5 +1,5 @@
 """How a help session was given: at the lab, at the learner's home or by phone. Staff report
-the three kinds to funders (staff/reports.py)."""
+the three kinds to funders (staff/reports/reports.py)."""
 
 from flask_babel import lazy_gettext as _l
 

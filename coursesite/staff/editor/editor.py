@@ -23,7 +23,7 @@ from coursesite.lessons.editor.uploads import (
     store_picture,
 )
 from coursesite.lessons.pictures.highlights import image_markdown
-from coursesite.staff.editing import (
+from coursesite.staff.editor.editing import (
     check,
     flashed_notices,
     open_folder,
@@ -33,7 +33,7 @@ from coursesite.staff.editing import (
     saved_notice,
     state_of,
 )
-from coursesite.staff.editor_page import conflict_view, preview_context, render_editor
+from coursesite.staff.editor.editor_page import conflict_view, preview_context, render_editor
 
 # Under /staff/: web/roles.py lets only staff in, before any view runs.
 bp = Blueprint("editor", __name__, url_prefix="/staff/lessons")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from coursesite import services
 from coursesite.lessons.editor.editing import LessonFolder
 from coursesite.lessons.editor.history import side_by_side
-from coursesite.staff.editing import open_folder, save_text, saved_notice
+from coursesite.staff.editor.editing import open_folder, save_text, saved_notice
 from coursesite.web.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("lesson_history", __name__, url_prefix="/staff/lessons")

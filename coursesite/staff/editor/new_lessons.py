@@ -11,7 +11,7 @@ from coursesite import services
 from coursesite.lessons.editor.editing import normalise, plain_line
 from coursesite.lessons.editor.new import LESSON_ID, NewLessonError, create_lesson
 from coursesite.lessons.reading.loader import slugify
-from coursesite.staff.editing import in_sentence, languages, lessons_root, open_folder, who
+from coursesite.staff.editor.editing import in_sentence, languages, lessons_root, open_folder, who
 from coursesite.web.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("new_lessons", __name__, url_prefix="/staff/lessons")

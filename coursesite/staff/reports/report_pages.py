@@ -22,8 +22,8 @@ from coursesite import services
 from coursesite.data.models import LearnerGroup
 from coursesite.desk.groups.groups import all_groups, member_ids
 from coursesite.lessons.markup.markdown_text import strip_to_text
-from coursesite.staff.question_reports import certificates_issued, missed_first
-from coursesite.staff.reports import (
+from coursesite.staff.reports.question_reports import certificates_issued, missed_first
+from coursesite.staff.reports.reports import (
     FIRST_DAY,
     LAST_DAY,
     Period,

@@ -9,7 +9,7 @@ from coursesite import services
 from coursesite.lessons.editor.candidate import image_uses, set_highlight
 from coursesite.lessons.editor.editing import plain_line
 from coursesite.lessons.pictures.highlights import MAX_BOXES, Box, image_markdown, parse_highlight
-from coursesite.staff.editing import (
+from coursesite.staff.editor.editing import (
     flashed_notices,
     picture_or_404,
     save_text,

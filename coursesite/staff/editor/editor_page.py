@@ -11,7 +11,7 @@ from coursesite.lessons.editor.editing import MAX_FILE_BYTES, LessonFolder, norm
 from coursesite.lessons.editor.history import side_by_side
 from coursesite.lessons.editor.uploads import MAX_UPLOAD_BYTES, pictures_used
 from coursesite.lessons.messages import code_parts, translator
-from coursesite.staff.editing import check, in_sentence, languages, lessons_root, state_of
+from coursesite.staff.editor.editing import check, in_sentence, languages, lessons_root, state_of
 from coursesite.web.i18n import LANGUAGE_NAMES
 
 
