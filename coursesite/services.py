@@ -15,7 +15,7 @@ from peewee import Database
 
 from coursesite.desk.phone_codes import PhoneCodes
 from coursesite.learn import links
-from coursesite.learn.search import SearchIndex
+from coursesite.learn.lesson_pages.search import SearchIndex
 from coursesite.lessons.checks.check import CheckSettings
 from coursesite.lessons.checks.health import HealthReport
 from coursesite.lessons.editor.history import History

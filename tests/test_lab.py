@@ -131,7 +131,7 @@ def test_the_slip_of_a_path_carries_the_lab_phone_and_hours(app, staff, make_lea
 
 
 def test_certificates_print_the_name_staff_set_before_the_configured_one(app, staff):
-    from coursesite.learn.certificates import lab_name
+    from coursesite.learn.certificates.certificates import lab_name
 
     app.config["LAB_NAME"] = "Nom de la configuration"
     with app.test_request_context("/fr/"), app_database(app):

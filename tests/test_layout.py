@@ -176,6 +176,28 @@ def test_each_desk_layer_imports_only_the_layers_before_it(module):
     assert not above, f"{module} imports a later layer of desk/: {sorted(above)}"
 
 
+# learn/'s sub-packages are layers above what most of it reads at its top (progress.py,
+# visitor.py, links.py) and its small site-wide pages; its wiring sits above all.
+LEARN_LAYERS = ["", "display", "questions", "certificates", "lesson_pages"]
+
+
+def learn_layer(module: str) -> int:
+    if module == "coursesite.learn":
+        return len(LEARN_LAYERS)
+    parts = module.split(".")
+    return LEARN_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in LEARN_LAYERS else 0
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "learn"))
+def test_each_learn_layer_imports_only_the_layers_before_it(module):
+    above = {
+        name
+        for name in GRAPH[module]
+        if area(name) == "learn" and learn_layer(name) > learn_layer(module)
+    }
+    assert not above, f"{module} imports a later layer of learn/: {sorted(above)}"
+
+
 # staff/'s sub-packages are layers under its own pages at the top (lessons.py reads the
 # editor's one way of saving) and its wiring.
 STAFF_LAYERS = ["", "editor", "reports", "people"]

@@ -42,7 +42,7 @@ def plain(monkeypatch):
         return render_template(template, **everyone, **(made_with() if made_with else {}), **person)
 
     def use():
-        monkeypatch.setattr("coursesite.learn.pages.render_page", render_plainly)
+        monkeypatch.setattr("coursesite.learn.lesson_pages.pages.render_page", render_plainly)
 
     return use
 

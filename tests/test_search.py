@@ -6,7 +6,7 @@ import re
 import pytest
 
 from coursesite import services
-from coursesite.learn.search import fts_query
+from coursesite.learn.lesson_pages.search import fts_query
 
 
 def result_links(client, lang, query):

@@ -30,9 +30,9 @@ from coursesite.desk.help_sessions.slips import cards_page, slip_page
 from coursesite.desk.learners import followup
 from coursesite.desk.learners.lookup import active_learner_or_404
 from coursesite.desk.paths import find_lesson, learner_paths, sessions_of
-from coursesite.learn.answers import answer_summary
-from coursesite.learn.certificates import certificate_rows
+from coursesite.learn.certificates.certificates import certificate_rows
 from coursesite.learn.progress import AccountStore, Progress
+from coursesite.learn.questions.answers import answer_summary
 from coursesite.web.i18n import language_choices, page_language
 from coursesite.web.roles import signed_in_user
 from coursesite.web.urls import is_id

@@ -1,5 +1,10 @@
 """Learner pages: catalogue, lessons and steps, progress, display choices, search, pictures.
 
+At the top, what most of it reads (`progress.py`, `visitor.py`, `links.py`) and the small
+site-wide pages (`site.py`, `privacy.py`, `media.py`, `progress_pages.py`); then `display/`,
+`questions/`, `certificates/` and `lesson_pages/`, each importing only the top and the
+sub-packages before it.
+
 May import `services`, `data`, `web`, `lessons`, and the desk's services (`desk.paths`,
 `desk.help_requests`) for the learner's own path and help requests.
 """
@@ -10,19 +15,11 @@ def init_app(app):
     # Imported here, not at the top: another package importing one service of this one
     # (`learn.progress`) must not pull in every page with it.
     from coursesite import services
-    from coursesite.learn import (
-        answer_pages,
-        answers,
-        certificate_pages,
-        display,
-        media,
-        pages,
-        privacy,
-        progress,
-        progress_pages,
-        site,
-        visitor,
-    )
+    from coursesite.learn import media, privacy, progress, progress_pages, site, visitor
+    from coursesite.learn.certificates import certificate_pages
+    from coursesite.learn.display import display
+    from coursesite.learn.lesson_pages import pages
+    from coursesite.learn.questions import answer_pages, answers
 
     for module in (site, pages, privacy, progress_pages, answer_pages, certificate_pages, media):
         app.register_blueprint(module.bp)

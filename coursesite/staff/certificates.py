@@ -6,7 +6,7 @@ Under /staff/: roles.py lets only staff in.
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from coursesite.learn import certificates
+from coursesite.learn.certificates import certificates
 
 bp = Blueprint("staff_certificates", __name__, url_prefix="/staff/certificates")
 

@@ -14,7 +14,7 @@ from coursesite.lessons.pictures.highlights import THICKNESS, Box
 # A phone shows first a slice of the screenshot around its highlight boxes, so large that
 # the screenshot's text is at least as large as the page's. The page's text grows with the
 # learner's text size, so there is one slice per size the display preferences offer
-# (learn/display.py): narrower as the text grows, shown larger. On a 360-px phone
+# (learn/display/display.py): narrower as the text grows, shown larger. On a 360-px phone
 # (site.css: an 18-px rem there; page margins of 1, 1, 0.5 and 0.25 rem) the column is
 # 324, 315, 333 and 342 CSS px wide and the body text 18, 22.5, 27 and 36 px. The starter
 # mock-ups' smallest text is 16 px: a slice `width` picture pixels wide, shown `scale` CSS px

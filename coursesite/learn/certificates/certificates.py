@@ -27,7 +27,7 @@ from coursesite import services
 from coursesite.data.models import Certificate, HelpSession, User, utcnow
 from coursesite.data.privacy.anonymous_models import AnonymousCertificate
 from coursesite.desk.paths import assignments_of, find_lesson, named_path, path_title, progress_of
-from coursesite.learn.answers import answers_of
+from coursesite.learn.questions.answers import answers_of
 from coursesite.lessons.model import Lesson
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0, O, 1, I or L: read aloud or typed

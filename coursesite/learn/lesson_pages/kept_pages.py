@@ -8,7 +8,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from coursesite import services
-from coursesite.learn.preferences import html_classes
+from coursesite.learn.display.preferences import html_classes
 from coursesite.web.page_skeleton import PageKey
 from coursesite.web.roles import person
 from coursesite.web.templating import static_url

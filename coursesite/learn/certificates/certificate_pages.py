@@ -10,7 +10,7 @@ from flask_login import current_user
 from coursesite.accounts.cards import qr_svg
 from coursesite.data.models import HelpSession
 from coursesite.data.privacy.anonymous_models import AnonymousCertificate
-from coursesite.learn import certificates
+from coursesite.learn.certificates import certificates
 from coursesite.web.network import public_url
 from coursesite.web.roles import has_role, refuse
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
 
-from coursesite.learn.answers import (
+from coursesite.learn.questions.answers import (
     FEEDBACK_KEY,
     current_answers,
     find_question,

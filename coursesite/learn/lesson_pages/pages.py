@@ -6,13 +6,18 @@ from flask_login import current_user
 from coursesite import services
 from coursesite.desk.help_requests.help_requests import my_step_help, step_help
 from coursesite.desk.paths import home_state
-from coursesite.learn import lesson_aids
-from coursesite.learn.answers import step_questions
-from coursesite.learn.certificates import lesson_certificate_state, with_certificates
-from coursesite.learn.kept_pages import card_bars, group_by_topic, page_key, topic_previews
-from coursesite.learn.lesson_links import set_alternates, step_links
+from coursesite.learn.certificates.certificates import lesson_certificate_state, with_certificates
+from coursesite.learn.lesson_pages import lesson_aids
+from coursesite.learn.lesson_pages.kept_pages import (
+    card_bars,
+    group_by_topic,
+    page_key,
+    topic_previews,
+)
+from coursesite.learn.lesson_pages.lesson_links import set_alternates, step_links
+from coursesite.learn.lesson_pages.search import MAX_QUERY_CHARS
 from coursesite.learn.progress import catalogue_state, lesson_state, step_state
-from coursesite.learn.search import MAX_QUERY_CHARS
+from coursesite.learn.questions.answers import step_questions
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
 from coursesite.web.page_skeleton import page_value, render_page

@@ -1,7 +1,7 @@
 """The person's display preferences (text size, contrast, motion) and the classes that apply
 them: read from the account of a signed-in person, from a cookie for a visitor.
 
-The page that changes them is learn/display.py.
+The page that changes them is learn/display/display.py.
 """
 
 import json
