@@ -112,113 +112,45 @@ def test_lessons_know_nothing_of_http(module):
     assert all(area(m) == "lessons" for m in GRAPH[module] if m != "coursesite"), GRAPH[module]
 
 
-# lessons/'s sub-packages are layers: each imports only the top and the layers before it.
-LESSON_LAYERS = ["", "pictures", "markup", "reading", "checks", "publishing", "editor"]
+# An area's sub-packages are layers: each imports only the area's top and the layers before
+# it. Per area: its layers in order ("" is the top) and its front, the modules above every
+# layer (its wiring, and pages at its top that use the layers).
+AREA_LAYERS = {
+    # lessons/: what the sub-packages share is at the top.
+    "lessons": (["", "pictures", "markup", "reading", "checks", "publishing", "editor"], set()),
+    # data/: above what every page needs at its top (database, models, prepared queries,
+    # the lab's details); data/__init__.py only wires.
+    "data": (["", "safekeeping", "privacy", "schema"], {"coursesite.data"}),
+    # desk/: above the services at its top (paths.py, phone_codes.py); the desk's own pages
+    # at its top (views.py, template_helpers.py) sit above all.
+    "desk": (
+        ["", "help_sessions", "help_requests", "learners", "groups"],
+        {"coursesite.desk", "coursesite.desk.views", "coursesite.desk.template_helpers"},
+    ),
+    # learn/: above what most of it reads at its top (progress.py, visitor.py, links.py) and
+    # its small site-wide pages.
+    "learn": (["", "display", "questions", "certificates", "lesson_pages"], {"coursesite.learn"}),
+    # staff/: under its own pages at the top (lessons.py reads the editor's one way of saving).
+    "staff": (
+        ["", "editor", "reports", "people"],
+        {"coursesite.staff", "coursesite.staff.lessons"},
+    ),
+}
 
 
-def lesson_layer(module: str) -> int:
+def layer(module: str) -> int:
+    layers, front = AREA_LAYERS[area(module)]
+    if module in front:
+        return len(layers)
     parts = module.split(".")
-    return LESSON_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in LESSON_LAYERS else 0
+    return layers.index(parts[2]) if len(parts) > 3 and parts[2] in layers else 0
 
 
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "lessons"))
-def test_each_lessons_layer_imports_only_the_layers_before_it(module):
-    above = {
-        name
-        for name in GRAPH[module]
-        if area(name) == "lessons" and lesson_layer(name) > lesson_layer(module)
-    }
-    assert not above, f"{module} imports a later layer of lessons/: {sorted(above)}"
-
-
-# data/'s sub-packages are layers too, above what every page needs at its top (the database,
-# the models, the prepared queries, the lab's details); data/__init__.py only wires, above all.
-DATA_LAYERS = ["", "safekeeping", "privacy", "schema"]
-
-
-def data_layer(module: str) -> int:
-    if module == "coursesite.data":
-        return len(DATA_LAYERS)
-    parts = module.split(".")
-    return DATA_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in DATA_LAYERS else 0
-
-
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "data"))
-def test_each_data_layer_imports_only_the_layers_before_it(module):
-    above = {
-        name
-        for name in GRAPH[module]
-        if area(name) == "data" and data_layer(name) > data_layer(module)
-    }
-    assert not above, f"{module} imports a later layer of data/: {sorted(above)}"
-
-
-# desk/'s sub-packages are layers above the services at its top (paths.py, phone_codes.py);
-# the desk's own pages at its top (views.py, template_helpers.py) and its wiring sit above all.
-DESK_LAYERS = ["", "help_sessions", "help_requests", "learners", "groups"]
-DESK_FRONT = {"coursesite.desk", "coursesite.desk.views", "coursesite.desk.template_helpers"}
-
-
-def desk_layer(module: str) -> int:
-    if module in DESK_FRONT:
-        return len(DESK_LAYERS)
-    parts = module.split(".")
-    return DESK_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in DESK_LAYERS else 0
-
-
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "desk"))
-def test_each_desk_layer_imports_only_the_layers_before_it(module):
-    above = {
-        name
-        for name in GRAPH[module]
-        if area(name) == "desk" and desk_layer(name) > desk_layer(module)
-    }
-    assert not above, f"{module} imports a later layer of desk/: {sorted(above)}"
-
-
-# learn/'s sub-packages are layers above what most of it reads at its top (progress.py,
-# visitor.py, links.py) and its small site-wide pages; its wiring sits above all.
-LEARN_LAYERS = ["", "display", "questions", "certificates", "lesson_pages"]
-
-
-def learn_layer(module: str) -> int:
-    if module == "coursesite.learn":
-        return len(LEARN_LAYERS)
-    parts = module.split(".")
-    return LEARN_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in LEARN_LAYERS else 0
-
-
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "learn"))
-def test_each_learn_layer_imports_only_the_layers_before_it(module):
-    above = {
-        name
-        for name in GRAPH[module]
-        if area(name) == "learn" and learn_layer(name) > learn_layer(module)
-    }
-    assert not above, f"{module} imports a later layer of learn/: {sorted(above)}"
-
-
-# staff/'s sub-packages are layers under its own pages at the top (lessons.py reads the
-# editor's one way of saving) and its wiring.
-STAFF_LAYERS = ["", "editor", "reports", "people"]
-STAFF_FRONT = {"coursesite.staff", "coursesite.staff.lessons"}
-
-
-def staff_layer(module: str) -> int:
-    if module in STAFF_FRONT:
-        return len(STAFF_LAYERS)
-    parts = module.split(".")
-    return STAFF_LAYERS.index(parts[2]) if len(parts) > 3 and parts[2] in STAFF_LAYERS else 0
-
-
-@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) == "staff"))
-def test_each_staff_layer_imports_only_the_layers_before_it(module):
-    above = {
-        name
-        for name in GRAPH[module]
-        if area(name) == "staff" and staff_layer(name) > staff_layer(module)
-    }
-    assert not above, f"{module} imports a later layer of staff/: {sorted(above)}"
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) in AREA_LAYERS))
+def test_each_layer_of_an_area_imports_only_the_layers_before_it(module):
+    home = area(module)
+    above = {name for name in GRAPH[module] if area(name) == home and layer(name) > layer(module)}
+    assert not above, f"{module} imports a later layer of {home}/: {sorted(above)}"
 
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) in MAY_IMPORT))

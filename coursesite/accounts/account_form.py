@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from coursesite.accounts.changes import changes_of, edit_account, submitted_values
 from coursesite.data.models import User
 from coursesite.web.i18n import language_choices
-from coursesite.web.roles import signed_in_user
+from coursesite.web.roles import person
 
 
 def render_account_form(
@@ -39,7 +39,7 @@ def render_account_form(
 def save_account_form(account: User, fields: tuple[str, ...], show_again, done_url: str):
     """Save the account's fields as sent, or show the form again with its problems (400)."""
     values = submitted_values(request.form, fields)
-    problems = edit_account(account, signed_in_user(), *(values[name] for name in fields))
+    problems = edit_account(account, person(), *(values[name] for name in fields))
     if problems:
         return show_again(account, values, problems, 400)
     flash(_l("The changes are saved."))

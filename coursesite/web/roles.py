@@ -34,8 +34,8 @@ def has_role(role: str) -> bool:
 def person():
     """Return who makes this request: the signed-in user or Flask-Login's anonymous one.
 
-    The object itself, not the `current_user` proxy: a page reads it a dozen times, and
-    each read through the proxy looks the user up again.
+    The object itself, not the `current_user` proxy: to record who acted, and because a
+    page reads it a dozen times and each read through the proxy looks the user up again.
     """
     return current_user._get_current_object()
 
@@ -44,11 +44,6 @@ def is_learner() -> bool:
     """Tell whether a signed-in learner makes this request (not a helper, not staff)."""
     user = person()
     return bool(user.is_authenticated and user.role == "learner")
-
-
-def signed_in_user():
-    """Return the account making this request (the object itself, to record who acted)."""
-    return person()
 
 
 def refuse():

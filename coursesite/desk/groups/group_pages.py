@@ -17,7 +17,7 @@ from coursesite.desk.help_sessions.help_session_checks import HelpSessionForm
 from coursesite.desk.help_sessions.help_session_save import give_group_path, saved_with_key
 from coursesite.desk.help_sessions.slips import cards_page, render_slip
 from coursesite.web.i18n import page_language
-from coursesite.web.roles import signed_in_user
+from coursesite.web.roles import person
 from coursesite.web.urls import is_id
 
 bp = Blueprint("groups", __name__, url_prefix="/helper/groups")
@@ -55,7 +55,7 @@ def create():
     problem = data.name_problem(name)
     if problem:
         return render_index(name, problem, 400)
-    group = data.create_group(name, signed_in_user())
+    group = data.create_group(name, person())
     return redirect(url_for(".group", group_id=group.id), 303)
 
 
@@ -128,7 +128,7 @@ def cards(group_id):
     group = group_or_404(group_id)
     people = data.members(group)
     with database.atomic():
-        tokens = [issue_card(person) for person in people]
+        tokens = [issue_card(learner) for learner in people]
     return cards_page([render_card(p, t) for p, t in zip(people, tokens, strict=True)], group=group)
 
 
@@ -164,10 +164,10 @@ def give_path(group_id):
     if form.problems:
         return render_path_form(group, people, form, 400)
     try:
-        given = give_group_path(people, form, signed_in_user(), key)
+        given = give_group_path(people, form, person(), key)
     except IntegrityError:
         flash(_l("This form was already sent and saved: each learner has the path."))
         return redirect(url_for(".group", group_id=group.id), 303)
-    slips = [render_slip(given_session, person, token) for given_session, person, token in given]
+    slips = [render_slip(given_session, learner, token) for given_session, learner, token in given]
     # Never cached, like every page under /helper/ (web/security.py): it holds sign-in links.
     return render_template("helper/slips_sheet.html", group=group, slips=slips)

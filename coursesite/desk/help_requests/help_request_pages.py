@@ -11,7 +11,7 @@ from coursesite.data.models import HelpRequest
 from coursesite.desk.help_requests import help_requests
 from coursesite.desk.paths import clean_text, find_lesson
 from coursesite.learn.progress import find_step
-from coursesite.web.roles import require_role, signed_in_user
+from coursesite.web.roles import person, require_role
 
 bp = Blueprint("help_requests", __name__)
 
@@ -60,7 +60,7 @@ def ask(lesson_id, step_id):
             help_requests.PROBLEM,
         )
     else:
-        help_requests.ask_for_help(signed_in_user(), lesson_id, step_id, message, phone, when)
+        help_requests.ask_for_help(person(), lesson_id, step_id, message, phone, when)
         flash(_l("Your request is sent. A helper will see it and contact you."), help_requests.SENT)
     return redirect(back, 303)
 
@@ -86,7 +86,7 @@ def handle(request_id):
     """Mark a help request handled; the page that follows offers to undo it."""
     help_request = get_request_or_404(request_id)
     if help_request.handled_at is None:
-        help_requests.mark_handled(help_request, signed_in_user())
+        help_requests.mark_handled(help_request, person())
     return redirect(back_to(help_request, handled=help_request.id), 303)
 
 
@@ -95,7 +95,7 @@ def take_request(request_id):
     """Say "I am handling it": the learner sees who, and other helpers know not to call."""
     help_request = get_request_or_404(request_id)
     if help_request.handled_at is None:
-        help_requests.take(help_request, signed_in_user())
+        help_requests.take(help_request, person())
     return redirect(back_to(help_request), 303)
 
 
@@ -114,7 +114,7 @@ def answer(request_id):
             )
         )
     else:
-        help_requests.close(help_request, signed_in_user(), reply)
+        help_requests.close(help_request, person(), reply)
         flash(
             _l(
                 "The answer is sent: %(name)s sees it under the step.",

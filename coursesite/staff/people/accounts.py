@@ -21,7 +21,7 @@ from coursesite.accounts.users import (
 from coursesite.data.database import database
 from coursesite.data.models import User
 from coursesite.web.i18n import language_choices
-from coursesite.web.roles import signed_in_user
+from coursesite.web.roles import person
 
 bp = Blueprint("staff_accounts", __name__, url_prefix="/staff/accounts")
 ROLE_NAMES = {"learner": _l("Learner"), "helper": _l("Helper"), "staff": _l("Staff")}
@@ -90,7 +90,7 @@ def create():
             account, password = create_user(
                 username, values["role"], values["name"] or None, None, values["language"]
             )
-            record_change(account, signed_in_user(), "created")
+            record_change(account, person(), "created")
     except AccountError as exc:
         return render_index(values, exc.problems, 400)
     return password_page(account, password, created=True)
@@ -128,7 +128,7 @@ def reset_password(user_id):
     password = easy_password(account.role)
     with database.atomic():
         set_password(account, password)
-        record_change(account, signed_in_user(), "password")
+        record_change(account, person(), "password")
     return password_page(account, password)
 
 
@@ -140,6 +140,6 @@ def set_active_view(user_id):
         flash(_l("You cannot deactivate your own account."))
     else:
         active = request.form.get("active") == "1"
-        set_active(account, signed_in_user(), active)
+        set_active(account, person(), active)
         flash(_l("The account is reactivated.") if active else _l("The account is deactivated."))
     return redirect(url_for(".account", user_id=account.id), 303)
