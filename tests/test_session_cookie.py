@@ -48,3 +48,46 @@ def test_a_new_secret_key_is_used_at_once_and_the_old_one_kept_as_a_fallback(app
     app.config["SECRET_KEY_FALLBACKS"] = []
     with pytest.raises(BadSignature):
         app.session_interface.get_signing_serializer(app).loads(old)
+
+
+@pytest.mark.parametrize(
+    "session",
+    [
+        SESSION,
+        {"notes": "étape " * 200, "lang": "fr"},  # long enough for zlib: the "." form
+        {},
+        {"_user_id": "7:x", "when": 1.5, "flags": [True, None]},
+    ],
+    ids=["short", "compressed", "empty", "other-types"],
+)
+def test_each_kind_of_session_is_signed_byte_for_byte_as_itsdangerous_signs_it(
+    app, frozen_clock, session
+):
+    ours = app.session_interface.get_signing_serializer(app)
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    with app.app_context():
+        cookie = ours.dumps(session)
+        assert cookie == flasks.dumps(session)
+        assert flasks.loads(cookie) == session
+    if "notes" in session:
+        assert cookie.startswith(".")  # the compressed form was taken
+
+
+def test_a_csrf_token_is_the_one_flask_wtf_makes_and_flask_wtf_accepts_it(app, frozen_clock):
+    from flask import g, session
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+
+    from coursesite.web.security import csrf_token
+
+    with app.test_request_context("/fr/"):
+        ours = csrf_token()
+        assert csrf_token() is ours  # one token a request
+        g.pop(app.config["WTF_CSRF_FIELD_NAME"])
+        assert generate_csrf() == ours  # the same raw token in the session, the same signing
+        validate_csrf(ours)
+        raw = session["csrf_token"]
+    with app.test_request_context("/fr/"):
+        session["csrf_token"] = raw
+        assert csrf_token() == ours  # a later page of the same person: the same raw token
+    with app.test_request_context("/fr/"):
+        assert csrf_token() != ours  # another person: another token

@@ -1,8 +1,14 @@
 """Security headers and CSRF protection for every response and form."""
 
-from flask import current_app, request
+import hashlib
+import os
+from functools import lru_cache
+
+from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+
+from coursesite.web.session_cookie import KeptKeySerializer
 
 # No inline script or style anywhere: a slip in the lesson sanitiser can never run code.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -91,10 +97,38 @@ class SecureCookiesOverHttps:
         return self.wsgi_app(environ, start_secure)
 
 
+def csrf_token() -> str:
+    """Return this request's CSRF token: Flask-WTF's `generate_csrf`, with a kept signer.
+
+    The same token, kept in the same places (the raw one in the session, the signed one in
+    `g`), so Flask-WTF checks it and its forms reuse it; but signed in a few calls, where
+    Flask-WTF makes a new serializer and derives its key again on every page with a form.
+    """
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    token = g.get(field)
+    if token is None:
+        raw = session.get(field)
+        if not isinstance(raw, str):
+            raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        token = _csrf_serializer(secret).dumps(raw)
+        setattr(g, field, token)
+    return token
+
+
+@lru_cache(maxsize=8)
+def _csrf_serializer(secret) -> KeptKeySerializer:
+    return KeptKeySerializer(secret, salt="wtf-csrf-token")  # as Flask-WTF's generate_csrf
+
+
 def init_app(app):
     """Protect every POST with a CSRF token and send the security headers."""
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open all afternoon still works
     CSRFProtect(app)
+    # Templates call csrf_token(); Flask-WTF gives them its own through a global and a context
+    # processor, and a later context processor wins.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
     app.after_request(add_security_headers)
     app.after_request(forbid_caching_personal_pages)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
