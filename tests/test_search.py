@@ -61,6 +61,7 @@ def test_search_results_show_the_matched_words(client):
 
 def test_index_follows_lesson_edits(client, lessons_dir):
     path = lessons_dir / "fr" / "bonjour" / "lesson.md"
+    assert result_links(client, "fr", "poussez") == ["/fr/lessons/bonjour/1"]  # indexed
     rewrite(path, "Poussez la porte.", "Tournez la poignée.")
     assert result_links(client, "fr", "poignee") == ["/fr/lessons/bonjour/1"]
     assert result_links(client, "fr", "poussez") == []
@@ -157,9 +158,10 @@ def test_indexing_a_250_kb_hostile_lesson_takes_under_a_second(app, client, less
     assert "/fr/lessons/piege/1" in result_links(client, "fr", "introuvable")
 
 
-def test_an_index_file_from_before_languages_had_their_own_tables_is_made_again(tmp_path):
-    # The index of an earlier version held every language in one table, and which lesson
-    # versions it had: both go, and every lesson is indexed again into its language's table.
+@pytest.mark.parametrize("layout", ["one table for all languages", "rows without slots"])
+def test_an_index_file_of_an_earlier_format_is_made_again(tmp_path, layout):
+    # An index of an earlier version (user_version 0) held every language in one table, or
+    # numbered its rows one by one: it is emptied, and every lesson indexed again.
     import sqlite3
 
     from tests.conftest import FIXTURE_LESSONS, make_app
@@ -169,20 +171,48 @@ def test_an_index_file_from_before_languages_had_their_own_tables_is_made_again(
     services.search_index(first).sync()  # every lesson's version recorded as indexed
     path = services.search_index(first).database.database
     with sqlite3.connect(path) as old:
-        old.execute("DROP TABLE lesson_text_fr")
-        old.execute("DROP TABLE lesson_text_en")
-        old.execute(
-            "CREATE VIRTUAL TABLE lesson_text USING fts5(lang UNINDEXED, lesson_id UNINDEXED, "
-            "step UNINDEXED, title, body)"
-        )
-        old.execute("INSERT INTO lesson_text VALUES ('fr', 'bonjour', 1, 'Ancien', 'ancien')")
+        old.execute("PRAGMA user_version = 0")
+        if layout == "one table for all languages":
+            old.execute("DROP TABLE lesson_text_fr")
+            old.execute("DROP TABLE lesson_text_en")
+            old.execute(
+                "CREATE VIRTUAL TABLE lesson_text USING fts5(lang UNINDEXED, "
+                "lesson_id UNINDEXED, step UNINDEXED, title, body)"
+            )
+            old.execute("INSERT INTO lesson_text VALUES ('fr', 'bonjour', 1, 'Ancien', 'ancien')")
+        else:
+            old.execute(
+                "INSERT INTO lesson_text_fr(rowid, lesson_id, step, title, body) "
+                "VALUES (5, 'bonjour', 1, 'Ancien', 'ancien')"
+            )
     second = make_app(tmp_path, FIXTURE_LESSONS)
     client = second.test_client()
     assert result_links(client, "fr", "souriez") == ["/fr/lessons/bonjour/2"]
     assert result_links(client, "fr", "ancien") == []
     with sqlite3.connect(path) as now:
         tables = {name for (name,) in now.execute("SELECT name FROM sqlite_master")}
+        assert now.execute("PRAGMA user_version").fetchone() == (2,)
     assert "lesson_text" not in tables and {"lesson_text_fr", "lesson_text_en"} <= tables
+
+
+def test_on_a_tie_the_lesson_comes_before_a_step_of_another_lesson(client, lessons_dir):
+    # The same words, as a lesson's heading and as a step of a lesson indexed before it:
+    # the lesson itself is the better answer to a word that names it.
+    front = "summary: {summary}\nduration: 5\nlevel: 1\ntopics: []\nupdated: 2026-11-20\n"
+    lessons = {
+        "a-animaux": "---\ntitle: Animaux\n"
+        + front.format(summary="Des animaux.")
+        + "---\n\n## Zèbre\n\nrayures\n\n## Lion\n\ncrinière\n",
+        "z-zebre": "---\ntitle: Zèbre\n" + front.format(summary="rayures") + "---\n\n"
+        "## Regarder\n\nUne photo.\n",
+    }
+    for name, text in lessons.items():
+        (lessons_dir / "fr" / name).mkdir()
+        (lessons_dir / "fr" / name / "lesson.md").write_text(text, encoding="utf-8")
+    assert result_links(client, "fr", "zèbre rayures") == [
+        "/fr/lessons/z-zebre/",
+        "/fr/lessons/a-animaux/1",
+    ]
 
 
 def test_a_full_page_of_results_even_when_drafts_rank_first(client, lessons_dir):
