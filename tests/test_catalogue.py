@@ -1,8 +1,6 @@
 """The catalogue follows the files: added, edited, removed, broken — without a restart."""
 
 import logging
-import threading
-import time
 
 from coursesite.lessons.publishing import catalogue_entry
 from coursesite.lessons.publishing.catalogue import Catalogue
@@ -91,36 +89,6 @@ def test_reload_interval_limits_how_often_files_are_checked(lessons_copy):
     assert cat.get("fr", "tard") is None  # not looked at yet: the interval has not passed
     cat.refresh(force=True)
     assert cat.get("fr", "tard").title == "Tard"
-
-
-def test_a_page_is_not_held_up_while_another_looks_at_the_files(lessons_copy, monkeypatch):
-    """With 2,000 lessons a look takes some 15 ms, once a second: the pages asked meanwhile
-    get the lessons there are, at once; a save still waits for the look and sees its file."""
-    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
-    looking, go_on = threading.Event(), threading.Event()
-    real_scan = cat._scan_lessons
-
-    def slow_scan():
-        looking.set()
-        go_on.wait(10)
-        return real_scan()
-
-    monkeypatch.setattr(cat, "_scan_lessons", slow_scan)
-    write_later(lessons_copy / "fr" / "bonjour" / "lesson.md", LESSON.format(title="Salut"))
-    first_page = threading.Thread(target=cat.get, args=("fr", "bonjour"))
-    first_page.start()
-    assert looking.wait(10)
-    started = time.monotonic()
-    assert cat.get("fr", "bonjour").title == "Dire bonjour"  # the version there is, at once
-    assert time.monotonic() - started < 1
-    saved = threading.Thread(target=cat.refresh, kwargs={"force": True})
-    saved.start()
-    saved.join(0.3)
-    assert saved.is_alive()  # a save waits for the look under way
-    go_on.set()
-    first_page.join(10)
-    saved.join(10)
-    assert cat.get("fr", "bonjour").title == "Salut"
 
 
 def test_paths_name_lessons_and_unknown_ids_are_reported(lessons_copy):
