@@ -232,3 +232,19 @@ def test_a_full_page_of_results_even_when_drafts_rank_first(client, lessons_dir)
     links = result_links(client, "fr", "zanzibar")
     assert len(links) == 15  # every published lesson's step, and no draft
     assert all(re.fullmatch(r"/fr/lessons/zanzibar-(4[5-9]|5\d)/1", link) for link in links)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "pieces"),
+    [
+        ("Poussez la porte.", (("Poussez la porte.", False),)),
+        ("\x02Poussez\x03 la porte.", (("Poussez", True), (" la porte.", False))),
+        ("…la \x02porte\x03", (("…la ", False), ("porte", True))),
+        ("\x02a\x03\x02b\x03 c", (("a", True), ("b", True), (" c", False))),
+        ("", ()),
+    ],
+)
+def test_a_snippet_is_cut_into_matched_and_plain_pieces(snippet, pieces):
+    from coursesite.learn.lesson_pages.search import split_snippet
+
+    assert split_snippet(snippet) == pieces

@@ -149,12 +149,14 @@ def fts_query(text: str, synonyms: Synonyms | None = None, lang: str = "") -> st
 
 def split_snippet(snippet: str) -> tuple[tuple[str, bool], ...]:
     """Split a snippet with match marks into (text, is_match) pieces."""
-    pieces = []
-    for part in re.split(f"({MARK_START}.*?{MARK_END})", snippet):
-        if part.startswith(MARK_START):
-            pieces.append((part[1:-1], True))
-        elif part:
-            pieces.append((part, False))
+    first, *marked = snippet.split(MARK_START)
+    pieces = [(first, False)] if first else []
+    for part in marked:  # each starts with a match, up to its end mark
+        match, _, after = part.partition(MARK_END)
+        if match:
+            pieces.append((match, True))
+        if after:
+            pieces.append((after, False))
     return tuple(pieces)
 
 
@@ -282,10 +284,11 @@ class SearchIndex:
                 (MARK_START, MARK_END, MARK_START, MARK_END, query, limit),
             ).fetchall()
             hits = []
+            shown = self.catalogue.current().lessons  # one snapshot for the whole page
             for lesson_id, step, body_snippet, title in rows:
-                lesson = self.catalogue.get(lang, lesson_id, drafts=drafts)
+                lesson = shown.get((lang, lesson_id))
                 number = int(step)
-                if lesson is None or number > len(lesson.steps):
+                if lesson is None or (lesson.draft and not drafts) or number > len(lesson.steps):
                     continue
                 pieces = body_snippet if MARK_START in body_snippet else title
                 hits.append(Hit(lesson=lesson, step=number, snippet=split_snippet(pieces)))
