@@ -248,3 +248,34 @@ def test_a_snippet_is_cut_into_matched_and_plain_pieces(snippet, pieces):
     from coursesite.learn.lesson_pages.search import split_snippet
 
     assert split_snippet(snippet) == pieces
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "lesson"),
+    [
+        ("en", "email", "creer-adresse-courriel"),
+        ("fr", "courriel", "creer-adresse-courriel"),
+        ("en", "music", "trouver-musique-en-ligne"),
+        ("fr", "chômage", "demande-assurance-emploi"),
+    ],
+)
+def test_a_word_that_names_a_lesson_finds_the_lesson_first(starter_client, lang, query, lesson):
+    assert result_links(starter_client, lang, query)[0] == f"/{lang}/lessons/{lesson}/"
+
+
+def test_rows_with_the_words_as_typed_come_before_those_only_a_synonym_finds(client, lessons_dir):
+    # "mail" three times in a title outranks one "courriel" in a text; but the person typed
+    # "courriel": where it is comes first, then what only its synonym finds.
+    (lessons_dir / "synonyms.yml").write_text("fr:\n  - [courriel, mail]\n", encoding="utf-8")
+    front = "summary: Une leçon.\nduration: 5\nlevel: 1\ntopics: []\nupdated: 2026-11-20\n"
+    lessons = {
+        "lettres": "---\ntitle: Les lettres\n" + front + "---\n\n## Le mail, le mail, le mail"
+        "\n\nUne lettre arrive.\n",
+        "adresses": "---\ntitle: Les adresses\n" + front + "---\n\n## Écrire\n\nVotre "
+        "adresse courriel sert à tout, avec beaucoup d'autres mots autour.\n",
+    }
+    for name, text in lessons.items():
+        (lessons_dir / "fr" / name).mkdir()
+        (lessons_dir / "fr" / name / "lesson.md").write_text(text, encoding="utf-8")
+    links = result_links(client, "fr", "courriel")
+    assert links.index("/fr/lessons/adresses/1") < links.index("/fr/lessons/lettres/1")

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 # every lesson indexed again. 0: one table for all languages, or no slots; 2: as above.
 INDEX_FORMAT = 2
 STEP_SLOTS = 1 << 16  # rows per lesson: its heading and up to 65,535 steps
+HEADING_WEIGHT = 2.0  # a lesson's heading (title, summary, topics) against one step
 
 
 def index_models(database: SqliteDatabase, languages) -> tuple[dict[str, type], type]:
@@ -133,6 +134,14 @@ def fts_query(text: str, synonyms: Synonyms | None = None, lang: str = "") -> st
     With synonyms, a word or phrase of a group also matches the group's other entries:
     "chômage" finds "assurance-emploi" (`("chomage"* OR "assurance emploi")`).
     """
+    return fts_queries(text, synonyms, lang)[0]
+
+
+def fts_queries(
+    text: str, synonyms: Synonyms | None = None, lang: str = ""
+) -> tuple[str | None, str | None]:
+    """Return the FTS5 query with synonyms (see fts_query), and the one of the words as
+    typed if the synonyms added any (else None)."""
     text = text[:MAX_QUERY_CHARS]
     if synonyms is None:
         units = [((word,),) for word in WORD.findall(text)]
@@ -140,11 +149,15 @@ def fts_query(text: str, synonyms: Synonyms | None = None, lang: str = "") -> st
         units = synonyms.expand(lang, text)
     # Each word is quoted, so nothing typed can be read as FTS5 syntax (AND, NEAR, *, ").
     # What was typed matches as a prefix ("cour" finds "courriel"); a synonym, as written.
-    parts = []
+    parts, typed_parts = [], []
     for typed, *others in units[:MAX_TERMS]:
         alternatives = [f'"{" ".join(typed)}"*', *(f'"{" ".join(other)}"' for other in others)]
         parts.append(alternatives[0] if not others else f"({' OR '.join(alternatives)})")
-    return " ".join(parts) or None
+        typed_parts.append(alternatives[0])
+    if not parts:
+        return None, None
+    query, as_typed = " ".join(parts), " ".join(typed_parts)
+    return query, as_typed if as_typed != query else None
 
 
 def split_snippet(snippet: str) -> tuple[tuple[str, bool], ...]:
@@ -261,28 +274,49 @@ class SearchIndex:
             lang=lesson.lang, lesson_id=lesson.id, digest=digest, slot=slot
         ).execute()
 
+    def _ranked_rows(self, lang: str, query: str, limit: int, leaving_out: str | None = None):
+        """Return (lesson id, step, body snippet, title) of the best `limit` rows matching
+        `query`, but not `leaving_out`.
+
+        By bm25, a match in a title counting five times one in the text, and a lesson's own
+        heading (step 0) twice a step (a word that names a lesson finds the lesson first);
+        on a tie, the heading first, then the steps in order, from the rowid alone.
+        """
+        table = f'"{self.texts[lang]._meta.table_name}"'
+        step = f"rowid & {STEP_SLOTS - 1}"
+        where, arguments = f"{table} MATCH ?", [query]
+        if leaving_out is not None:
+            where += f" AND rowid NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+            arguments.append(leaving_out)
+        return self.database.execute_sql(
+            f"SELECT lesson_id, step, snippet({table}, 3, ?, ?, '…', 12), "
+            f"highlight({table}, 2, ?, ?) FROM {table} WHERE {where} "
+            f"ORDER BY bm25({table}, 0, 0, 5.0, 1.0) "
+            f"* (CASE WHEN {step} = 0 THEN {HEADING_WEIGHT} ELSE 1.0 END), {step} LIMIT ?",
+            (MARK_START, MARK_END, MARK_START, MARK_END, *arguments, limit),
+        ).fetchall()
+
     def search(self, lang: str, text: str, *, drafts: bool = False) -> list[Hit]:
-        """Return the best matches in this language, lesson headings first on ties."""
-        query = fts_query(text, self.synonyms.current() if self.synonyms else None, lang)
+        """Return the best matches in this language: rows with the words as typed first,
+        then by rank, lesson headings first on ties."""
+        synonyms = self.synonyms.current() if self.synonyms else None
+        query, as_typed = fts_queries(text, synonyms, lang)
         if query is None or lang not in self.texts:
             return []
-        table = f'"{self.texts[lang]._meta.table_name}"'
         self.sync()
         # Each server thread keeps its own connection to the index: opening one (and running
-        # its pragmas) cost more than the search itself. bm25 weights: a match in a title
-        # counts five times one in the text.
+        # its pragmas) cost more than the search itself.
         self.database.connect(reuse_if_open=True)
         # Snippets are made only for the rows asked for: ask for a page and a few more (for
         # drafts and lessons no longer shown), and for more only if those were not enough.
         limit = MAX_RESULTS + 10
         while True:
-            rows = self.database.execute_sql(
-                f"SELECT lesson_id, step, snippet({table}, 3, ?, ?, '…', 12), "
-                f"highlight({table}, 2, ?, ?) FROM {table} "
-                f"WHERE {table} MATCH ? "
-                f"ORDER BY bm25({table}, 0, 0, 5.0, 1.0), rowid & {STEP_SLOTS - 1} LIMIT ?",
-                (MARK_START, MARK_END, MARK_START, MARK_END, query, limit),
-            ).fetchall()
+            # The words as typed first, ranked by themselves: "email" must not put "a letter
+            # in the mail" (a synonym, in a step's title) before the lesson on email. Then the
+            # rows only a synonym finds.
+            rows = self._ranked_rows(lang, as_typed or query, limit)
+            if as_typed is not None and len(rows) < limit:
+                rows += self._ranked_rows(lang, query, limit - len(rows), leaving_out=as_typed)
             hits = []
             shown = self.catalogue.current().lessons  # one snapshot for the whole page
             for lesson_id, step, body_snippet, title in rows:
