@@ -4,7 +4,13 @@ import re
 
 import pytest
 
-from tests.conftest import STARTER_LESSONS, app_database, csrf_token_from, make_app
+from tests.conftest import (
+    STARTER_LESSONS,
+    app_database,
+    csrf_token_from,
+    database_config,
+    make_app,
+)
 
 LESSON = "creer-adresse-courriel"
 PASSWORD_STEP = 7  # "Choose a password", with the question #strong-password
@@ -13,9 +19,9 @@ ADDRESS_STEP = 6  # "Choose your address", with #good-address (.several)
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, database_backend):
     """The real starter lessons, whose questions are the ones learners meet."""
-    return make_app(tmp_path, STARTER_LESSONS)
+    return make_app(tmp_path, STARTER_LESSONS, **database_config(database_backend))
 
 
 def step_url(number, lang="en"):
@@ -116,6 +122,7 @@ def test_with_javascript_the_answer_comes_back_as_the_questions_new_html(client)
     assert 'tabindex="-1"' in data["html"]  # the script moves focus there: a reader says it
 
 
+@pytest.mark.db
 def test_a_learners_answers_are_kept_every_one_with_right_or_not(client, app, auth, make_learner):
     make_learner("carole", name="Carole Tremblay", language="en")
     auth.login("carole")
@@ -135,6 +142,30 @@ def test_answers_follow_the_question_id_across_languages(client, app, auth, make
     client.get(answer(client, "strong-password", lang="fr", choice="3").headers["Location"])
     html = client.get(step_url(PASSWORD_STEP, "en")).get_data(as_text=True)
     assert "You already answered this question right" in html
+
+
+@pytest.mark.db
+def test_a_step_page_reads_the_answers_of_its_own_lesson_only(client, app, auth, make_learner):
+    # A step page reads one lesson's answers, not the learner's whole history; an answer
+    # to a question of the same id in another lesson says nothing about this one.
+    from coursesite.data.models import QuestionAnswer, User
+
+    make_learner("carole", name="Carole Tremblay", language="en")
+    with app_database(app):
+        carole = User.get(User.username == "carole")
+        QuestionAnswer.create(
+            user=carole,
+            lesson_id="another-lesson",
+            question_id="strong-password",
+            answer="3",
+            right=True,
+        )
+    auth.login("carole")
+    page = client.get(step_url(PASSWORD_STEP)).get_data(as_text=True)
+    assert "You already answered this question right" not in page
+    client.get(answer(client, "strong-password", choice="3").headers["Location"])
+    page = client.get(step_url(PASSWORD_STEP)).get_data(as_text=True)
+    assert "You already answered this question right" in page
 
 
 def test_a_visitors_answers_join_the_account_only_when_the_person_says_yes(
