@@ -244,3 +244,59 @@ def test_the_report_lists_the_question_most_often_missed_first_and_its_csv(
     assert lines[0].startswith("Lesson id,Lesson title,Question id,Question")
     assert lines[1].startswith(f"{LESSON},Create an email address,strong-password,")
     assert lines[1].endswith(",1,1")
+
+
+TOKENS = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def step_page(client, number=PASSWORD_STEP) -> str:
+    response = client.get(step_url(number))
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["visitor", "learner", "learner who answered", "just answered"])
+def test_a_kept_question_is_the_question_a_plain_render_gives(
+    client, auth, make_learner, monkeypatch, who
+):
+    # A question shown without an answer just sent is made once per page and status, and
+    # gets each request's CSRF token: the page must be the one a plain render gives.
+    if who != "visitor":
+        make_learner("carole", name="Carole Tremblay", language="en")
+        auth.login("carole")
+    if who == "learner who answered":
+        client.get(answer(client, "strong-password", choice="3").headers["Location"])
+    if who == "just answered":  # its feedback and the choice ticked: the person's own
+        answer(client, "strong-password", choice="2")
+    kept = [step_page(client) for _ in range(2 if who != "just answered" else 1)]
+    monkeypatch.setattr(
+        "coursesite.learn.lesson_pages.pages.kept_questions", lambda key, questions: {}
+    )
+    plain = step_page(client)
+    if who == "just answered":  # the feedback shows once: send the answer again
+        answer(client, "strong-password", choice="2")
+        plain = step_page(client)
+    for made in kept:
+        assert TOKENS.sub("", made) == TOKENS.sub("", plain)
+        assert len(set(TOKENS.findall(made))) == 1  # the question's form and the others
+    assert 'class="question' in plain
+
+
+def test_each_person_gets_their_own_token_in_a_kept_question(app, client):
+    first = step_page(client)
+    other = app.test_client()
+    second = step_page(other)
+    (mine,), (theirs,) = set(TOKENS.findall(first)), set(TOKENS.findall(second))
+    assert mine != theirs
+    form = {"choice": "3"}
+    url = f"/questions/{LESSON}/strong-password?lang=en"
+    assert other.post(url, data={"csrf_token": mine, **form}).status_code == 400
+    assert other.post(url, data={"csrf_token": theirs, **form}).status_code in (302, 303)
+
+
+def test_a_question_answered_right_says_so_on_the_next_view(client, auth, make_learner):
+    make_learner("carole", name="Carole Tremblay", language="en")
+    auth.login("carole")
+    assert "You already answered this question right" not in step_page(client)
+    client.get(answer(client, "strong-password", choice="3").headers["Location"])
+    assert "You already answered this question right" in step_page(client)

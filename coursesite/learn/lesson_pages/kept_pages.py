@@ -1,17 +1,21 @@
 """What the pages kept whole (web/page_skeleton.py) need from learn/: their key, the
-catalogue's topics, and each person's progress bars on the lesson cards."""
+catalogue's topics, each person's progress bars on the lesson cards, and a step's questions."""
 
 from collections import defaultdict
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from flask_babel import gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from coursesite import services
 from coursesite.learn.display.preferences import html_classes
-from coursesite.web.page_skeleton import PageKey
+from coursesite.web.page_skeleton import PageKey, page_value
 from coursesite.web.roles import person
+from coursesite.web.security import csrf_token
 from coursesite.web.templating import static_url
+
+# Where a kept question's form has its CSRF token: each request puts its own there.
+TOKEN_STAND_IN = "\x00csrf-token\x00"
 
 # A topic with more lessons than this shows only these on the catalogue, and a link to
 # its own page: a long catalogue is hard to read, and heavy on a prepaid phone plan.
@@ -40,6 +44,30 @@ def page_key(version: int, *what) -> tuple[PageKey, dict]:
     lab = services.lab_details_version()
     key = PageKey(version, who, (*site, lab, classes, *what))
     return key, {"display_classes": lambda: classes}
+
+
+def kept_questions(key: PageKey, questions) -> dict[str, Markup]:
+    """Return {question id: its HTML} for the step's questions shown without an answer just
+    sent, each made once per page key and status ("right" or not) and given this request's
+    CSRF token. A question just answered (its feedback, the choices ticked) is left out:
+    the template renders it for its person.
+    """
+    kept = {}
+    token = None
+    for item in questions:
+        if item.result is not None:
+            continue
+        html = page_value(
+            key,
+            ("question", item.q.id, item.status),
+            lambda item=item: render_template(
+                "learn/_question.html", item=item, csrf_token=lambda: TOKEN_STAND_IN
+            ),
+        )
+        if token is None:
+            token = str(escape(csrf_token()))
+        kept[item.q.id] = Markup(html.replace(TOKEN_STAND_IN, token))
+    return kept
 
 
 def card_bars(groups, counts) -> dict:

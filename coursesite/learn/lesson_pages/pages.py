@@ -11,6 +11,7 @@ from coursesite.learn.lesson_pages import lesson_aids
 from coursesite.learn.lesson_pages.kept_pages import (
     card_bars,
     group_by_topic,
+    kept_questions,
     page_key,
     topic_previews,
 )
@@ -123,6 +124,7 @@ def step(lang, lesson_id, number):
         step_done=progress["done"],
         **step_help(lesson, number),
     )
+    questions = step_questions(lesson, number)
     return render_page(
         "learn/step.html",
         key,
@@ -130,7 +132,8 @@ def step(lang, lesson_id, number):
         {
             "progress": progress,
             "help": my_step_help(lesson, number),
-            "questions": step_questions(lesson, number),
+            "questions": questions,
+            "kept_questions": kept_questions(key, questions),
         },
     )
 
