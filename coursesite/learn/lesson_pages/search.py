@@ -128,20 +128,15 @@ def lesson_digest(lesson: Lesson) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def fts_query(text: str, synonyms: Synonyms | None = None, lang: str = "") -> str | None:
-    """Turn what a person typed into a safe FTS5 query: every word, as a prefix.
+def fts_queries(
+    text: str, synonyms: Synonyms | None = None, lang: str = ""
+) -> tuple[str | None, str | None]:
+    """Turn what a person typed into safe FTS5 queries, every word as a prefix: the query
+    with synonyms, and the one of the words as typed if the synonyms added any (else None).
 
     With synonyms, a word or phrase of a group also matches the group's other entries:
     "chômage" finds "assurance-emploi" (`("chomage"* OR "assurance emploi")`).
     """
-    return fts_queries(text, synonyms, lang)[0]
-
-
-def fts_queries(
-    text: str, synonyms: Synonyms | None = None, lang: str = ""
-) -> tuple[str | None, str | None]:
-    """Return the FTS5 query with synonyms (see fts_query), and the one of the words as
-    typed if the synonyms added any (else None)."""
     text = text[:MAX_QUERY_CHARS]
     if synonyms is None:
         units = [((word,),) for word in WORD.findall(text)]
