@@ -49,7 +49,8 @@ def test_two_instances_never_share_a_secret_key(tmp_path):
 def test_serve_prints_addresses_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
     port = free_port()
     process = subprocess.Popen(
-        [*COURSESITE, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"],
+        [*COURSESITE, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"]
+        + ["--log-level", "debug"],
         env=environment(tmp_path, STARTER_LESSONS),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -77,6 +78,7 @@ def test_serve_prints_addresses_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert f"http://127.0.0.1:{port}/" in output
     assert "█" in output or "▀" in output  # the QR code drawn in the terminal
     assert "coursesite stopped." in output
+    assert "set aside from the cycle collector" in output  # web/collector.py, before serving
     assert "Traceback" not in output
 
 

@@ -86,10 +86,12 @@ def serve_command(host, port, threads, log_level):
     from waitress import create_server
 
     from coursesite.learn import start_background_work
+    from coursesite.web.collector import set_aside_start_up_objects
     from coursesite.web.network import site_urls
 
     app = current_app._get_current_object()
     refuse_a_damaged_database(app)
+    set_aside_start_up_objects()  # before the index's thread starts making its own
     start_background_work(app)
     urls = site_urls(host, port)
     if not app.config.get("PUBLIC_URL"):
