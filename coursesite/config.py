@@ -19,6 +19,10 @@ DEFAULTS = {
     # A catalogue refresh stats every lesson folder; once a second is plenty for staff
     # who save a file and reload the page.
     "LESSONS_RELOAD_INTERVAL": 1.0,
+    # "auto": on Linux, the files are looked at only after the system reports a change in the
+    # lessons folder; "poll": every file at every interval (network shares, some container
+    # mounts, whose changes the system does not report).
+    "LESSONS_WATCH": "auto",
     "DATABASE_URL": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -59,6 +63,7 @@ DEFAULTS = {
 ENVIRONMENT = (
     "LESSONS",
     "LESSONS_RELOAD_INTERVAL",
+    "LESSONS_WATCH",
     "PUBLIC_URL",
     "LAB_ADDRESS",
     "TRUSTED_PROXY",
@@ -127,6 +132,10 @@ def read_types(config) -> None:
     if synchronous not in ("full", "normal"):
         raise SettingError(f"SQLITE_SYNCHRONOUS must be full or normal, not {synchronous!r}")
     config["SQLITE_SYNCHRONOUS"] = synchronous
+    watch = str(config.get("LESSONS_WATCH", "auto")).strip().lower()
+    if watch not in ("auto", "poll"):
+        raise SettingError(f"LESSONS_WATCH must be auto or poll, not {watch!r}")
+    config["LESSONS_WATCH"] = watch
     for name, kind in NUMBERS.items():
         value = config.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float | str):

@@ -155,6 +155,7 @@ def init_app(app: Flask) -> None:
         settings=CheckSettings.from_config(config),
         store=Path(app.instance_path) / "published-lessons",
         lazy=True,
+        watch=config["LESSONS_WATCH"],
     )
     cache_dir = Path(config.get("IMAGE_CACHE") or Path(app.instance_path) / "image-cache")
     images = VariantStore(

@@ -84,6 +84,9 @@ def app(tmp_path, database_backend):
     """An app with the small fixture lessons from tests/data/lessons."""
     app = make_app(tmp_path, FIXTURE_LESSONS, **database_config(database_backend))
     yield app
+    # Its watches on the lessons folder: freed now, not whenever the app's cycles are collected
+    # (a user may hold only 128 inotify queues in all: /proc/sys/fs/inotify/max_user_instances).
+    services.catalogue(app).close()
     if database_backend == "postgresql":
         services.database(app).close()
 
@@ -91,7 +94,9 @@ def app(tmp_path, database_backend):
 @pytest.fixture
 def starter_app(tmp_path):
     """An app with the real starter lessons."""
-    return make_app(tmp_path, STARTER_LESSONS)
+    app = make_app(tmp_path, STARTER_LESSONS)
+    yield app
+    services.catalogue(app).close()
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """All lessons in memory, rebuilt cheaply when files change on disk.
 
+On Linux the files are looked at only after the system reported a change under the folder
+(file_events.py); elsewhere, or with LESSONS_WATCH = "poll", at every reload interval.
+
 Learners get a version of a lesson only when `lessons check` finds no error in it (the
 publishing rule: publishing.py); until the file is fixed they keep its last good version. Each
 published version is also copied, with its pictures, into `store` (a folder of the instance;
@@ -31,6 +34,7 @@ from coursesite.lessons.paths import LessonPath, PathsFile
 from coursesite.lessons.problems import Problem
 from coursesite.lessons.publishing.catalogue_entry import Entry, file_signature
 from coursesite.lessons.publishing.check_process import CheckProcess
+from coursesite.lessons.publishing.file_events import FileEvents
 from coursesite.lessons.publishing.published_store import language_folders
 from coursesite.lessons.publishing.publishing import (
     LessonStatus,
@@ -59,6 +63,7 @@ class Catalogue:
         store: Path | None = None,
         lazy: bool = False,
         bulk: int | None = BULK_CHECK,
+        watch: str = "auto",
     ):
         """Follow the lessons under `root`; keep published versions in `store` if given.
 
@@ -66,6 +71,8 @@ class Catalogue:
         that never asks (`coursesite lessons check`) neither pays for it nor logs about it.
         With a store, more than `bulk` lessons to check at once are checked by another
         process (lessons/publishing/bulk.py) while the site serves their stored versions, if any.
+        `watch` "auto" looks at the files only after the system reported a change in the
+        folder (file_events.py); "poll" looks at every file at every interval.
         """
         self.root = Path(root)
         self.languages = tuple(languages)
@@ -82,6 +89,8 @@ class Catalogue:
         self._paths_file = PathsFile(self.root / "paths.yml")
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
+        self.watch = watch
+        self._events: FileEvents | None = None  # made at the first look, under the lock
         self.bulk = bulk
         self._elsewhere = (
             CheckProcess(self.root, self.languages, self.settings, self.store)
@@ -181,6 +190,12 @@ class Catalogue:
         with self._lock:
             if not force and time.monotonic() - self._checked_at < self.reload_interval:
                 return
+            if self._events is None and self.reload_interval < float("inf"):
+                self._events = FileEvents(self.root, self.languages, self.watch)
+            # Asked even when forced: the events read now are covered by this look.
+            if self._events is not None and not self._events.changed() and not force:
+                self._checked_at = time.monotonic()
+                return  # the system reported nothing since the last look: no file to stat
             changed = self._scan_lessons() | self._paths_file.changed()
             if changed or force:
                 self.snapshot = build_snapshot(
@@ -191,6 +206,12 @@ class Catalogue:
                     self._pending,
                 )
             self._checked_at = time.monotonic()
+
+    def close(self) -> None:
+        """Stop watching the folder (free the system's watches): check every file from now on."""
+        with self._lock:
+            if self._events is not None:
+                self._events.close()
 
     @property
     def _pending(self) -> dict[Path, tuple]:
