@@ -204,8 +204,9 @@ def test_lessons_watch_poll_looks_at_every_file_every_time(lessons_copy, looks, 
 class FailingLibc:
     """The real C library, but for one call that fails as a full or odd system makes it."""
 
-    def __init__(self, name, result, code):
-        self.real, self.name, self.result, self.code = file_events.libc(), name, result, code
+    def __init__(self, name, result, code, real=None):
+        self.real, self.name = real or file_events.libc(), name
+        self.result, self.code = result, code
 
     def __getattr__(self, name):
         real = getattr(self.real, name)
@@ -313,3 +314,25 @@ def test_the_setting_chooses_polling(tmp_path, monkeypatch, caplog):
 def test_a_catalogue_read_on_the_first_question_reads_every_lesson(lessons_copy):
     cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, lazy=True)
     assert cat.get("fr", "bonjour").title == "Dire bonjour"
+
+
+def test_the_watch_limit_reached_later_means_looking_at_every_file(
+    lessons_copy, looks, caplog, monkeypatch
+):
+    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
+    real = file_events.libc()
+
+    monkeypatch.setattr(
+        file_events, "libc", lambda: FailingLibc("inotify_add_watch", -1, errno.ENOSPC, real)
+    )
+    folder = lessons_copy / "fr" / "nouvelle"
+    folder.mkdir()
+    write_later(folder / "lesson.md", LESSON.format(title="Nouvelle"))
+    assert cat.get("fr", "nouvelle").title == "Nouvelle"
+    assert "max_user_watches" in caplog.text
+    looks.clear()
+    cat.current()
+    assert len(looks) == 3  # every lesson, every time, as before
+    write_later(folder / "images" / "porte.png", "x")  # in a folder made after the limit
+    write_later(folder / "lesson.md", LESSON.format(title="Revue"))
+    assert cat.get("fr", "nouvelle").title == "Revue"
