@@ -191,7 +191,7 @@ def test_events_lost_in_an_overflow_mean_a_full_look_then_watching_again(
 
 
 def test_lessons_watch_poll_looks_at_every_file_every_time(lessons_copy, looks, caplog):
-    caplog.set_level(logging.INFO, "coursesite.lessons.publishing.file_events")
+    caplog.set_level(logging.DEBUG, "coursesite.lessons.publishing.file_events")
     cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0, watch="poll")
     assert "LESSONS_WATCH is poll" in caplog.text
     looks.clear()
@@ -299,7 +299,7 @@ def test_catalogues_dropped_or_closed_free_their_watches(lessons_copy):
 
 
 def test_the_setting_chooses_polling(tmp_path, monkeypatch, caplog):
-    caplog.set_level(logging.INFO, "coursesite.lessons.publishing.file_events")
+    caplog.set_level(logging.DEBUG, "coursesite.lessons.publishing.file_events")
     monkeypatch.setenv("COURSESITE_LESSONS_WATCH", " Poll ")
     app = make_app(tmp_path, FIXTURE_LESSONS)
     assert app.config["LESSONS_WATCH"] == "poll"

@@ -78,9 +78,9 @@ class FileEvents:
         self._lost = False  # events were dropped, or the folder went: watch anew
         self._fresh = True  # watched since the last question: what was there is not known
         if self.polling:
-            log.info("lessons: every file checked at each interval (LESSONS_WATCH is poll)")
+            log.debug("lessons: every file checked at each interval (LESSONS_WATCH is poll)")
         elif self._restart():
-            log.info("lessons: %s watched for changes (%d folders)", self.root, len(self._folders))
+            log.debug("lessons: %s watched for changes (%d folders)", self.root, len(self._folders))
 
     def changed(self) -> bool:
         """Tell whether anything may have changed since the last call (the first: True)."""
