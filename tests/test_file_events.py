@@ -30,6 +30,13 @@ LESSON = "---\ntitle: {title}\nsummary: s\nduration: 5\n---\n## Un {{#one}}\n\nT
 WITH_PICTURE = LESSON + "\n![Une porte](images/porte.png)\n"
 
 
+@pytest.fixture(autouse=True)
+def queues_of_earlier_tests_freed():
+    """Apps made earlier in the run close their inotify queue when their reference cycles are
+    collected; a user may hold only 128 queues (max_user_instances): free them first."""
+    gc.collect()
+
+
 @pytest.fixture
 def looks(monkeypatch):
     """Count the lesson files looked at (each look stats the file, its folder, its pictures)."""
