@@ -6,7 +6,7 @@ import re
 import pytest
 
 from coursesite import services
-from coursesite.learn.lesson_pages.search import fts_queries
+from coursesite.learn.lesson_pages.search_words import fts_queries
 
 
 def result_links(client, lang, query):
@@ -245,7 +245,7 @@ def test_a_full_page_of_results_even_when_drafts_rank_first(client, lessons_dir)
     ],
 )
 def test_a_snippet_is_cut_into_matched_and_plain_pieces(snippet, pieces):
-    from coursesite.learn.lesson_pages.search import split_snippet
+    from coursesite.learn.lesson_pages.search_words import split_snippet
 
     assert split_snippet(snippet) == pieces
 

@@ -16,7 +16,7 @@ from coursesite.learn.lesson_pages.kept_pages import (
     topic_previews,
 )
 from coursesite.learn.lesson_pages.lesson_links import set_alternates, step_links
-from coursesite.learn.lesson_pages.search import MAX_QUERY_CHARS
+from coursesite.learn.lesson_pages.search_words import MAX_QUERY_CHARS
 from coursesite.learn.progress import catalogue_state, lesson_state, step_state
 from coursesite.learn.questions.answers import step_questions
 from coursesite.lessons.files import safe_media_path
