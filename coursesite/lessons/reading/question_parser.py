@@ -1,5 +1,5 @@
-"""Questions written in lesson Markdown: find them in a lesson body, read them into data
-(questions.py), and say plainly what is wrong in one.
+"""Questions written in lesson Markdown: find them in a lesson body and read them into data
+(questions.py); question_checks.py says plainly what is wrong in one.
 
 A question is a blockquote that starts with `[!QUESTION] {#id}` (see docs/writing-lessons.md):
 
@@ -27,8 +27,9 @@ import re
 from markdown_it.token import Token
 
 from coursesite.lessons.problems import N_, Problem
-from coursesite.lessons.questions import KINDS, MARKER, Block, Choice, Question, normalise, plain
+from coursesite.lessons.questions import KINDS, MARKER, Block, Choice, Question
 from coursesite.lessons.reading.headings import BLOCK_PARSER
+from coursesite.lessons.reading.question_checks import check_question
 
 HEADER = re.compile(r"^\[!QUESTION\][ \t]*(?:\{([^}\n]*)\})?[ \t]*$", re.IGNORECASE)
 QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
@@ -154,7 +155,7 @@ class _Parser:
             hint="\n\n".join(hint).strip(),
             line=self.first_line + line,
         )
-        if self.validate(question, line, len(lists)):
+        if check_question(question, line, len(lists), self.first_line, self.problem):
             return Block(question, *bounds)
         return None
 
@@ -203,109 +204,6 @@ class _Parser:
                     id=question_id,
                 )
         return choices
-
-    def validate(self, question: Question, line: int, lists: int) -> bool:
-        """Report what would confuse a learner; return False if it cannot be asked."""
-        ok = True
-
-        def error(msgid, at=line, severity="error", **params):
-            nonlocal ok
-            ok = ok and severity != "error"
-            self.problem(at, msgid, severity, id=question.id, **params)
-
-        def at(choice: Choice) -> int:
-            return choice.line - self.first_line
-
-        if not question.prompt:
-            error(
-                N_("question `%(id)s`: write the question itself on the lines under `[!QUESTION]`")
-            )
-        if lists > 1:
-            error(
-                N_("question `%(id)s` has more than one list: keep its choices in one list"),
-                severity="warning",
-            )
-        right = question.right_choices
-        if question.kind == "type-it":
-            if not right:
-                error(
-                    N_(
-                        "question `%(id)s`: no accepted answer: list at least one as "
-                        "`- [x] the answer`"
-                    )
-                )
-            elif not any(question.choices[n - 1].feedback for n in right):
-                error(
-                    N_(
-                        "question `%(id)s`: add feedback under an accepted answer: an indented "
-                        "`> Yes: …` line"
-                    )
-                )
-            if not question.hint:
-                error(
-                    N_(
-                        "question `%(id)s`: no hint for other answers: add a paragraph after the "
-                        "list, shown when the answer typed is not listed"
-                    )
-                )
-            seen: dict[str, int] = {}
-            for choice in question.choices:
-                key = normalise(plain(choice.text))
-                if not key:
-                    error(N_("question `%(id)s`: an answer in the list is empty"), at(choice))
-                elif key in seen:
-                    error(
-                        N_(
-                            "question `%(id)s`: `%(answer)s` is listed twice (capitals, accents "
-                            "and spaces do not count)"
-                        ),
-                        at(choice),
-                        answer=plain(choice.text),
-                    )
-                seen[key] = choice.line
-                if not choice.right and not choice.feedback:
-                    error(
-                        N_(
-                            "question `%(id)s`: the wrong answer `%(answer)s` has no feedback: "
-                            "add an indented `> …` line under it"
-                        ),
-                        at(choice),
-                        answer=plain(choice.text),
-                    )
-            return ok
-        if len(question.choices) < 2:
-            error(N_("question `%(id)s` needs at least two choices"))
-        if not right:
-            error(N_("question `%(id)s`: no right answer: mark it `- [x] …`"))
-        elif question.kind == "one" and len(right) > 1:
-            error(
-                N_(
-                    "question `%(id)s`: %(count)s right answers for a one-answer question: keep "
-                    "one `[x]`, or write `{#%(id)s .several}` to ask for every right one"
-                ),
-                count=len(right),
-            )
-        for choice in question.choices:
-            if not plain(choice.text):
-                error(N_("question `%(id)s`: a choice is empty"), at(choice))
-            if not choice.feedback:
-                error(
-                    N_(
-                        "question `%(id)s`: the choice `%(choice)s` has no feedback: add an "
-                        "indented `> Yes: …` or `> No: …` line under it"
-                    ),
-                    at(choice),
-                    choice=plain(choice.text)[:40],
-                )
-        if question.hint:
-            error(
-                N_(
-                    "question `%(id)s`: the text after the list is only used by `.type-it` "
-                    "questions: put it in the choices' feedback"
-                ),
-                severity="warning",
-            )
-        return ok
 
 
 def find_questions(
