@@ -3,6 +3,7 @@
 Each edit a staff member can make (in place, a new folder, a rename, a picture in a subfolder,
 paths.yml) is seen at the next look without forcing it; while nothing happens, no file is
 looked at; where events cannot be had, every file is looked at every time, as before.
+paths.yml edited or removed: tests/test_catalogue.py, whose catalogues watch the same way.
 """
 
 import contextlib
@@ -143,15 +144,6 @@ def test_folders_made_at_once_are_all_watched(lessons_copy):
     assert cat.get("fr", "profonde").title == "Profonde" and cat.problems() == []
     (folder / "images" / "petites" / "porte.png").write_bytes(b"broken")
     assert "images/petites/porte.png" in str(cat.problems())
-
-
-def test_paths_file_edited_is_seen(lessons_copy):
-    paths = lessons_copy / "paths.yml"
-    write_later(paths, "- id: debut\n  title: {fr: Début}\n  lessons: [bonjour]\n")
-    cat = Catalogue(lessons_copy, ("fr", "en"), reload_interval=0)
-    assert [path.id for path in cat.paths()] == ["debut"]
-    write_later(paths, "- id: suite\n  title: {fr: Suite}\n  lessons: [bonjour]\n")
-    assert [path.id for path in cat.paths()] == ["suite"]
 
 
 def test_other_files_beside_the_language_folders_are_not_a_reason_to_look(lessons_copy, looks):
