@@ -8,7 +8,9 @@ start-up time to the first 200, idle and loaded memory (RSS), what takes the mem
 (benchmarks/memory.py), and requests per second with p50/p99 latency at 16 concurrent
 connections (wrk, benchmarks/load.lua) for the catalogue, a step page (a visitor without a
 cookie, and a signed-in learner), a search and marking a step done. The ceiling app is
-measured in each run and every figure is also given as a ratio of it.
+measured in each run and every figure is also given as a ratio of it, and so is the floor
+(benchmarks/floor_app.py): the site's own request handling around a view that does nothing,
+which no page can beat.
 
 The site runs as a lab installs it (`pip install .` into a fresh virtual environment, no
 PostgreSQL driver); `--postgres` runs 1, 2, 4… `coursesite serve` processes of the project's
@@ -178,6 +180,31 @@ def measure_ceiling(machine: Machine, python: Path, seconds: int) -> dict:
         return {"startup_s": startup, "idle_rss_mb": idle, "page": load}
     finally:
         stop(process)
+
+
+def measure_floor(machine: Machine, bin_dir: Path, lessons: Path, seconds: int) -> dict:
+    """The site's own request handling around a view that does nothing (floor_app.py): the
+    most any step page could reach, for a visitor and a signed-in learner."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as instance:
+        env = {**os.environ, "COURSESITE_INSTANCE": instance, "COURSESITE_LESSONS": str(lessons)}
+        env.pop("DATABASE_URL", None)
+        subprocess.run(
+            [str(bin_dir / "coursesite"), "init"], env=env, check=True, capture_output=True
+        )
+        command = [str(bin_dir / "python"), str(HERE / "floor_app.py"), str(port), STEP]
+        process = start(machine.server(command), env)
+        try:
+            wait_for(f"{base}/fr/floor")
+            time.sleep(1)
+            learner = sign_in_learner(base, env, bin_dir)
+            return {
+                "step": wrk(machine, f"{base}/fr/floor", seconds),
+                "step_learner": wrk(machine, f"{base}/fr/floor", seconds, cookie=learner["cookie"]),
+            }
+        finally:
+            stop(process)
 
 
 def measure_site(
@@ -439,13 +466,16 @@ def main() -> None:
         for cpus in profiles:
             machine = Machine(cpus)
             profile = raw["profiles"].setdefault(
-                str(cpus), {"ceiling": [], "starter": [], "generated": [], "loads": []}
+                str(cpus), {"ceiling": [], "floor": [], "starter": [], "generated": [], "loads": []}
             )
             for run in range(args.runs):
                 print(f"{cpus} core(s): run {run + 1}/{args.runs}", flush=True)
                 profile["loads"].append(load_average())
                 profile["ceiling"].append(
                     measure_ceiling(machine, lab_bin / "python", args.seconds)
+                )
+                profile["floor"].append(
+                    measure_floor(machine, lab_bin, args.site / "lessons", args.seconds)
                 )
                 profile["starter"].append(
                     measure_site(
@@ -531,6 +561,14 @@ def figures(raw: dict) -> dict:
             "p50": median_of(profile["ceiling"], "page", "p50"),
             "p99": median_of(profile["ceiling"], "page", "p99"),
         }
+        for page in ("step", "step_learner"):
+            if profile.get("floor"):
+                out[f"{cpus}cpu floor {page}"] = {
+                    "rps": median_of(profile["floor"], page, "rps"),
+                    "ratio": median_of(profile["floor"], page, "rps") / ceiling,
+                    "p50": median_of(profile["floor"], page, "p50"),
+                    "p99": median_of(profile["floor"], page, "p99"),
+                }
         for name in ("starter", "generated"):
             for page in PAGES:
                 rps = median_of(profile[name], page, "rps")
@@ -596,6 +634,19 @@ def report(raw: dict) -> str:
             f"p50 {ceiling['p50']:.1f} ms, p99 {ceiling['p99']:.1f} ms. Load average at each "
             f"run's start: {'; '.join(', '.join(map(str, la)) for la in profile['loads'])}.",
             "",
+        ]
+        floor = fig.get(f"{cpus}cpu floor step")
+        if floor:
+            learner = fig[f"{cpus}cpu floor step_learner"]
+            lines += [
+                "Floor (benchmarks/floor_app.py: the site's own handling of a request around a "
+                "view that only answers the step page's HTML with a new CSRF token, same runs): "
+                f"visitor {floor['rps']:.0f} requests/s ({floor['ratio']:.2f} × ceiling, "
+                f"p99 {floor['p99']:.1f} ms), signed-in learner {learner['rps']:.0f} requests/s "
+                f"({learner['ratio']:.2f}, p99 {learner['p99']:.1f} ms).",
+                "",
+            ]
+        lines += [
             "| catalogue | page | requests/s | × ceiling | p50 ms | p99 ms | errors |",
             "|---|---|---:|---:|---:|---:|---:|",
         ]
