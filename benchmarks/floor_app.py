@@ -15,11 +15,11 @@ import logging
 import sys
 
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from waitress import create_server
 
 from coursesite import create_app
 from coursesite.web.collector import set_aside_start_up_objects
+from coursesite.web.security import csrf_token
 
 TOKEN_FIELD = 'name="csrf_token" value="'
 
@@ -34,7 +34,7 @@ def floor_app(step_path: str):
     def floor(lang):
         if current_user.is_authenticated:  # the person loaded, as the header does
             pass
-        token = generate_csrf()
+        token = csrf_token()  # as the site's forms get theirs
         return page["head"] + "".join(TOKEN_FIELD + token + tail for tail in page["tails"])
 
     step = app.test_client().get(step_path)
