@@ -190,8 +190,9 @@ def test_export_delete_and_reports_follow_answers_and_certificates(app, client, 
     from coursesite.data.privacy.anonymous_models import AnonymousAnswer
     from coursesite.data.privacy.erasure import anonymise_learner
     from coursesite.data.privacy.personal_export import export_user
+    from coursesite.staff.reports.periods import Period
     from coursesite.staff.reports.question_reports import certificates_issued, missed_first
-    from coursesite.staff.reports.reports import Period, lessons_by_id
+    from coursesite.staff.reports.reports import lessons_by_id
 
     user, help_session = carole
     auth.login("carole")

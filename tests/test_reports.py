@@ -15,7 +15,8 @@ from coursesite.data.models import (
     User,
 )
 from coursesite.data.privacy.erasure import anonymise_learner
-from coursesite.staff.reports.reports import Period, bar_widths, build_report, presets
+from coursesite.staff.reports.periods import Period, presets
+from coursesite.staff.reports.reports import bar_widths, build_report
 from tests.conftest import app_database
 
 pytestmark = pytest.mark.db

@@ -10,7 +10,6 @@ plain numbers, and rows always in the same order.
 import csv
 import datetime as dt
 import io
-import re
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -22,21 +21,13 @@ from coursesite import services
 from coursesite.data.models import LearnerGroup
 from coursesite.desk.groups.groups import all_groups, member_ids
 from coursesite.lessons.markup.markdown_text import strip_to_text
+from coursesite.staff.reports.periods import Period, presets, read_period
 from coursesite.staff.reports.question_reports import certificates_issued, missed_first
-from coursesite.staff.reports.reports import (
-    FIRST_DAY,
-    LAST_DAY,
-    Period,
-    bar_widths,
-    build_report,
-    lessons_by_id,
-    presets,
-)
+from coursesite.staff.reports.reports import bar_widths, build_report, lessons_by_id
 from coursesite.web.urls import is_id
 
 bp = Blueprint("staff_reports", __name__, url_prefix="/staff/reports")
 
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PRESET_LABELS = {
     "last-30-days": _l("The last 30 days"),
     "this-month": _l("This month"),
@@ -46,53 +37,6 @@ PRESET_LABELS = {
 MISSED_SHOWN = 20  # the page shows the questions most missed; the CSV has them all
 # Spreadsheets run a cell that starts like a formula: such text gets a leading apostrophe.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def parse_day(text: str) -> dt.date | None:
-    """Return the date typed as YYYY-MM-DD, or None if it is not a date the report accepts."""
-    text = (text or "").strip()
-    if not ISO_DAY.fullmatch(text):
-        return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
-
-
-def read_period(args) -> tuple[Period, dict, list]:
-    """Return the period asked for (the last 30 days by default), what was typed, and problems."""
-    today = dt.date.today()
-    typed = {"from": (args.get("from") or "")[:20], "to": (args.get("to") or "")[:20]}
-    default = presets(today)["last-30-days"]
-    first = parse_day(typed["from"]) if typed["from"] else None
-    last = parse_day(typed["to"]) if typed["to"] else None
-    problems = []
-    if typed["from"] and first is None:
-        problems.append(
-            _l(
-                "The first day is not a date we understand. Example: %(example)s.",
-                example=default.first.isoformat(),
-            )
-        )
-    if typed["to"] and last is None:
-        problems.append(
-            _l(
-                "The last day is not a date we understand. Example: %(example)s.",
-                example=today.isoformat(),
-            )
-        )
-    if not typed["from"] and not typed["to"]:
-        return (
-            default,
-            {k: v.isoformat() for k, v in (("from", default.first), ("to", default.last))},
-            [],
-        )
-    last = last or (today if first is None or first <= today else first)
-    first = first or max(FIRST_DAY, last - dt.timedelta(days=29))
-    if not problems and first > last:
-        problems.append(_l("The first day comes after the last day. Please check the dates."))
-    return Period(first, last), typed, problems
 
 
 def chosen_group() -> LearnerGroup | None:

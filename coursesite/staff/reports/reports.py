@@ -36,41 +36,7 @@ from coursesite.data.privacy.anonymous_models import (
 )
 from coursesite.desk.help_sessions.session_kinds import kind_label
 from coursesite.lessons.model import Lesson
-
-FIRST_DAY = dt.date(2000, 1, 1)  # periods are checked against these: no overflow, no typo year
-LAST_DAY = dt.date(2100, 12, 31)
-
-
-def local_midnight_utc(day: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime:
-    """Return the start of `day` in the lab's time zone (`tz`, else the server's), in UTC."""
-    midnight = dt.datetime.combine(day, dt.time())
-    aware = midnight.replace(tzinfo=tz) if tz else midnight.astimezone()
-    return aware.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole days, `first` to `last` included, in the lab's local time."""
-
-    first: dt.date
-    last: dt.date
-
-    def bounds(self, tz: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:
-        """Return the UTC start (included) and end (excluded) of the period."""
-        after = self.last + dt.timedelta(days=1)
-        return local_midnight_utc(self.first, tz), local_midnight_utc(after, tz)
-
-
-def presets(today: dt.date) -> dict[str, Period]:
-    """Return the usual periods, by name: the last 30 days, this month, last month, this year."""
-    month_start = today.replace(day=1)
-    last_month_end = month_start - dt.timedelta(days=1)
-    return {
-        "last-30-days": Period(today - dt.timedelta(days=29), today),
-        "this-month": Period(month_start, today),
-        "last-month": Period(last_month_end.replace(day=1), last_month_end),
-        "this-year": Period(dt.date(today.year, 1, 1), today),
-    }
+from coursesite.staff.reports.periods import Period
 
 
 @dataclass
