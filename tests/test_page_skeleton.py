@@ -20,7 +20,7 @@ import pytest
 from flask import render_template
 from itsdangerous import URLSafeTimedSerializer
 
-from coursesite.web import page_skeleton
+from coursesite.web import page_skeleton, skeleton_cut
 from coursesite.web.page_skeleton import PageKey
 from tests.conftest import PASSWORDS, LiveServer, csrf_token_from
 
@@ -39,6 +39,7 @@ def plain(monkeypatch):
     """Render pages the ordinary way: the whole template for every request."""
 
     def render_plainly(template, key, everyone, person, made_with=None):
+        person = person() if callable(person) else person
         return render_template(template, **everyone, **(made_with() if made_with else {}), **person)
 
     def use():
@@ -93,6 +94,58 @@ def test_nothing_personal_is_kept(app, client, auth, make_learner):
     assert "Étapes faites dans cette leçon : 0 sur 3" in visitor
 
 
+def test_visitors_with_nothing_in_their_session_share_one_page_but_not_its_token(app, monkeypatch):
+    # Their step page is made once (its holes too) and kept with a stand-in where the token
+    # goes: the next such visitor costs no question, progress or help work at all.
+    from coursesite.learn.lesson_pages import pages
+
+    made = []
+    real = pages.step_questions
+    monkeypatch.setattr(pages, "step_questions", lambda *a: made.append(a) or real(*a))
+    first, second = app.test_client(), app.test_client()
+    one, two = first.get(STEP).get_data(as_text=True), second.get(STEP).get_data(as_text=True)
+    assert len(made) == 1
+    assert TOKEN.sub("", one) == TOKEN.sub("", two)
+    tokens = {raw_token(app, t) for t in TOKEN_VALUE.findall(one + two)}
+    assert len(tokens) == 2  # one each, in every form of their page
+    kept = [
+        v for (who, _, name), v in app.jinja_env.kept_pages._kept.items() if name == "fresh visitor"
+    ]
+    assert len(kept) == 1 and len(kept[0]) > 1
+    assert not any(token in "".join(kept[0]) for token in TOKEN_VALUE.findall(one + two))
+    # Each token is its reader's: the other's is refused, their own accepted.
+    path = "/progress/bonjour/saluer?lang=fr"
+    theirs = TOKEN_VALUE.search(two).group(1)
+    assert first.post(path, data={"csrf_token": theirs, "done": "1"}).status_code == 400
+    mine = TOKEN_VALUE.search(one).group(1)
+    assert first.post(path, data={"csrf_token": mine, "done": "1"}).status_code in (200, 302, 303)
+    # Now the first visitor has a step done in their session: their own page, made for them.
+    assert COUNT.search(page(first)).groups() == ("1", "3")
+    assert len(made) == 2
+    assert COUNT.search(page(second)).groups() == ("0", "3")
+    assert len(made) == 2
+
+
+def test_a_visitors_message_is_theirs_alone(app):
+    # A message waiting in one visitor's session (a flash the help box shows) is shown to
+    # them, and not kept for the visitors who have none.
+    from flask import flash
+
+    from coursesite.desk.help_requests.help_requests import PROBLEM
+
+    @app.route("/test-flash")
+    def leave_a_message():
+        flash("Un message pour vous seul", PROBLEM)
+        return "ok"
+
+    fresh, flashed = app.test_client(), app.test_client()
+    assert "pour vous seul" not in page(fresh)
+    flashed.get("/test-flash")
+    shown = page(flashed)
+    assert "pour vous seul" in shown
+    assert "pour vous seul" not in page(fresh)
+
+
 def test_a_form_outside_a_hole_is_refused_when_the_page_is_made(app):
     oops = app.jinja_env.from_string(
         '<form><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"></form>'
@@ -107,14 +160,14 @@ def test_a_form_outside_a_hole_is_refused_when_the_page_is_made(app):
 def test_a_hole_marks_its_place_and_an_ordinary_page_includes_it(app):
     with app.test_request_context("/fr/"):
         app.preprocess_request()
-        recorder = page_skeleton.Recorder("\x00m:")
+        recorder = skeleton_cut.Recorder("\x00m:")
         template = app.jinja_env.from_string(
             'a{{ personal("auth/_signed_in_as.html") }}b{{ personal_csrf_field() }}c'
         )
         assert template.render(page_skeleton=recorder) == "a\x00m:0\x00b\x00m:1\x00c"
         assert recorder.holes == [
-            page_skeleton.Hole("auth/_signed_in_as.html", ()),
-            page_skeleton.Hole(page_skeleton.CSRF, ()),
+            skeleton_cut.Hole("auth/_signed_in_as.html", ()),
+            skeleton_cut.Hole(skeleton_cut.CSRF, ()),
         ]
         values = {}
         app.update_template_context(values)
@@ -134,7 +187,7 @@ def test_a_skeleton_made_for_a_role_cannot_read_the_person(app, make_learner, ro
         app.preprocess_request()
         key = PageKey(1, role, ("fine",))
         assert page_skeleton.render_page(fine, key, {}, {}) == f"True {role != 'learner'}"
-        with pytest.raises(page_skeleton.PersonalValueInSkeleton, match="display_name"):
+        with pytest.raises(skeleton_cut.PersonalValueInSkeleton, match="display_name"):
             page_skeleton.render_page(oops, PageKey(1, role, ("oops",)), {}, {})
 
 
@@ -246,18 +299,21 @@ def people(app, make_learner):
     make_learner("carole", name="Carole")
     make_learner("mamadou", name="Mamadou")
     server = LiveServer(app)
-    carole, mamadou, visitor = (
+    carole, mamadou, visitor, traveller = (
         Person(server.url, "Carole"),
         Person(server.url, "Mamadou"),
+        Person(server.url, None),
         Person(server.url, None),
     )
     carole.sign_in("carole")
     mamadou.sign_in("mamadou")
     visitor.get(STEP)  # a visitor, with a session cookie (and its token) of their own
-    # Carole did this very step; Mamadou did the two others; the visitor did none.
+    # Carole did this very step; Mamadou did the two others; the visitor did none; the
+    # traveller, another visitor, did one, kept in their browser's session cookie.
     assert carole.mark("open-door") == 200
     assert mamadou.mark("saluer") == 200 and mamadou.mark("leave") == 200
-    yield carole, mamadou, visitor
+    assert traveller.mark("leave") == 200
+    yield carole, mamadou, visitor, traveller
     stop(server)
 
 
@@ -282,7 +338,7 @@ def raw_token(app, signed: str) -> str:
 
 
 def test_each_person_sees_only_their_own_progress_name_and_token(app, people):
-    carole, mamadou, visitor = people
+    carole, mamadou, visitor, traveller = people
     requests = [person for person in people for _ in range(15)]
     random.Random(16).shuffle(requests)
 
@@ -304,6 +360,10 @@ def test_each_person_sees_only_their_own_progress_name_and_token(app, people):
         assert "Vous avez fait cette étape." not in page
         assert COUNT.search(page).groups() == ("0", "3")
         assert "Session de" not in page and "Me connecter" in page
+    for page in traveller.pages:  # a visitor too, but not the page of visitors who did none
+        assert "Vous avez fait cette étape." not in page
+        assert COUNT.search(page).groups() == ("1", "3")
+        assert "Session de" not in page and "Me connecter" in page
 
     # One session token per person, in every form of every page they got, none shared.
     owners = {}
@@ -311,13 +371,15 @@ def test_each_person_sees_only_their_own_progress_name_and_token(app, people):
         tokens = {raw_token(app, t) for page in person.pages for t in TOKEN_VALUE.findall(page)}
         assert len(tokens) == 1, person.name
         owners[tokens.pop()] = person
-    assert len(owners) == 3
+    assert len(owners) == 4
 
     # And a page's token works for its reader only.
     signed = {person.name: TOKEN_VALUE.search(person.pages[-1]).group(1) for person in people}
     path = "/progress/bonjour/saluer?lang=fr"
     assert carole.post(path, {"csrf_token": signed["Mamadou"], "done": "1"}) == 400
     assert visitor.post(path, {"csrf_token": signed["Carole"], "done": "1"}) == 400
+    visitor_token = TOKEN_VALUE.search(visitor.pages[-1]).group(1)
+    assert traveller.post(path, {"csrf_token": visitor_token, "done": "1"}) == 400
     assert carole.post(path, {"csrf_token": signed["Carole"], "done": "1"}) == 200
     assert "Étapes faites dans cette leçon : 2 sur 3" in carole.get(STEP)
     assert COUNT.search(visitor.get(STEP)).groups() == ("0", "3")

@@ -9,9 +9,12 @@ CSRF token, the help box. A template marks each of those parts as a hole,
   user is replaced by a stand-in that has their role and nothing else (a visitor: an
   anonymous user), `csrf_token()` raises, and the view's personal values are simply
   absent. Each hole leaves a marker; the page is cut at the markers into a skeleton (text,
-  hole, text, …) and kept under the page's key, which names the role;
+  hole, text, …) and kept under the page's key, which names the role (skeleton_cut.py);
 - every request then renders only the holes, with the person's values, and joins them with
-  the skeleton's text. Nothing personal can be in the skeleton: it was never given any.
+  the skeleton's text. Nothing personal can be in the skeleton: it was never given any;
+- a visitor whose session holds nothing of theirs (no step done, answer or message) sees
+  what every such visitor sees but for their CSRF token: that page, holes filled, is kept
+  too, cut where the token goes, and the view's personal values are not even computed.
 
 The key names everything else the page depends on (the catalogue's version first, so a
 lesson edit drops every skeleton at once). Pages rendered with plain `render_template`
@@ -35,11 +38,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import current_app, g
+from flask import current_app, g, session
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from coursesite.data.models import ROLES
+from coursesite.web.skeleton_cut import CSRF, CSRF_FIELD, PART, Recorder, Skeleton, cut
 
 # Skeletons are a few KB to a few tens of KB each (a catalogue of 2,000 lessons: 20 KB).
 MAX_KEPT = 400
@@ -55,24 +58,6 @@ class PageKey(NamedTuple):
     what: tuple
 
 
-class Hole(NamedTuple):
-    # A template rendered for each person; PART: a value looked up by key; CSRF: the token.
-    template: str
-    args: tuple  # ((name, value), …): what personal() was given; or (values name, key)
-
-
-PART = "\x00part"
-CSRF = "\x00csrf"
-CSRF_FIELD = '<input type="hidden" name="csrf_token" value="%s">'
-
-
-class Skeleton(NamedTuple):
-    """A page cut at its holes: texts[0], holes[0], texts[1], …, texts[-1]."""
-
-    texts: tuple[str, ...]
-    holes: tuple[Hole, ...]
-
-
 class PageStore:
     """What one app keeps per page key (skeletons, and values a view computes once), the
     least recently used dropped first."""
@@ -82,8 +67,10 @@ class PageStore:
         self.generation = None
         self._kept: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
-        # Marks a hole inside a rendered page; random, so no lesson text can forge one.
+        # Mark a hole, or a CSRF token, inside a rendered page; random, so no lesson text
+        # can forge one.
         self.marker = f"\x00hole-{secrets.token_hex(8)}:"
+        self.token_marker = f"\x00token-{secrets.token_hex(8)}\x00"
 
     def get(self, key: PageKey, name: str) -> Any:
         with self._lock:
@@ -107,55 +94,6 @@ class PageStore:
 
     def __len__(self) -> int:
         return len(self._kept)
-
-
-class Recorder:
-    """Given to the template as `page_skeleton` while the skeleton is rendered."""
-
-    def __init__(self, marker: str):
-        self.marker = marker
-        self.holes: list[Hole] = []
-
-    def hole(self, template: str, args: tuple) -> str:
-        self.holes.append(Hole(template, args))
-        return f"{self.marker}{len(self.holes) - 1}\x00"
-
-
-def no_csrf_token_here():
-    raise RuntimeError(
-        "a page skeleton asked for a CSRF token: it would be sent to everyone. "
-        "Use {{ personal_csrf_field() }} in the form."
-    )
-
-
-class PersonalValueInSkeleton(RuntimeError):
-    """A template read something personal of the user while a skeleton was made."""
-
-
-class RoleStandIn:
-    """The signed-in user while a skeleton is made: their role, and nothing of the person."""
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-
-    def __init__(self, role: str):
-        self.role = role
-
-    def has_role(self, role: str) -> bool:
-        return role in ROLES and ROLES.index(self.role) >= ROLES.index(role)
-
-    def get_id(self):
-        raise PersonalValueInSkeleton("a page skeleton asked for the user's id")
-
-    def __getattr__(self, name: str):
-        if name.startswith("__"):
-            raise AttributeError(name)  # Python's own protocols ask, and accept a no
-        # Not an AttributeError: Jinja would quietly show an empty string.
-        raise PersonalValueInSkeleton(
-            f"a page skeleton read current_user.{name}: it would be sent to everyone "
-            f'of the role. Put it in a {{{{ personal("…") }}}} hole.'
-        )
 
 
 @pass_context
@@ -206,25 +144,36 @@ def render_page(
     template: str,
     key: PageKey,
     everyone: dict,
-    person: dict,
+    person: dict | Callable[[], dict],
     *,
     made_with: Callable[[], dict] | None = None,
 ) -> str:
     """Render `template` from its skeleton for `key`, the holes filled with `person`'s values.
 
     `everyone`: what the page shows to all who share the key; `person`: what only the
-    holes may use (progress, forms, answers…); `made_with`: a function giving what only
-    the skeleton needs, called only when it is made (a search runs only then).
+    holes may use (progress, forms, answers…), or a function giving it, called only when
+    needed: a visitor whose session holds nothing of theirs gets the page kept whole for
+    such visitors (see `fresh_visitor_page`); `made_with`: a function giving what only the
+    skeleton needs, called only when it is made (a search runs only then).
     """
     app = current_app._get_current_object()
-    environment = app.jinja_env
-    store: PageStore = environment.kept_pages
+    store: PageStore = app.jinja_env.kept_pages
     skeleton = store.get(key, "skeleton")
     if skeleton is None:
         made = {**everyone, **made_with()} if made_with else everyone
         skeleton = cut(app, template, made, store.marker, key.who)
         store.put(key, "skeleton", skeleton)
-    values = {**everyone, **person}
+    if not callable(person):
+        return fill_holes(app, skeleton, {**everyone, **person})
+    if key.who == "visitor" and nothing_personal_in_session(app):
+        return fresh_visitor_page(app, key, skeleton, everyone, person)
+    return fill_holes(app, skeleton, {**everyone, **person()})
+
+
+def fill_holes(app, skeleton: Skeleton, values: dict) -> str:
+    """Join the skeleton's text with its holes rendered from `values` (everyone's and the
+    person's)."""
+    environment = app.jinja_env
     app.update_template_context(values)
     values = {**environment.globals, **values}  # once for all the holes
     parts = [skeleton.texts[0]]
@@ -246,32 +195,39 @@ def render_page(
     return "".join(parts)
 
 
-def cut(app, template: str, everyone: dict, marker: str, who: str) -> Skeleton:
-    """Render the page without the person and cut it at its holes."""
-    recorder = Recorder(marker)
-    values = {**everyone, "page_skeleton": recorder, "csrf_token": no_csrf_token_here}
-    # Whoever asked, the skeleton is rendered for nobody: Flask-Login's current_user (read by
-    # the templates and by every helper they call) is meanwhile an anonymous visitor, or a
-    # stand-in with only the role of the key.
-    person = g.get("_login_user")
-    g._login_user = app.login_manager.anonymous_user() if who == "visitor" else RoleStandIn(who)
-    try:
-        app.update_template_context(values)  # the values above win over context processors
-        page = app.jinja_env.get_template(template).render(values)
-    finally:
-        if person is None:
-            g.pop("_login_user", None)
-        else:
-            g._login_user = person
-    pieces = page.split(marker)
-    texts, holes = [pieces[0]], []
-    for piece in pieces[1:]:
-        number, text = piece.split("\x00", 1)
-        holes.append(recorder.holes[int(number)])
-        texts.append(text)
-    if 'name="csrf_token"' in page:
-        no_csrf_token_here()
-    return Skeleton(tuple(texts), tuple(holes))
+def nothing_personal_in_session(app) -> bool:
+    """Tell whether this visitor's session holds nothing of theirs: no step done, answer or
+    message; at most the CSRF token that every form gives, and Flask-Login's note that
+    nobody signed in freshly (`_fresh`, written for every visitor with a session)."""
+    field = app.config["WTF_CSRF_FIELD_NAME"]
+    return all(name == field or name == "_fresh" for name in session)
+
+
+def fresh_visitor_page(app, key: PageKey, skeleton: Skeleton, everyone: dict, person) -> str:
+    """Return the page of a visitor with nothing personal in their session.
+
+    Every such visitor of a page key sees the same page but for their CSRF token: it is
+    made once, its holes filled as for any of them with a stand-in where the token goes,
+    and kept cut at the stand-in. Each request puts in its own token. Made while
+    Flask-WTF's token for this request (`g`) is the stand-in, so that no code, template or
+    Python, can put a real one in; kept only if the session came out as it went in.
+    """
+    store: PageStore = app.jinja_env.kept_pages
+    texts = store.get(key, "fresh visitor")
+    if texts is None:
+        field = app.config["WTF_CSRF_FIELD_NAME"]
+        before = dict(session)
+        setattr(g, field, store.token_marker)
+        try:
+            page = fill_holes(app, skeleton, {**everyone, **person()})
+        finally:
+            g.pop(field, None)
+        texts = tuple(page.split(store.token_marker))
+        if dict(session) == before:
+            store.put(key, "fresh visitor", texts)
+    if len(texts) == 1:
+        return texts[0]  # no form: no token, no session made for one
+    return str(escape(app.jinja_env.globals["csrf_token"]())).join(texts)
 
 
 def init_app(app):

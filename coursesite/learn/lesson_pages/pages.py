@@ -47,20 +47,19 @@ def catalogue_page(lang):
         for other in current_app.config["LANGUAGES"]:
             missing_lesson = missing_lesson or services.catalogue().get(other, missing)
     everyone.update(topics=topics, missing_lesson=missing_lesson)
-    progress = catalogue_state(lang, lessons)
-    return render_page(
-        "learn/catalogue.html",
-        key,
-        everyone,
-        {
+
+    def personal():  # not needed by a visitor with nothing in their session (page_skeleton.py)
+        progress = catalogue_state(lang, lessons)
+        return {
             "progress": progress,
             "my_path": with_certificates(home_state(lang), lang),
             "card_bars": card_bars(
                 [(index, shown) for index, (_, shown, _) in enumerate(topics, start=1)],
                 progress["counts"],
             ),
-        },
-    )
+        }
+
+    return render_page("learn/catalogue.html", key, everyone, personal)
 
 
 @bp.route("/<lang:lang>/topics/<topic>")
@@ -124,18 +123,17 @@ def step(lang, lesson_id, number):
         step_done=progress["done"],
         **step_help(lesson, number),
     )
-    questions = step_questions(lesson, number)
-    return render_page(
-        "learn/step.html",
-        key,
-        everyone,
-        {
+
+    def personal():  # not needed by a visitor with nothing in their session (page_skeleton.py)
+        questions = step_questions(lesson, number)
+        return {
             "progress": progress,
             "help": my_step_help(lesson, number),
             "questions": questions,
             "kept_questions": kept_questions(key, questions),
-        },
-    )
+        }
+
+    return render_page("learn/step.html", key, everyone, personal)
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/end")
@@ -210,7 +208,8 @@ def search(lang):
         index = services.search_index()
         return {"query": query, "hits": index.search(lang, query, drafts=drafts) if query else []}
 
-    return render_page("learn/search.html", key, everyone, {}, made_with=results)
+    # Its only holes are the header's: nothing of the person beyond them.
+    return render_page("learn/search.html", key, everyone, lambda: {}, made_with=results)
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/media/<path:filename>")
