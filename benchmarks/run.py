@@ -22,6 +22,7 @@ RESULTS.md, whose other text is kept.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -182,17 +183,25 @@ def measure_ceiling(machine: Machine, python: Path, seconds: int) -> dict:
         stop(process)
 
 
-def measure_floor(machine: Machine, bin_dir: Path, lessons: Path, seconds: int) -> dict:
-    """The site's own request handling around a view that does nothing (floor_app.py): the
-    most any step page could reach, for a visitor and a signed-in learner."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+@contextlib.contextmanager
+def new_instance(bin_dir: Path, lessons: Path):
+    """Give the environment of a new instance folder on SQLite, its database made, serving
+    `lessons`; the folder goes at the end."""
     with tempfile.TemporaryDirectory() as instance:
         env = {**os.environ, "COURSESITE_INSTANCE": instance, "COURSESITE_LESSONS": str(lessons)}
         env.pop("DATABASE_URL", None)
         subprocess.run(
             [str(bin_dir / "coursesite"), "init"], env=env, check=True, capture_output=True
         )
+        yield env
+
+
+def measure_floor(machine: Machine, bin_dir: Path, lessons: Path, seconds: int) -> dict:
+    """The site's own request handling around a view that does nothing (floor_app.py): the
+    most any step page could reach, for a visitor and a signed-in learner."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with new_instance(bin_dir, lessons) as env:
         command = [str(bin_dir / "python"), str(HERE / "floor_app.py"), str(port), STEP]
         process = start(machine.server(command), env)
         try:
@@ -213,12 +222,7 @@ def measure_site(
     """Start one server on this lessons folder and load each kind of page in turn."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as instance:
-        env = {**os.environ, "COURSESITE_INSTANCE": instance, "COURSESITE_LESSONS": str(lessons)}
-        env.pop("DATABASE_URL", None)
-        subprocess.run(
-            [str(bin_dir / "coursesite"), "init"], env=env, check=True, capture_output=True
-        )
+    with new_instance(bin_dir, lessons) as env:
         began = time.monotonic()
         process = start(machine.server(serve_command(bin_dir, port)), env)
         try:
@@ -226,7 +230,7 @@ def measure_site(
             startup = time.monotonic() - began
             # A first start on many lessons checks them in another process while the site
             # answers (coursesite/lessons/publishing/bulk.py): measure once every lesson is served.
-            checking = Path(instance) / "published-lessons" / ".checking"
+            checking = Path(env["COURSESITE_INSTANCE"]) / "published-lessons" / ".checking"
             while checking.exists() and time.monotonic() - began < 600:
                 time.sleep(0.1)
             checked = time.monotonic() - began
