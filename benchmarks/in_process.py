@@ -142,6 +142,7 @@ def sign_in(app) -> str:
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     data = {"csrf_token": token, "username": "bench.learner", "password": PASSWORD}
     client.post("/login", data=data)
+    client.get("/fr/")  # as learner.py: the browser keeps the language cookie, as a learner's does
     return "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
 
 

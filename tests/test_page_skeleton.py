@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 from flask import render_template
@@ -162,17 +163,23 @@ def test_a_hole_marks_its_place_and_an_ordinary_page_includes_it(app):
         app.preprocess_request()
         recorder = skeleton_cut.Recorder("\x00m:")
         template = app.jinja_env.from_string(
-            'a{{ personal("auth/_signed_in_as.html") }}b{{ personal_csrf_field() }}c'
+            'a{{ personal("learn/_step_progress.html") }}b{{ personal_csrf_field() }}'
+            "c{{ personal_name() }}d"
         )
-        assert template.render(page_skeleton=recorder) == "a\x00m:0\x00b\x00m:1\x00c"
+        assert template.render(page_skeleton=recorder) == "a\x00m:0\x00b\x00m:1\x00c\x00m:2\x00d"
         assert recorder.holes == [
-            skeleton_cut.Hole("auth/_signed_in_as.html", ()),
+            skeleton_cut.Hole("learn/_step_progress.html", ()),
             skeleton_cut.Hole(skeleton_cut.CSRF, ()),
+            skeleton_cut.Hole(skeleton_cut.NAME, ()),
         ]
         values = {}
         app.update_template_context(values)
-        ordinary = template.render(values)  # no recorder: an include, and the field itself
-        assert 'class="signed-in-as"' in ordinary and 'name="csrf_token" value="' in ordinary
+        values["progress"] = {"done": False, "done_count": 2, "total": 5}
+        values["current_user"] = SimpleNamespace(display_name="Léa <b>")
+        ordinary = template.render(values)  # no recorder: an include, the field, the name
+        assert "Étapes faites dans cette leçon : 2 sur 5" in ordinary
+        assert 'name="csrf_token" value="' in ordinary
+        assert ordinary.endswith("cLéa &lt;b&gt;d")
 
 
 @pytest.mark.parametrize("role", ["learner", "helper", "staff"])

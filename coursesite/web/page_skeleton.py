@@ -25,7 +25,9 @@ A hole sees the page's variables and the arguments given to `personal()`, not th
 small holes (a progress bar on each lesson card), `{{ personal_part("card_bars", key) }}`
 costs a dictionary lookup instead of a template: the view gives the person's
 `card_bars` ({key: HTML}), and a missing key shows nothing. A form's CSRF field is
-`{{ personal_csrf_field() }}`, a hole filled with the token alone.
+`{{ personal_csrf_field() }}`, a hole filled with the token alone, and the signed-in
+person's name `{{ personal_name() }}`, their name alone (in a sentence the skeleton keeps,
+translated: "Signed in: %(name)s").
 
 What only depends on the role (the header's "My account" and "Sign out", the desks' links,
 the link to the lab's settings) is part of the skeleton; reading anything else of the
@@ -42,7 +44,7 @@ from flask import current_app, g, session
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from coursesite.web.skeleton_cut import CSRF, CSRF_FIELD, PART, Recorder, Skeleton, cut
+from coursesite.web.skeleton_cut import CSRF, CSRF_FIELD, NAME, PART, Recorder, Skeleton, cut
 
 # Skeletons are a few KB to a few tens of KB each (a catalogue of 2,000 lessons: 20 KB).
 MAX_KEPT = 400
@@ -123,6 +125,15 @@ def personal_csrf_field(context) -> Markup:
     return Markup(CSRF_FIELD % escape(context["csrf_token"]()))
 
 
+@pass_context
+def personal_name(context) -> Markup:
+    """The template global for the signed-in person's name: a hole filled with it."""
+    recorder = context.get("page_skeleton")
+    if isinstance(recorder, Recorder):
+        return Markup(recorder.hole(NAME, ()))
+    return escape(context["current_user"].display_name)
+
+
 def fill(environment, template: str, values: dict) -> str:
     """Render `template` with `values`, which already hold the environment's globals."""
     found = environment.get_template(template)
@@ -183,6 +194,8 @@ def fill_holes(app, skeleton: Skeleton, values: dict) -> str:
             parts.append(values[name].get(part, ""))
         elif hole.template is CSRF:
             parts.append(CSRF_FIELD % escape(values["csrf_token"]()))
+        elif hole.template is NAME:
+            parts.append(escape(values["current_user"].display_name))
         else:
             parts.append(
                 fill(
@@ -231,9 +244,10 @@ def fresh_visitor_page(app, key: PageKey, skeleton: Skeleton, everyone: dict, pe
 
 
 def init_app(app):
-    """Give templates `personal()`, `personal_part()` and `personal_csrf_field()`, and the
-    app one store of pages."""
+    """Give templates `personal()`, `personal_part()`, `personal_csrf_field()` and
+    `personal_name()`, and the app one store of pages."""
     app.jinja_env.globals["personal"] = personal
     app.jinja_env.globals["personal_part"] = personal_part
     app.jinja_env.globals["personal_csrf_field"] = personal_csrf_field
+    app.jinja_env.globals["personal_name"] = personal_name
     app.jinja_env.extend(kept_pages=PageStore())

@@ -15,13 +15,15 @@ from coursesite.data.models import ROLES
 
 
 class Hole(NamedTuple):
-    # A template rendered for each person; PART: a value looked up by key; CSRF: the token.
+    # A template rendered for each person; PART: a value looked up by key; CSRF: the token;
+    # NAME: the signed-in person's name.
     template: str
     args: tuple  # ((name, value), …): what personal() was given; or (values name, key)
 
 
 PART = "\x00part"
 CSRF = "\x00csrf"
+NAME = "\x00name"
 CSRF_FIELD = '<input type="hidden" name="csrf_token" value="%s">'
 
 

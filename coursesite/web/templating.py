@@ -110,6 +110,12 @@ def remembered_url_for(app, size: int = 4096):
     return url_for_in_template
 
 
+def kept_url_for(endpoint: str, **values) -> str:
+    """Return `url_for(endpoint, **values)`, built once as the templates' links are: for a
+    link a view makes on every request (a question's form on a step page)."""
+    return current_app.jinja_env.globals["url_for"](endpoint, **values)
+
+
 def init_app(app):
     """Give templates the helpers they need."""
     app.jinja_env.globals["url_for"] = remembered_url_for(app)

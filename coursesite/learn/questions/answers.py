@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask import g, request, session, url_for
+from flask import g, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -36,6 +36,7 @@ from coursesite.learn.visitor import VisitorData, of_this_request
 from coursesite.lessons.markup.markdown_text import strip_to_text
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.questions import MAX_TYPED_CHARS, Grade, Question, grade, lesson_questions
+from coursesite.web.templating import kept_url_for
 
 FEEDBACK_KEY = "answered"
 
@@ -131,7 +132,7 @@ def question_state(
     book = current_answers()
     return QuestionState(
         q=services.renderer().question(lesson, question),
-        action=url_for(
+        action=kept_url_for(
             "answers.answer", lesson_id=lesson.id, question_id=question.id, lang=lesson.lang
         ),
         number=number,
