@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from coursesite import services
 from coursesite.data.models import DISPLAY_PREFERENCES
 from coursesite.learn.display.preferences import COOKIE, clean, current_preferences, html_classes
-from coursesite.lessons.pictures.images import slices_for_text_size
+from coursesite.lessons.pictures.slices_in_step import slices_for_text_size
 from coursesite.web.urls import safe_next
 
 bp = Blueprint("display", __name__)
