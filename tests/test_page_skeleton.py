@@ -20,7 +20,9 @@ from types import SimpleNamespace
 import pytest
 from flask import render_template
 from itsdangerous import URLSafeTimedSerializer
+from jinja2 import TemplateNotFound
 
+from coursesite.learn.progress import step_count
 from coursesite.web import page_skeleton, skeleton_cut
 from coursesite.web.page_skeleton import PageKey
 from tests.conftest import PASSWORDS, LiveServer, csrf_token_from
@@ -163,23 +165,46 @@ def test_a_hole_marks_its_place_and_an_ordinary_page_includes_it(app):
         app.preprocess_request()
         recorder = skeleton_cut.Recorder("\x00m:")
         template = app.jinja_env.from_string(
-            'a{{ personal("learn/_step_progress.html") }}b{{ personal_csrf_field() }}'
-            "c{{ personal_name() }}d"
+            'a{{ personal("site/_lab_contact.html", heading=False) }}b{{ personal_csrf_field() }}'
+            "c{{ personal_name() }}d{{ personal_part('progress', 'count') }}e"
         )
-        assert template.render(page_skeleton=recorder) == "a\x00m:0\x00b\x00m:1\x00c\x00m:2\x00d"
+        assert (
+            template.render(page_skeleton=recorder)
+            == "a\x00m:0\x00b\x00m:1\x00c\x00m:2\x00d\x00m:3\x00e"
+        )
         assert recorder.holes == [
-            skeleton_cut.Hole("learn/_step_progress.html", ()),
+            skeleton_cut.Hole("site/_lab_contact.html", (("heading", False),)),
             skeleton_cut.Hole(skeleton_cut.CSRF, ()),
             skeleton_cut.Hole(skeleton_cut.NAME, ()),
+            skeleton_cut.Hole(skeleton_cut.PART, ("progress", "count")),
         ]
         values = {}
         app.update_template_context(values)
-        values["progress"] = {"done": False, "done_count": 2, "total": 5}
+        values["progress"] = {"count": step_count({"done_count": 2, "total": 5})}
         values["current_user"] = SimpleNamespace(display_name="Léa <b>")
         ordinary = template.render(values)  # no recorder: an include, the field, the name
-        assert "Étapes faites dans cette leçon : 2 sur 5" in ordinary
+        assert ordinary.startswith("a") and "\x00" not in ordinary
         assert 'name="csrf_token" value="' in ordinary
-        assert ordinary.endswith("cLéa &lt;b&gt;d")
+        assert "cLéa &lt;b&gt;dÉtapes faites dans cette leçon : 2 sur 5e" in ordinary
+
+
+def test_a_hole_shown_only_if_its_function_says_so_is_not_rendered_otherwise(app):
+    # The question "add the steps you did before signing in?" is a hole on every page of a
+    # signed-in person, and almost always empty: its template is not even rendered then.
+    asked = []
+    app.jinja_env.globals["asked"] = lambda: bool(asked)
+    template = app.jinja_env.from_string(
+        '[{{ personal("no/such/template.html", shown_if=asked) }}]'
+        '[{{ personal("site/_lab_contact.html", shown_if=asked) }}]'
+    )
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        key = PageKey(1, "visitor", ("asked",))
+        assert page_skeleton.render_page(template, key, {}, {}) == "[][]"
+        assert template.render() == "[][]"  # an ordinary page, alike
+        asked.append(True)
+        with pytest.raises(TemplateNotFound):  # rendered now, from the kept skeleton
+            page_skeleton.render_page(template, key, {}, {})
 
 
 @pytest.mark.parametrize("role", ["learner", "helper", "staff"])

@@ -56,4 +56,4 @@ def init_app(app):
     app.add_template_filter(appointment_text, "appointment")
     app.add_template_filter(local_datetime)
     app.add_template_global(describe, "describe_change")
-    app.context_processor(lambda: {"desk_links": desk_links})
+    app.add_template_global(desk_links)

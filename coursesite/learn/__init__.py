@@ -27,7 +27,7 @@ def init_app(app):
     # After signing in, every page asks whether the visitor's steps join the account.
     visitor.register(app, progress.VISITOR_STEPS)
     visitor.register(app, answers.VISITOR_ANSWERS)
-    app.context_processor(lambda: {"visitor_pending": visitor.pending})
+    app.add_template_global(visitor.pending, "visitor_pending")
     site.init_app(app)
     # A first start on many lessons has them checked by another process: index them as soon
     # as they are in, not at the first search (which would wait for it).

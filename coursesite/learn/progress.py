@@ -24,12 +24,14 @@ import datetime as dt
 import json
 
 from flask import g, session
+from markupsafe import Markup, escape
 
 from coursesite import services
 from coursesite.data.database import database
 from coursesite.data.models import StepProgress, utcnow
 from coursesite.data.prepared import PreparedQuery, slot
 from coursesite.learn.visitor import VisitorData, of_this_request
+from coursesite.web.templating import page_translations
 
 SESSION_KEY = "progress"
 # Browsers drop cookies over 4 KB; stay well below, leaving room for the rest of the session.
@@ -233,6 +235,12 @@ def step_state(lesson, number: int) -> dict:
         "done_count": done_count,
         "total": total,
     }
+
+
+def step_count(state: dict) -> Markup:
+    """Return the sentence under a step, escaped: "Steps done in this lesson: 3 of 7"."""
+    sentence = page_translations().ugettext("Steps done in this lesson: %(done)d of %(total)d")
+    return escape(sentence % {"done": state["done_count"], "total": state["total"]})
 
 
 def lesson_state(lesson) -> dict:

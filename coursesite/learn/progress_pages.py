@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from coursesite import services
 from coursesite.learn import visitor
-from coursesite.learn.progress import current_progress, find_step, step_state
+from coursesite.learn.progress import current_progress, find_step, step_count, step_state
 from coursesite.web.urls import safe_next
 
 bp = Blueprint("progress", __name__)
@@ -44,7 +44,11 @@ def mark(lesson_id, step_id):
         return redirect(url, 303)
     state = step_state(lesson, number)
     html = render_template(
-        "progress/_step_toggle.html", lesson=lesson, step=lesson.steps[number - 1], progress=state
+        "progress/_step_toggle.html",
+        lesson=lesson,
+        step=lesson.steps[number - 1],
+        step_done=state["done"],
+        progress={"count": step_count(state)},
     )
     announcement = _("Step marked as done.") if done else _("Step marked as not done.")
     return jsonify(

@@ -85,4 +85,4 @@ def lab_details(lang: str | None = None) -> lab.LabDetails:
 
 def init_app(app):
     """Give every template the lab's details (footer, help page, slips, cards, poster)."""
-    app.context_processor(lambda: {"lab_details": lab_details})
+    app.add_template_global(lab_details)

@@ -27,7 +27,9 @@ costs a dictionary lookup instead of a template: the view gives the person's
 `card_bars` ({key: HTML}), and a missing key shows nothing. A form's CSRF field is
 `{{ personal_csrf_field() }}`, a hole filled with the token alone, and the signed-in
 person's name `{{ personal_name() }}`, their name alone (in a sentence the skeleton keeps,
-translated: "Signed in: %(name)s").
+translated: "Signed in: %(name)s"). A hole almost always empty (the question "add the
+steps you did before signing in?") is `{{ personal("x.html", shown_if=f) }}`: its template
+is rendered only for those for whom `f()` is true.
 
 What only depends on the role (the header's "My account" and "Sign out", the desks' links,
 the link to the lab's settings) is part of the skeleton; reading anything else of the
@@ -99,11 +101,18 @@ class PageStore:
 
 
 @pass_context
-def personal(context, template: str, **args) -> Markup:
-    """The template global that marks a hole (or, on an ordinary page, includes it)."""
+def personal(context, template: str, shown_if: Callable | None = None, **args) -> Markup:
+    """The template global that marks a hole (or, on an ordinary page, includes it).
+
+    `shown_if`: for a hole most pages leave empty, a function (a global, the same for
+    everyone) telling whether this person's page shows it: if not, the template is not
+    rendered at all.
+    """
     recorder = context.get("page_skeleton")
     if isinstance(recorder, Recorder):
-        return Markup(recorder.hole(template, tuple(args.items())))
+        return Markup(recorder.hole(template, tuple(args.items()), shown_if))
+    if shown_if is not None and not shown_if():
+        return Markup()
     return Markup(fill(context.environment, template, {**context.get_all(), **args}))
 
 
@@ -196,6 +205,8 @@ def fill_holes(app, skeleton: Skeleton, values: dict) -> str:
             parts.append(CSRF_FIELD % escape(values["csrf_token"]()))
         elif hole.template is NAME:
             parts.append(escape(values["current_user"].display_name))
+        elif hole.shown_if is not None and not hole.shown_if():
+            pass  # an empty hole
         else:
             parts.append(
                 fill(

@@ -7,7 +7,7 @@ later cannot forget its check; a view elsewhere uses @require_role.
 
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
 # The least role each area of the site needs; anything else is open to visitors.
@@ -36,8 +36,11 @@ def person():
 
     The object itself, not the `current_user` proxy: to record who acted, and because a
     page reads it a dozen times and each read through the proxy looks the user up again.
+    Once loaded, it is where Flask-Login keeps it for the request (and where a page's
+    skeleton puts its stand-in, web/skeleton_cut.py).
     """
-    return current_user._get_current_object()
+    user = g.get("_login_user")
+    return user if user is not None else current_user._get_current_object()
 
 
 def is_learner() -> bool:

@@ -7,6 +7,7 @@ marker where the page is then cut. Reading anything of the person there is an er
 empty string sent to everyone of the role.
 """
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import g
@@ -19,6 +20,8 @@ class Hole(NamedTuple):
     # NAME: the signed-in person's name.
     template: str
     args: tuple  # ((name, value), …): what personal() was given; or (values name, key)
+    # A hole most people's pages leave empty: the template is rendered only if this says so.
+    shown_if: Callable[[], object] | None = None
 
 
 PART = "\x00part"
@@ -41,8 +44,8 @@ class Recorder:
         self.marker = marker
         self.holes: list[Hole] = []
 
-    def hole(self, template: str, args: tuple) -> str:
-        self.holes.append(Hole(template, args))
+    def hole(self, template: str, args: tuple, shown_if: Callable | None = None) -> str:
+        self.holes.append(Hole(template, args, shown_if))
         return f"{self.marker}{len(self.holes) - 1}\x00"
 
 

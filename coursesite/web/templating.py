@@ -123,13 +123,10 @@ def init_app(app):
     # without looking the translations up again for every string of the page.
     app.jinja_env.install_gettext_callables(template_gettext, template_ngettext, newstyle=True)
 
-    @app.context_processor
-    def template_helpers():
-        return {
-            "static_url": static_url,
-            "page_lang": str(get_locale()),
-            "switch_language_links": switch_language_links,
-        }
+    app.add_template_global(static_url)
+    app.add_template_global(switch_language_links)
+    # Helpers are globals, made once; only what depends on the request is given to each page.
+    app.context_processor(lambda: {"page_lang": str(get_locale())})
 
     @app.after_request
     def cache_static_files(response):

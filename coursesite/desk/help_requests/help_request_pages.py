@@ -149,11 +149,7 @@ def undo_handled(request_id):
 
 def init_app(app):
     """Serve help requests and give templates the counter and the learner's requests."""
-    app.context_processor(
-        lambda: {
-            "open_requests_counter": help_requests.open_requests_counter,
-            "my_help_requests": help_requests.my_help_requests,
-            "reply_max": help_requests.REPLY_MAX,
-        }
-    )
+    app.add_template_global(help_requests.open_requests_counter, "open_requests_counter")
+    app.add_template_global(help_requests.my_help_requests, "my_help_requests")
+    app.jinja_env.globals["reply_max"] = help_requests.REPLY_MAX
     app.register_blueprint(bp)

@@ -78,5 +78,5 @@ def preferences(lang):
 
 def init_app(app):
     """Give templates the classes that apply the person's display preferences."""
-    app.context_processor(lambda: {"display_classes": html_classes})
+    app.add_template_global(html_classes, "display_classes")
     app.register_blueprint(bp)

@@ -17,7 +17,7 @@ from coursesite.learn.lesson_pages.kept_pages import (
 )
 from coursesite.learn.lesson_pages.lesson_links import set_alternates, step_links
 from coursesite.learn.lesson_pages.search_words import MAX_QUERY_CHARS
-from coursesite.learn.progress import catalogue_state, lesson_state, step_state
+from coursesite.learn.progress import catalogue_state, lesson_state, step_count, step_state
 from coursesite.learn.questions.answers import step_questions
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
@@ -127,7 +127,7 @@ def step(lang, lesson_id, number):
     def personal():  # not needed by a visitor with nothing in their session (page_skeleton.py)
         questions = step_questions(lesson, number)
         return {
-            "progress": progress,
+            "progress": {"count": step_count(progress)},
             "help": my_step_help(lesson, number),
             "questions": questions,
             "kept_questions": kept_questions(key, questions),
