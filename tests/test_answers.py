@@ -219,7 +219,7 @@ def test_the_side_by_side_preview_lines_questions_up_by_id(app, client, auth, ma
     assert "Lequel de ces mots de passe" in row and "Which of these passwords" in row
     assert row.count("✓</span> bonne") == 2  # the right answer marked, in both columns
     only = html[html.index('aria-label="Question only-fr"') :]
-    assert "Aucune question avec l’identifiant « only-fr » dans cette langue." in only
+    assert "Aucune question avec l’identifiant «\u00a0only-fr\u00a0» dans cette langue." in only
 
 
 def test_the_report_lists_the_question_most_often_missed_first_and_its_csv(

@@ -48,13 +48,13 @@ def test_a_file_with_several_slips_reads_in_french_line_by_line(tmp_path):
     french = translator("fr")
     lines = [french.line(p, "lesson.md") for p in problems]
     assert lines == [
-        "lesson.md:2: erreur: `title` contient « : », alors il doit être écrit entre guillemets : "
+        "lesson.md:2: erreur: `title` contient «\u00a0:\u00a0», alors il doit être écrit entre guillemets\u00a0: "
         'title: "Payer une facture : en ligne"',
-        "lesson.md:3: erreur: mettez une espace après le deux-points : summary: Une leçon.",
+        "lesson.md:3: erreur: mettez une espace après le deux-points\u00a0: summary: Une leçon.",
         "lesson.md:10: erreur: l’image `absent.png` n’a pas de texte de remplacement, alors les "
-        "personnes qui ne la voient pas manquent ce qu’elle montre : décrivez-la entre les "
+        "personnes qui ne la voient pas manquent ce qu’elle montre\u00a0: décrivez-la entre les "
         "crochets, comme ![Ce que l’image montre](absent.png)",
-        "lesson.md:10: erreur: l’image `absent.png` n’est pas dans le dossier facture/ : vérifiez "
+        "lesson.md:10: erreur: l’image `absent.png` n’est pas dans le dossier facture/\u00a0: vérifiez "
         "son nom (les majuscules comptent) ou copiez l’image dans ce dossier",
     ]  # YAML stops at the first slip; both slips are reported, and the rest of the file too.
     fixed = SLIPS.replace("facture : en", "facture en").replace("summary:", "summary: ")
@@ -75,7 +75,7 @@ def test_english_is_the_msgid_and_numbers_follow_the_language(tmp_path):
         "the file is too large (5,000,052 bytes; at most 250,000): split the lesson"
     )
     assert translator("fr_CA.UTF-8").message(problem) == (
-        "le fichier est trop gros (5\u202f000\u202f052 octets; au plus 250\u202f000) : "
+        "le fichier est trop gros (5\u202f000\u202f052 octets; au plus 250\u202f000)\u00a0: "
         "divisez la leçon"
     )
     assert translator("fr").severity(problem) == "erreur"

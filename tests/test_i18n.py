@@ -38,6 +38,22 @@ def test_every_entry_is_translated_and_none_is_fuzzy(po_path):
     assert problems == []
 
 
+# A space a line may break at, before French punctuation or inside guillemets: at 200 % text
+# on a phone, "Étapes faites dans cette leçon : 1 sur 12" put ": 1 sur 12" alone on a line.
+LOOSE_FRENCH_PUNCTUATION = re.compile(r" [:;?»]| !(?!\[)|« ")
+
+
+def test_french_punctuation_stays_on_the_line_of_its_word():
+    (po_path,) = [p for p in catalogues() if p.parts[-3] == "fr"]
+    with po_path.open("rb") as f:
+        catalogue = read_po(f)
+    loose = []
+    for message in catalogue:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        loose += [s for s in strings if message.id and LOOSE_FRENCH_PUNCTUATION.search(s)]
+    assert loose == []  # a non-breaking space (U+00A0) binds them
+
+
 def test_every_interface_string_in_the_code_is_in_the_catalogue():
     """A msgid in the code but missing from messages.po would show in English to French readers."""
     from babel.messages.extract import extract_from_dir

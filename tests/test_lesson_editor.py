@@ -92,7 +92,7 @@ def test_a_missing_alt_text_keeps_the_published_version_and_says_why(app, staff,
     assert 'class="problem problem-error"' in page and 'data-line="16"' in page
     # The health page says so, with a link to fix it.
     health = staff.get("/staff/lessons").get_data(as_text=True)
-    assert "pas publiées : 1" in health and 'href="/staff/lessons/bonjour/fr/edit"' in health
+    assert "pas publiées\u00a0: 1" in health and 'href="/staff/lessons/bonjour/fr/edit"' in health
     # Fixing it publishes, and the working copy is gone.
     form = form_of(page)
     form["text"] = form["text"].replace("![]", "![Une porte ouverte]")

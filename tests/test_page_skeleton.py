@@ -94,7 +94,7 @@ def test_nothing_personal_is_kept(app, client, auth, make_learner):
     # A visitor asking next gets the visitor's page, not hers.
     visitor = app.test_client().get(STEP).get_data(as_text=True)
     assert "Carole" not in visitor and "Me connecter" in visitor
-    assert "Étapes faites dans cette leçon : 0 sur 3" in visitor
+    assert "Étapes faites dans cette leçon\u00a0: 0 sur 3" in visitor
 
 
 def test_visitors_with_nothing_in_their_session_share_one_page_but_not_its_token(app, monkeypatch):
@@ -185,7 +185,7 @@ def test_a_hole_marks_its_place_and_an_ordinary_page_includes_it(app):
         ordinary = template.render(values)  # no recorder: an include, the field, the name
         assert ordinary.startswith("a") and "\x00" not in ordinary
         assert 'name="csrf_token" value="' in ordinary
-        assert "cLéa &lt;b&gt;dÉtapes faites dans cette leçon : 2 sur 5e" in ordinary
+        assert "cLéa &lt;b&gt;dÉtapes faites dans cette leçon\u00a0: 2 sur 5e" in ordinary
 
 
 def test_a_hole_shown_only_if_its_function_says_so_is_not_rendered_otherwise(app):
@@ -262,7 +262,7 @@ def test_the_lab_details_staff_save_show_at_once_on_a_kept_page(app, client, aut
     )
     assert response.status_code == 303
     shown = page(visitor)
-    assert "Appelez le labo :" in shown and "418 555-0123" in shown  # "Need help?"
+    assert "Appelez le labo\u00a0:" in shown and "418 555-0123" in shown  # "Need help?"
     assert "Un service gratuit de Carrefour techno." in shown  # the footer
 
 
@@ -291,7 +291,7 @@ def test_a_lesson_edit_drops_every_kept_page(app, client, lessons_dir):
 
 
 TOKEN_VALUE = re.compile(r'name="csrf_token" value="([^"]+)"')
-COUNT = re.compile(r"Étapes faites dans cette leçon : (\d+) sur (\d+)")
+COUNT = re.compile("Étapes faites dans cette leçon\u00a0: (\\d+) sur (\\d+)")
 
 
 class Person:
@@ -413,7 +413,7 @@ def test_each_person_sees_only_their_own_progress_name_and_token(app, people):
     visitor_token = TOKEN_VALUE.search(visitor.pages[-1]).group(1)
     assert traveller.post(path, {"csrf_token": visitor_token, "done": "1"}) == 400
     assert carole.post(path, {"csrf_token": signed["Carole"], "done": "1"}) == 200
-    assert "Étapes faites dans cette leçon : 2 sur 3" in carole.get(STEP)
+    assert "Étapes faites dans cette leçon\u00a0: 2 sur 3" in carole.get(STEP)
     assert COUNT.search(visitor.get(STEP)).groups() == ("0", "3")
 
 

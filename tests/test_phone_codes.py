@@ -89,7 +89,7 @@ def test_every_step_shows_its_code_the_same_in_both_languages_for_the_helper(cli
     assert french == code_on(client, "/en/lessons/bonjour/1")  # the same step, by id
     assert french != code_on(client, "/fr/lessons/bonjour/2")
     page = client.get("/fr/lessons/bonjour/1").get_data(as_text=True)
-    assert "Code pour l’aide au téléphone :" in page
+    assert "Code pour l’aide au téléphone\u00a0:" in page
     assert (
         f'<span class="visually-hidden">{" ".join(french)}</span>' in page
     )  # read letter by letter
@@ -121,8 +121,8 @@ def test_with_a_learner_the_helper_sees_the_step_beside_their_progress(
     auth.login("richard", PASSWORDS["helper"])
     page = client.get(f"/helper/code?code={code}&learner={learner.id}").get_data(as_text=True)
     assert "Au téléphone avec Carole" in page
-    assert f"Code {code} : « Dire bonjour », étape 2 sur 3" in page
-    assert "Étapes faites : 1 sur 3. La prochaine étape pas faite est l’étape 2." in page
+    assert f"Code {code}\u00a0: «\u00a0Dire bonjour\u00a0», étape 2 sur 3" in page
+    assert "Étapes faites\u00a0: 1 sur 3. La prochaine étape pas faite est l’étape 2." in page
     assert "Dites <kbd>Bonjour</kbd>." in page  # the step itself, rendered
     assert client.get(f"/helper/code?code={code}&learner=999").status_code == 404
 
@@ -137,6 +137,6 @@ def test_a_misheard_code_gets_a_plain_answer_and_close_guesses_for_the_helper(
     response = client.get(f"/helper/code?code={misheard}")
     page = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert f"Aucune étape n’a le code « {misheard} »." in page
+    assert f"Aucune étape n’a le code «\u00a0{misheard}\u00a0»." in page
     assert f'href="/helper/code?code={code}">{code}</a>' in page  # "maybe this one?"
     assert client.get("/helper/code?code=").status_code == 200  # just the box

@@ -56,7 +56,7 @@ def test_each_language_searches_its_own_lessons(client):
 def test_search_results_show_the_matched_words(client):
     page = client.get("/fr/search?q=pouss").get_data(as_text=True)
     assert "<mark>Poussez</mark> la porte." in page
-    assert "1 résultat pour « pouss »" in page
+    assert "1 résultat pour «\u00a0pouss\u00a0»" in page
 
 
 def test_index_follows_lesson_edits(client, lessons_dir):

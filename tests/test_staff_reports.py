@@ -118,21 +118,21 @@ def test_the_summary_csv_has_french_headers_numbers_and_a_stable_order(staff):
     assert "Séances d’aide;3\r\n" in response.data.decode("utf-8-sig")
     assert rows[-7:] == [
         ['Séances d’aide de =HYPERLINK("http://x")', "2"],
-        ['Séances d’aide de =HYPERLINK("http://x") : Au labo', "1"],
-        ['Séances d’aide de =HYPERLINK("http://x") : Au téléphone', "1"],
+        ['Séances d’aide de =HYPERLINK("http://x")\u00a0: Au labo', "1"],
+        ['Séances d’aide de =HYPERLINK("http://x")\u00a0: Au téléphone', "1"],
         ['Minutes d’aide de =HYPERLINK("http://x")', "75"],
         ["Séances d’aide de Sophie", "1"],
-        ["Séances d’aide de Sophie : Au domicile de la personne", "1"],
+        ["Séances d’aide de Sophie\u00a0: Au domicile de la personne", "1"],
         ["Minutes d’aide de Sophie", "45"],
     ]
     # Funders' figures: sessions and minutes of each kind of help.
     for row in (
         ["Minutes d’aide", "120"],
-        ["Séances d’aide : Au labo", "1"],
-        ["Minutes d’aide : Au labo", "60"],
-        ["Séances d’aide : Au domicile de la personne", "1"],
-        ["Séances d’aide : Au téléphone", "1"],
-        ["Minutes d’aide : Au téléphone", "15"],
+        ["Séances d’aide\u00a0: Au labo", "1"],
+        ["Minutes d’aide\u00a0: Au labo", "60"],
+        ["Séances d’aide\u00a0: Au domicile de la personne", "1"],
+        ["Séances d’aide\u00a0: Au téléphone", "1"],
+        ["Minutes d’aide\u00a0: Au téléphone", "15"],
     ):
         assert row in rows
     assert (

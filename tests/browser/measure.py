@@ -7,13 +7,15 @@ px, focus rings too faint against what is behind them, sideways scrolling.
 
 # Every word (3+ letters) of the main content, as a Range: a word whose client rects sit on
 # more than one line was cut. Breaking after a hyphen or a slash is normal typography, so
-# "assurance-emploi" is two words here and "gmail.c|om" is one cut word.
+# "assurance-emploi" is two words here and "gmail.c|om" is one cut word. French punctuation
+# that a space separates from its word (":", "?", "»") is cut from it when it starts a line.
 SPLIT_WORDS = """
 (root) => {
   const scope = document.querySelector(root) || document.body;
   const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
   const cut = [];
   let words = 0;
+  const where = node => `${node.parentElement.tagName.toLowerCase()}${node.parentElement.className ? '.' + node.parentElement.className.split(' ')[0] : ''}, ${Math.round(scope.clientWidth)}px`;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.data;
     const pattern = /[^\\s\\-\\/\\u2010-\\u2014]+[\\-\\/\\u2010-\\u2014]?/gu;
@@ -28,7 +30,19 @@ SPLIT_WORDS = """
       words += 1;
       const tops = rects.map(r => r.top + r.height / 2);
       const spread = Math.max(...tops) - Math.min(...tops);
-      if (spread > Math.min(...rects.map(r => r.height)) / 2) cut.push(`${match[0]} (in ${node.parentElement.tagName.toLowerCase()}${node.parentElement.className ? '.' + node.parentElement.className.split(' ')[0] : ''}, ${Math.round(scope.clientWidth)}px)`);
+      if (spread > Math.min(...rects.map(r => r.height)) / 2) cut.push(`${match[0]} (in ${where(node)})`);
+    }
+    // French punctuation after a space (":", "?", "»"…) must not start a line of its own.
+    for (const match of text.matchAll(/\\S+\\s+(?:[:;?»]|!(?!\\[))/gu)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+      if (rects.length < 2) continue;
+      const tops = rects.map(r => r.top + r.height / 2);
+      if (Math.max(...tops) - Math.min(...tops) > Math.min(...rects.map(r => r.height)) / 2) {
+        cut.push(`${match[0].replace(/\\s+/g, ' ')} (punctuation alone at a line's start, in ${where(node)})`);
+      }
     }
   }
   return {words, cut};

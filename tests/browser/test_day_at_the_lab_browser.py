@@ -216,7 +216,7 @@ def test_a_day_at_the_lab(browser, lab, tmp_path):
     assert axe_violations(staff) == []
     summary = staff.request.get(staff.url.replace("/staff/reports", "/staff/reports/summary.csv"))
     rows = list(csv.reader(io.StringIO(summary.text().lstrip("\ufeff")), delimiter=";"))
-    assert ["Séances d’aide : Au téléphone", "1"] in rows
-    assert ["Minutes d’aide : Au téléphone", "15"] in rows
+    assert ["Séances d’aide\u00a0: Au téléphone", "1"] in rows
+    assert ["Minutes d’aide\u00a0: Au téléphone", "15"] in rows
     for ctx in (staff.context, helper_ctx, phone_ctx):
         ctx.close()

@@ -64,7 +64,7 @@ def test_a_helper_assigns_a_path_prints_the_slip_and_the_learner_continues_at_ho
     expect(page.get_by_role("heading", level=1)).to_have_text("Fiche de Carole Lavoie")
     notice = page.locator(".notice").first
     expect(notice).to_contain_text("Nom d’utilisateur : carole.lavoie")
-    password = re.search(r"Mot de passe : (\w+)", notice.inner_text()).group(1)
+    password = re.search(r"Mot de passe\s:\s(\w+)", notice.inner_text()).group(1)
     expect(page.get_by_role("button", name="Imprimer la fiche")).to_be_visible()
     assert axe_violations(page) == []
     slip = page.locator(".slip")
@@ -112,7 +112,7 @@ def test_a_helper_assigns_a_path_prints_the_slip_and_the_learner_continues_at_ho
     # Back at the desk, the helper sees the step done and the request for help.
     page.goto("/helper/?q=lavoie")
     card = page.locator(".desk-item", has_text="Carole Lavoie").last
-    expect(card).to_contain_text(re.compile(r"« Premiers pas » : étapes faites, 1 sur \d+"))
+    expect(card).to_contain_text(re.compile(r"«\sPremiers pas\s»\s: étapes faites, 1 sur \d+"))
     expect(card).to_contain_text("A demandé de l’aide : « Créer une adresse courriel », étape 2")
     requests = page.locator("#help-requests")
     expect(requests).to_contain_text("Je ne trouve pas le navigateur.")

@@ -82,7 +82,7 @@ def staff_page(browser, server, lang, username="health.staff", **options):
 @pytest.mark.parametrize(
     ("lang", "held", "reason"),
     [
-        ("fr", "Leçons retenues\u00a0: 2", "contient « : », alors il doit être écrit"),
+        ("fr", "Leçons retenues\u00a0: 2", "contient «\u00a0:\u00a0», alors il doit être écrit"),
         ("en", "Lessons held back: 2", "contains “: ”, so it must be written between"),
     ],
 )

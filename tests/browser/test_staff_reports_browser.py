@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from coursesite import services
 from coursesite.data.models import HelpSession, StepProgress, User
@@ -98,5 +99,7 @@ def test_a_privacy_request_is_answered_in_a_few_clicks(browser, live_server, rep
         "reports.gone"
     )
     page.get_by_role("button", name="Supprimer pour de bon").click()
-    assert "Les renseignements personnels de « reports.gone » sont supprimés" in page.content()
+    expect(page.locator("main")).to_contain_text(
+        "Les renseignements personnels de «\u00a0reports.gone\u00a0» sont supprimés"
+    )
     context.close()

@@ -29,6 +29,7 @@ from coursesite.learn.lesson_pages.search_words import (
     split_snippet,
 )
 from coursesite.lessons.markup.plaintext import markdown_text
+from coursesite.lessons.markup.typography import keep_french_punctuation_together
 from coursesite.lessons.model import Lesson
 from coursesite.lessons.publishing.catalogue import Catalogue
 from coursesite.lessons.synonyms import SynonymsFile
@@ -280,6 +281,8 @@ class SearchIndex:
                 if lesson is None or (lesson.draft and not drafts) or number > len(lesson.steps):
                     continue
                 pieces = body_snippet if MARK_START in body_snippet else title
+                # The index holds the lessons' plain text: bound here as on the lesson's page.
+                pieces = keep_french_punctuation_together(pieces)
                 hits.append(Hit(lesson=lesson, step=number, snippet=split_snippet(pieces)))
             if len(hits) >= MAX_RESULTS or len(rows) < limit:
                 break

@@ -28,7 +28,10 @@ from coursesite.lessons.markup.sanitize import (
     is_same_origin,
     sanitize_html,
 )
-from coursesite.lessons.markup.typography import allow_address_breaks, keep_guillemets_together
+from coursesite.lessons.markup.typography import (
+    allow_address_breaks,
+    keep_french_punctuation_together,
+)
 from coursesite.lessons.pictures.highlights import parse_highlight, split_labels
 
 __all__ = [
@@ -239,7 +242,7 @@ def render_markdown(
     picture_link: Callable[[int], str] | None = None,
 ) -> Markup:
     """Render lesson Markdown to sanitised HTML that is safe to put in a page."""
-    source = keep_guillemets_together(clean_chars(source))
+    source = keep_french_punctuation_together(clean_chars(source))
     state = _RenderState(
         resolve_image, resolve_lesson, full_size_label, whole_screen_label, picture_link
     )

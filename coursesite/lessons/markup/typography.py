@@ -30,6 +30,13 @@ def allow_address_breaks(html: str) -> str:
     )
 
 
-def keep_guillemets_together(text: str) -> str:
-    """Bind French guillemets to their words, so « Suivant » never breaks across lines."""
-    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+# A space before French punctuation, or after "«": a line may break there and leave the sign
+# alone at the start of the next line. Not before "![": that is a picture.
+_LOOSE_PUNCTUATION = re.compile(r" (?=[:;?»]|!(?!\[))|(?<=«) ")
+
+
+def keep_french_punctuation_together(text: str) -> str:
+    """Bind French punctuation to its word with a non-breaking space, so that « Suivant »
+    never breaks across lines and "Étapes faites : 1 sur 3" never puts ": 1 sur 3" alone
+    on a line (the interface's French translations are written the same way)."""
+    return _LOOSE_PUNCTUATION.sub("\u00a0", text)
