@@ -120,12 +120,43 @@ FOCUS_CONTRAST = """
 }
 """
 
+# Each line of text of the header's links, buttons and "Signed in" sentence, by its vertical
+# centre: lines that overlap vertically are a row, and a row's centres should agree (a link
+# whose text sat at the top of its 44-px box read a few px above the "Sign out" button).
+HEADER_ROWS = """
+() => {
+  // Each line of text of the header's controls: its vertical centre. Lines that overlap
+  // vertically are one row; report the spread of centres in each row.
+  const lines = [];
+  for (const el of document.querySelectorAll('.header-links a, .header-links button, .header-links .signed-in-as')) {
+    if (!el.getClientRects().length) continue;
+    const range = document.createRange(); range.selectNodeContents(el);
+    for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) lines.push({text: el.textContent.trim().slice(0, 24), top: r.top, bottom: r.bottom});
+  }
+  const rows = [];
+  for (const line of lines) {
+    const row = rows.find(row => row.some(o => Math.min(o.bottom, line.bottom) - Math.max(o.top, line.top) > (line.bottom - line.top) / 2));
+    if (row) row.push(line); else rows.push([line]);
+  }
+  return rows.filter(row => row.length > 1).map(row => {
+    const centres = row.map(l => (l.top + l.bottom) / 2);
+    return {texts: row.map(l => l.text), spread: Math.round((Math.max(...centres) - Math.min(...centres)) * 10) / 10};
+  });
+}
+"""
+
 SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def split_words(page, root: str = "main") -> dict:
     """Return {"words": how many were measured, "cut": the words cut across lines}."""
     return page.evaluate(SPLIT_WORDS, root)
+
+
+def header_rows(page) -> list[dict]:
+    """Return the header's rows of controls: their texts and how far apart their text's
+    vertical centres are (CSS px)."""
+    return page.evaluate(HEADER_ROWS)
 
 
 def small_targets(page, minimum: float = 44) -> list[dict]:

@@ -146,6 +146,28 @@ def test_every_control_is_at_least_44_by_44_px(
     assert narrowest >= 44
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+@pytest.mark.parametrize("role", ["learner", "helper"])
+def test_the_header_links_and_sign_out_button_read_on_one_line(
+    browser, live_server, accounts, role, device, lang
+):
+    # "My account" sat 1.5 px (desktop) to 5 px (phone, 200 % text) above "Sign out".
+    context = signed_in_context(
+        browser, live_server, role, lang, **(PHONE if device == "phone" else DESKTOP)
+    )
+    page = context.new_page()
+    choose_display(page, "200" if device == "phone" else "100", lang=lang)
+    page.goto(f"/{lang}/lessons/creer-adresse-courriel/3")
+    rows = measure.header_rows(page)
+    context.close()
+    print(f"\n{role} {device} {lang}: {rows}")
+    if role == "learner":  # a helper's "Sign out" may wrap to a line of its own
+        sign_out = "Me déconnecter" if lang == "fr" else "Sign out"
+        assert any(sign_out in row["texts"] for row in rows)
+    assert [row for row in rows if row["spread"] > 1] == []
+
+
 @pytest.mark.parametrize("contrast", ["normal", "high"])
 @pytest.mark.parametrize("role", ["visitor", "helper", "staff"])
 def test_the_focus_ring_stands_out_3_to_1_from_every_background(
