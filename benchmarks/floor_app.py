@@ -15,11 +15,11 @@ import logging
 import sys
 
 from flask_login import current_user
-from waitress import create_server
 
 from coursesite import create_app
 from coursesite.web.collector import set_aside_start_up_objects
 from coursesite.web.security import csrf_token
+from coursesite.web.worker_threads import make_server
 
 TOKEN_FIELD = 'name="csrf_token" value="'
 
@@ -49,6 +49,7 @@ if __name__ == "__main__":
     application = floor_app(sys.argv[2])
     set_aside_start_up_objects()  # as coursesite serve does
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    create_server(
+    # Served as coursesite serve serves the site.
+    make_server(
         application, host="127.0.0.1", port=int(sys.argv[1]), threads=4, ident="coursesite"
     ).run()

@@ -168,11 +168,13 @@ def serve_command(bin_dir: Path, port: int) -> list[str]:
     ]
 
 
-def measure_ceiling(machine: Machine, python: Path, seconds: int) -> dict:
+def measure_ceiling(
+    machine: Machine, python: Path, seconds: int, *, site_threads: bool = False
+) -> dict:
     port = free_port()
-    process = start(
-        machine.server([str(python), str(HERE / "ceiling_app.py"), str(port)]), dict(os.environ)
-    )
+    command = [str(python), str(HERE / "ceiling_app.py"), str(port)]
+    command += ["--site-threads"] if site_threads else []
+    process = start(machine.server(command), dict(os.environ))
     try:
         startup = wait_for(f"http://127.0.0.1:{port}/")
         time.sleep(1)
@@ -470,13 +472,24 @@ def main() -> None:
         for cpus in profiles:
             machine = Machine(cpus)
             profile = raw["profiles"].setdefault(
-                str(cpus), {"ceiling": [], "floor": [], "starter": [], "generated": [], "loads": []}
+                str(cpus),
+                {
+                    "ceiling": [],
+                    "ceiling_site_threads": [],
+                    "floor": [],
+                    "starter": [],
+                    "generated": [],
+                    "loads": [],
+                },
             )
             for run in range(args.runs):
                 print(f"{cpus} core(s): run {run + 1}/{args.runs}", flush=True)
                 profile["loads"].append(load_average())
                 profile["ceiling"].append(
                     measure_ceiling(machine, lab_bin / "python", args.seconds)
+                )
+                profile["ceiling_site_threads"].append(
+                    measure_ceiling(machine, lab_bin / "python", args.seconds, site_threads=True)
                 )
                 profile["floor"].append(
                     measure_floor(machine, lab_bin, args.site / "lessons", args.seconds)
@@ -565,6 +578,14 @@ def figures(raw: dict) -> dict:
             "p50": median_of(profile["ceiling"], "page", "p50"),
             "p99": median_of(profile["ceiling"], "page", "p99"),
         }
+        if profile.get("ceiling_site_threads"):
+            served = profile["ceiling_site_threads"]
+            out[f"{cpus}cpu ceiling on the site's threads"] = {
+                "rps": median_of(served, "page", "rps"),
+                "ratio": median_of(served, "page", "rps") / ceiling,
+                "p50": median_of(served, "page", "p50"),
+                "p99": median_of(served, "page", "p99"),
+            }
         for page in ("step", "step_learner"):
             if profile.get("floor"):
                 out[f"{cpus}cpu floor {page}"] = {
@@ -621,7 +642,7 @@ def report(raw: dict) -> str:
         f"{', '.join(map(str, meta['load_before']))}; after: "
         f"{', '.join(map(str, meta['load_after']))}. wrk: 2 threads, {CONNECTIONS} connections, "
         f"browser-like `Accept-Encoding`; server: a lab install (`pip install .`), "
-        f"{THREADS} threads. Medians of {meta['runs']} runs of {meta['seconds']} s.",
+        f"at most {THREADS} threads. Medians of {meta['runs']} runs of {meta['seconds']} s.",
         "",
     ]
     for cpus, profile in raw["profiles"].items():
@@ -639,6 +660,14 @@ def report(raw: dict) -> str:
             f"run's start: {'; '.join(', '.join(map(str, la)) for la in profile['loads'])}.",
             "",
         ]
+        served = fig.get(f"{cpus}cpu ceiling on the site's threads")
+        if served:
+            lines += [
+                "The same bare page on coursesite's worker threads (coursesite/web/"
+                f"worker_threads.py) instead of waitress's own: {served['rps']:.0f} requests/s "
+                f"({served['ratio']:.2f} × ceiling), p99 {served['p99']:.1f} ms.",
+                "",
+            ]
         floor = fig.get(f"{cpus}cpu floor step")
         if floor:
             learner = fig[f"{cpus}cpu floor step_learner"]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskCliRunner
-from waitress import create_server
 from werkzeug.security import generate_password_hash
 
 from coursesite import create_app, services
 from coursesite.cli import main as coursesite_command
+from coursesite.web.worker_threads import make_server
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -300,7 +300,8 @@ class LiveServer:
 
     def __init__(self, app):
         self.app = app
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        # Served as `coursesite serve` serves the site.
+        self.server = make_server(app, host="127.0.0.1", port=0, threads=4)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -69,11 +69,15 @@ def redact_password(url: str) -> str:
 @click.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-# Python runs one thread at a time: threads beyond what keeps the processor busy only make
-# each page wait behind the others (at 16 connections on two cores, 8 threads gave a step
-# page's p99 25-32 ms, 4 gave 19-25 ms, the same pages a second). 4 is waitress's own default;
-# a thread waiting on the database or the disk lets the others run meanwhile.
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+# At most this many threads: one runs the requests, another starts only while every running
+# one is held by something slow (web/worker_threads.py). 4 is waitress's own default.
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="At most this many requests at once, while some wait on something slow.",
+)
 @click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
@@ -83,11 +87,10 @@ def redact_password(url: str) -> str:
 def serve_command(host, port, threads, log_level):
     """Serve the site on the lab network with waitress."""
     logs.configure(log_level or current_app.config["LOG_LEVEL"])
-    from waitress import create_server
-
     from coursesite.learn import start_background_work
     from coursesite.web.collector import set_aside_start_up_objects
     from coursesite.web.network import site_urls
+    from coursesite.web.worker_threads import make_server
 
     app = current_app._get_current_object()
     refuse_a_damaged_database(app)
@@ -106,7 +109,7 @@ def serve_command(host, port, threads, log_level):
             "clear_untrusted_proxy_headers": True,
         }
     try:
-        server = create_server(
+        server = make_server(
             app, host=host, port=port, threads=threads, ident="coursesite", **proxy
         )
     except OSError as exc:
@@ -116,7 +119,7 @@ def serve_command(host, port, threads, log_level):
                 f"program, is listening there. Stop it, or choose another port: --port {port + 1}"
             ) from None
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    log.info("listening on %s:%d with %d threads", host, port, threads)
+    log.info("listening on %s:%d with at most %d threads", host, port, threads)
     log.debug(
         "lessons from %s, database %s",
         app.config["LESSONS"],
