@@ -26,7 +26,8 @@ from waitress import create_server
 
 log = logging.getLogger("waitress")  # where waitress's own dispatcher reports a task's failure
 
-# A page takes 0.3–3 ms; a request on it 10 ms is waiting on something slow.
+# A page takes 0.3–3 ms: a request still running after 10 ms waits on something slow, or is
+# long work (an export) that the pages should not queue behind.
 HELD_AFTER_S = 0.010
 LOOK_EVERY_S = 0.005
 
