@@ -14,7 +14,8 @@ So one worker runs the requests one after the other, and a watcher starts anothe
 while every worker is held: on the same request for more than HELD_AFTER_S, with requests
 waiting. A worker goes again as soon as the others are not held. Measured the same way:
 a visitor's step page 1,416 → 1,941 a second, a learner's 845 → 1,173, p99 17 → 11 ms and
-26 → 17 ms; with the sign-ins, p99 stays at 25–27 ms (benchmarks/RESULTS.md).
+26 → 17 ms; with the sign-ins, 25 % more pages at a p99 of 26–28 ms instead of 24–26
+(benchmarks/RESULTS.md, ninth session; benchmarks/held_requests.py).
 """
 
 import logging
