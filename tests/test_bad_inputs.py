@@ -7,12 +7,14 @@ stopped. Each gets a clear answer, and nothing half-done.
 """
 
 import contextlib
+import gc
 import io
 import random
 import re
 import socket
 import sqlite3
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -249,6 +251,26 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and f"port {port} is already in use" in lines[0]
+
+
+# Waitress leaves the socket it could not bind, and its wake-up pipe, to the collector: they
+# are collected here (gc.collect below), their warnings ignored, not in the next test.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_serve_on_a_port_in_use_starts_nothing_in_the_background(runner):
+    # A server that cannot listen exits at once: were the search index's thread started, it
+    # could still be watching the lesson folders as the process ends, and say so.
+    before = {thread.name for thread in threading.enumerate()}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(args=["serve", "--host", "127.0.0.1", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port} is already in use" in result.output
+    started = {thread.name for thread in threading.enumerate()} - before
+    gc.collect()
+    assert not started  # neither the search index's thread nor the server's workers
 
 
 # Restore keeps what was done since the backup to keep accounts safe

@@ -94,8 +94,6 @@ def serve_command(host, port, threads, log_level):
 
     app = current_app._get_current_object()
     refuse_a_damaged_database(app)
-    set_aside_start_up_objects()  # before the index's thread starts making its own
-    start_background_work(app)
     urls = site_urls(host, port)
     if not app.config.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = urls[0]
@@ -119,6 +117,10 @@ def serve_command(host, port, threads, log_level):
                 f"program, is listening there. Stop it, or choose another port: --port {port + 1}"
             ) from None
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    # Only once the port is ours: a server that cannot listen exits at once, before the
+    # index's thread starts watching the lessons (at exit it would find its watch closed).
+    set_aside_start_up_objects()  # before the index's thread starts making its own
+    start_background_work(app)
     log.info("listening on %s:%d with at most %d threads", host, port, threads)
     log.debug(
         "lessons from %s, database %s",

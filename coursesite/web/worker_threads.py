@@ -143,6 +143,11 @@ class WorkerThreads:
 
 def make_server(app, *, host: str, port: int, threads: int, **options):
     """Return a waitress server for app whose requests run on WorkerThreads(threads)."""
-    return create_server(
-        app, host=host, port=port, threads=threads, _dispatcher=WorkerThreads(threads), **options
-    )
+    workers = WorkerThreads(threads)
+    try:
+        return create_server(
+            app, host=host, port=port, threads=threads, _dispatcher=workers, **options
+        )
+    except BaseException:  # the port is taken, say: no threads left behind
+        workers.shutdown(timeout=1)
+        raise
