@@ -254,7 +254,7 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
 
 
 # Waitress leaves the socket it could not bind, and its wake-up pipe, to the collector: they
-# are collected here (gc.collect below), their warnings ignored, not in the next test.
+# are collected in this test (below), their warnings ignored, and not in the next test's.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 def test_serve_on_a_port_in_use_starts_nothing_in_the_background(runner):
@@ -266,10 +266,12 @@ def test_serve_on_a_port_in_use_starts_nothing_in_the_background(runner):
         taken.listen()
         port = taken.getsockname()[1]
         result = runner.invoke(args=["serve", "--host", "127.0.0.1", "--port", str(port)])
-    assert result.exit_code == 1
-    assert f"port {port} is already in use" in result.output
     started = {thread.name for thread in threading.enumerate()} - before
+    exit_code, output = result.exit_code, result.output
+    del result  # its traceback holds waitress's server, socket and all
     gc.collect()
+    assert exit_code == 1
+    assert f"port {port} is already in use" in output
     assert not started  # neither the search index's thread nor the server's workers
 
 
