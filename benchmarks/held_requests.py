@@ -10,19 +10,16 @@ a second, p50 and p99, and how long the sign-ins took. On 127.0.0.1 only, bounde
 """
 
 import argparse
-import http.cookiejar
 import statistics
 import sys
 import threading
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from learner import PASSWORD, USER_AGENT, sign_in_learner  # noqa: E402
+from learner import sign_in, sign_in_learner  # noqa: E402
 from run import STEP, Machine, free_port, new_instance, start, stop, wait_for, wrk  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -43,17 +40,10 @@ serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=4, ident="coursesite
 """
 
 
-def sign_in(base: str) -> float:
+def timed_sign_in(base: str) -> float:
     """Sign the benchmark's learner in from a new browser; return the time it took, in ms."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.addheaders = [("User-Agent", USER_AGENT)]
     began = time.perf_counter()
-    with opener.open(base + "/login") as answer:
-        page = answer.read().decode()
-    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    data = {"csrf_token": token, "username": "bench.learner", "password": PASSWORD}
-    opener.open(urllib.request.Request(base + "/login", urllib.parse.urlencode(data).encode()))
+    sign_in(base)
     return (time.perf_counter() - began) * 1000
 
 
@@ -69,7 +59,7 @@ def measure(way: str, seconds: int, lessons: Path) -> dict:
 
             def keep_signing_in():
                 while not done.is_set():
-                    took.append(sign_in(base))
+                    took.append(timed_sign_in(base))
                     done.wait(SIGN_IN_EVERY_S)
 
             signing = threading.Thread(target=keep_signing_in)

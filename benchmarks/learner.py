@@ -27,22 +27,30 @@ def sign_in_learner(base: str, env: dict, bin_dir: Path, username: str = "bench.
         check=True,
         capture_output=True,
     )
+    opener, jar = sign_in(base, username)
+    csrf = csrf_token(opener, base + "/fr/")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return {"cookie": cookie, "csrf": urllib.parse.quote(csrf)}
+
+
+def sign_in(base: str, username: str = "bench.learner"):
+    """Sign username in from a new browser; return its opener and cookie jar."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.addheaders = [("User-Agent", USER_AGENT)]
-
-    def token(path):
-        with opener.open(base + path) as response:
-            page = response.read().decode()
-        return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-
-    data = {"csrf_token": token("/login"), "username": username, "password": PASSWORD}
+    token = csrf_token(opener, base + "/login")
+    data = {"csrf_token": token, "username": username, "password": PASSWORD}
     opener.open(
         urllib.request.Request(base + "/login", urllib.parse.urlencode(data).encode())
     ).close()
-    csrf = token("/fr/")
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    return {"cookie": cookie, "csrf": urllib.parse.quote(csrf)}
+    return opener, jar
+
+
+def csrf_token(opener, url: str) -> str:
+    """Return the first form's CSRF token on the page at url."""
+    with opener.open(url) as response:
+        page = response.read().decode()
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 
 
 def mark_done_path(lesson: str = LESSON, step: str = STEP) -> str:
