@@ -18,8 +18,9 @@ from flask_login import current_user
 
 from coursesite import create_app
 from coursesite.web.collector import set_aside_start_up_objects
+from coursesite.web.quick_pages import quick_page
 from coursesite.web.security import csrf_token
-from coursesite.web.worker_threads import make_server
+from coursesite.web.serving import make_server
 
 TOKEN_FIELD = 'name="csrf_token" value="'
 
@@ -31,6 +32,7 @@ def floor_app(step_path: str):
     # Before the first request: Flask takes no route after it. In a language, as the step
     # page is: its language is remembered in a cookie, as the step page's is.
     @app.route("/<lang:lang>/floor")
+    @quick_page  # as the step page is: answered by the server's event loop
     def floor(lang):
         if current_user.is_authenticated:  # the person loaded, as the header does
             pass

@@ -663,8 +663,9 @@ def report(raw: dict) -> str:
         served = fig.get(f"{cpus}cpu ceiling on the site's threads")
         if served:
             lines += [
-                "The same bare page on coursesite's worker threads (coursesite/web/"
-                f"worker_threads.py) instead of waitress's own: {served['rps']:.0f} requests/s "
+                "The same bare page served as coursesite serves its pages (coursesite/web/"
+                "serving.py: answered by waitress's event loop) instead of on waitress's "
+                f"threads: {served['rps']:.0f} requests/s "
                 f"({served['ratio']:.2f} × ceiling), p99 {served['p99']:.1f} ms.",
                 "",
             ]

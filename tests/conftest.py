@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from coursesite import create_app, services
 from coursesite.cli import main as coursesite_command
-from coursesite.web.worker_threads import make_server
+from coursesite.web.serving import make_server, stop_server
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -307,7 +307,8 @@ class LiveServer:
         self.thread.start()
 
     def close(self):
-        self.server.close()
+        stop_server(self.server)
+        self.thread.join(10)
 
 
 @pytest.fixture(scope="session")

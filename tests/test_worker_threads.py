@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from coursesite.web import worker_threads
-from coursesite.web.worker_threads import make_server
+from coursesite.web.serving import make_server, stop_server
 
 WAIT_S = 10  # far beyond anything here; a request that waits this long has been left behind
 
@@ -47,10 +47,11 @@ def served():
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
-    yield app, url, server.task_dispatcher
+    yield app, url, server.task_dispatcher.workers  # none of these requests is a quick page
     app.let_go.set()
-    server.close()
+    stop_server(server)
     thread.join(WAIT_S)
+    assert not thread.is_alive()
 
 
 def get(url: str, timeout: float = WAIT_S) -> str:

@@ -69,8 +69,9 @@ def redact_password(url: str) -> str:
 @click.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-# At most this many threads: one runs the requests, another starts only while every running
-# one is held by something slow (web/worker_threads.py). 4 is waitress's own default.
+# At most this many threads for what is not a quick page (web/serving.py): one runs them,
+# another starts only while every running one is held by something slow
+# (web/worker_threads.py). 4 is waitress's own default.
 @click.option(
     "--threads",
     default=4,
@@ -90,7 +91,7 @@ def serve_command(host, port, threads, log_level):
     from coursesite.learn import start_background_work
     from coursesite.web.collector import set_aside_start_up_objects
     from coursesite.web.network import site_urls
-    from coursesite.web.worker_threads import make_server
+    from coursesite.web.serving import make_server
 
     app = current_app._get_current_object()
     refuse_a_damaged_database(app)

@@ -11,6 +11,7 @@ from coursesite import services
 from coursesite.data import lab
 from coursesite.web.i18n import LANGUAGE_NAMES, browser_language, saved_language
 from coursesite.web.network import public_url
+from coursesite.web.quick_pages import quick_page
 from coursesite.web.roles import has_role
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ bp = Blueprint("site", __name__)
 
 
 @bp.route("/")
+@quick_page
 def home():
     """Send people to their language, or let them choose it on their first visit."""
     lang = saved_language()
@@ -69,6 +71,7 @@ def poster_qr():
 
 
 @bp.route("/<lang:lang>/help")
+@quick_page
 def help_page(lang):
     """Show how to get help: the lab's phone, hours and address, the phone code, the button."""
     return render_template("site/help.html")

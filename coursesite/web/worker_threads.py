@@ -23,8 +23,6 @@ import threading
 import time
 from collections import deque
 
-from waitress import create_server
-
 log = logging.getLogger("waitress")  # where waitress's own dispatcher reports a task's failure
 
 # A page takes 0.3–3 ms: a request still running after 10 ms waits on something slow, or is
@@ -139,15 +137,3 @@ class WorkerThreads:
                     and self._held() >= len(self.workers)
                 ):
                     self._start_worker()
-
-
-def make_server(app, *, host: str, port: int, threads: int, **options):
-    """Return a waitress server for app whose requests run on WorkerThreads(threads)."""
-    workers = WorkerThreads(threads)
-    try:
-        return create_server(
-            app, host=host, port=port, threads=threads, _dispatcher=workers, **options
-        )
-    except BaseException:  # the port is taken, say: no threads left behind
-        workers.shutdown(timeout=1)
-        raise

@@ -22,6 +22,7 @@ from coursesite.learn.questions.answers import step_questions
 from coursesite.lessons.files import safe_media_path
 from coursesite.lessons.model import Lesson
 from coursesite.web.page_skeleton import page_value, render_page
+from coursesite.web.quick_pages import quick_page
 
 bp = Blueprint("learn", __name__)
 
@@ -35,6 +36,7 @@ def get_lesson_or_404(lang: str, lesson_id: str) -> Lesson:
 
 
 @bp.route("/<lang:lang>/", endpoint="catalogue")
+@quick_page
 def catalogue_page(lang):
     """Show the lessons grouped by topic (the first few of a large topic)."""
     version = services.catalogue().version  # first: what follows is this version or newer
@@ -63,6 +65,7 @@ def catalogue_page(lang):
 
 
 @bp.route("/<lang:lang>/topics/<topic>")
+@quick_page
 def topic(lang, topic):
     """Show every lesson of one topic."""
     lessons = services.catalogue().lessons(lang, drafts=services.drafts_visible())
@@ -79,6 +82,7 @@ def topic(lang, topic):
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/")
+@quick_page
 def lesson(lang, lesson_id):
     """Show a lesson's summary, duration and steps."""
     lesson = get_lesson_or_404(lang, lesson_id)
@@ -94,6 +98,7 @@ def lesson(lang, lesson_id):
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/<int:number>")
+@quick_page
 def step(lang, lesson_id, number):
     """Show one step of a lesson, with Previous and Next."""
     version = services.catalogue().version  # first: what follows is this version or newer
@@ -137,6 +142,7 @@ def step(lang, lesson_id, number):
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/end")
+@quick_page
 def end(lang, lesson_id):
     """Say how many steps the learner did, link the others, and offer their path's next lesson."""
     lesson = get_lesson_or_404(lang, lesson_id)
@@ -195,6 +201,7 @@ def print_view(lang, lesson_id):
 
 
 @bp.route("/<lang:lang>/search")
+@quick_page
 def search(lang):
     """Find lessons and steps whose words match what the person typed."""
     version = services.catalogue().version  # first: what follows is this version or newer
