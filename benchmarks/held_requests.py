@@ -81,10 +81,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
     lessons = HERE.parent / "lessons"
-    print("| threads | run | pages/s | p50 ms | p99 ms | sign-ins | sign-in, median |")
+    print("| served by | run | pages/s | p50 ms | p99 ms | sign-ins | sign-in, median |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for run in range(1, args.runs + 1):
-        for way, label in (("waitress", "waitress's own, 4"), ("site", "the site's, at most 4")):
+        for way, label in (
+            ("waitress", "waitress's own 4 threads"),
+            ("site", "the site's loop and at most 4 threads"),
+        ):
             r = measure(way, args.seconds, lessons)
             print(
                 f"| {label} | {run} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "

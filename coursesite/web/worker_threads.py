@@ -16,6 +16,10 @@ waiting. A worker goes again as soon as the others are not held. Measured the sa
 a visitor's step page 1,416 → 1,941 a second, a learner's 845 → 1,173, p99 17 → 11 ms and
 26 → 17 ms; with the sign-ins, 25 % more pages at a p99 of 26–28 ms instead of 24–26
 (benchmarks/RESULTS.md, ninth session; benchmarks/held_requests.py).
+
+Since the tenth session the pages learners read are answered by waitress's event loop
+itself (web/serving.py); these threads answer everything else: sign-ins, saves, uploads,
+exports, pictures, the helpers' and staff's pages.
 """
 
 import logging
