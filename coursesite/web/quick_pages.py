@@ -1,11 +1,12 @@
 """Which requests the server's event loop may answer itself (web/serving.py).
 
 A page marked `@quick_page` is made from what the site keeps in memory (a kept page
-skeleton, the catalogue, the search index) and a few small database reads: a fraction of a
-millisecond, a few ms when its lesson's version is new, and a small body. Anything else (a
-password hash, a save, an upload, an export, a picture's first copy, a staff page) is left
-to the worker threads, where a slow request holds no one else. A view that is not marked
-simply runs on a worker thread, as every request did before: mark only what is quick.
+skeleton, the catalogue) and a few small database reads: a fraction of a millisecond, a few
+ms when its lesson's version is new, and a small body. Anything else (a password hash, a
+save, an upload, an export, a picture's first copy, a staff page, a search waiting on the
+full-text index) is left to the worker threads, where a slow request holds no one else. A
+view that is not marked simply runs on a worker thread, as every request did before: mark
+only what is quick.
 """
 
 from flask import Flask

@@ -8,7 +8,7 @@ core. Measured for a step page at 16 connections on two cores: 7 to 10 context s
 Python time too, and a quarter to a third more pages a second (benchmarks/RESULTS.md, tenth
 session).
 
-So the loop answers a quick page (web/quick_pages.py: a step, the catalogue, search) itself,
+So the loop answers a quick page (web/quick_pages.py: a step, the catalogue) itself,
 as soon as it has read it, and sends it on its own thread. Every other request goes to the
 worker threads (web/worker_threads.py), so that a sign-in's password hash, a save or an
 export never holds the loop, and the loop keeps answering pages meanwhile.
