@@ -5,9 +5,10 @@ Usage: .venv/bin/python benchmarks/held_requests.py [--runs 3] [--seconds 10]
 A sign-in holds its thread for a password hash (about 64 ms of scrypt). With one thread for
 every request, each page waits behind it. The site (coursesite/web/serving.py) answers its
 step pages on waitress's event loop and sign-ins on worker threads
-(coursesite/web/worker_threads.py), which start another thread while one is held. For each way of serving, in turn: the step page under wrk (16
-connections, as run.py) and, beside it, a sign-in every 200 ms from another thread: pages
-a second, p50 and p99, and how long the sign-ins took. On 127.0.0.1 only, bounded in time.
+(coursesite/web/worker_threads.py), which start another thread while one is held. For each
+way of serving, in turn: the step page under wrk (16 connections, as run.py) and, beside
+it, a sign-in every 200 ms from another thread: pages a second, p50 and p99, and how long
+the sign-ins took. On 127.0.0.1 only, bounded in time.
 """
 
 import argparse

@@ -10,9 +10,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Flask, g
+from waitress import create_server
+from waitress.server import MultiSocketServer
 
 from coursesite.web.quick_pages import KNOWN_PATHS_AT_MOST, QuickRequests, quick_page
-from coursesite.web.serving import make_server, stop_server
+from coursesite.web.serving import (
+    QuickFirst,
+    answer_quick_pages_on_the_loop,
+    listeners,
+    make_server,
+    stop_server,
+)
+from coursesite.web.worker_threads import WorkerThreads
 
 WAIT_S = 10  # far beyond anything here: a request that waits this long has been left behind
 LOOP = "the-event-loop"
@@ -148,6 +157,30 @@ def test_requests_sent_together_are_answered_in_order(served):
     assert bodies[1].startswith("waitress-") and "saw" not in bodies[1]
     # Queued behind a worker's request, the last one is answered by that worker.
     assert bodies[2] == f"{bodies[1]} saw nothing"
+
+
+def test_a_host_with_several_addresses_has_its_pages_answered_on_the_loop_at_each():
+    # As `--host localhost` gives on a machine with IPv4 and IPv6: one socket an address.
+    app = small_app()
+    server = create_server(
+        app,
+        listen="127.0.0.1:0 127.0.0.1:0",
+        _dispatcher=QuickFirst(WorkerThreads(2), QuickRequests(app)),
+    )
+    assert isinstance(server, MultiSocketServer)
+    answer_quick_pages_on_the_loop(server)
+    thread = threading.Thread(target=server.run, name=LOOP, daemon=True)
+    thread.start()
+    try:
+        ports = [listener.effective_port for listener in listeners(server)]
+        assert len(set(ports)) == 2
+        for port in ports:
+            assert get(f"http://127.0.0.1:{port}/quick").startswith(LOOP)
+            assert get(f"http://127.0.0.1:{port}/not-marked").startswith("waitress-")
+    finally:
+        stop_server(server)
+        thread.join(WAIT_S)
+    assert not thread.is_alive()
 
 
 def test_the_site_answers_on_the_loop_only_pages_that_read(app):

@@ -21,6 +21,7 @@ from collections import deque
 
 from waitress import create_server, wasyncore
 from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from coursesite.web.quick_pages import QuickRequests
 from coursesite.web.worker_threads import WorkerThreads
@@ -97,8 +98,22 @@ def make_server(app, *, host: str, port: int, threads: int, **options):
     except BaseException:  # the port is taken, say: no threads left behind
         workers.shutdown(timeout=1)
         raise
-    server.channel_class = LoopChannel
+    answer_quick_pages_on_the_loop(server)
     return server
+
+
+def answer_quick_pages_on_the_loop(server) -> None:
+    """Give the connections of each of the server's addresses to LoopChannel."""
+    for listener in listeners(server):
+        listener.channel_class = LoopChannel
+
+
+def listeners(server) -> list[BaseWSGIServer]:
+    """Return what listens on each of the server's addresses: the server itself, or one
+    each when its host has several (`--host localhost`: 127.0.0.1 and ::1)."""
+    if isinstance(server, MultiSocketServer):
+        return [each for each in server.map.values() if isinstance(each, BaseWSGIServer)]
+    return [server]
 
 
 def stop_server(server, timeout: float = 5) -> None:
@@ -106,4 +121,5 @@ def stop_server(server, timeout: float = 5) -> None:
     closes every connection and ends. (Closing them from this thread would take sockets
     from under the loop while it waits on them.)"""
     server.task_dispatcher.shutdown(timeout=timeout)
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    everything = server.map if isinstance(server, MultiSocketServer) else server._map
+    listeners(server)[0].trigger.pull_trigger(lambda: wasyncore.close_all(everything))
