@@ -293,17 +293,56 @@ def test_a_mark_is_answered_only_once_it_is_on_the_disk(tmp_path):
         for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
             os.kill(int(child), signal.SIGINT)
         server.process.wait(timeout=20)
-    events = []
-    for line in trace.read_text(errors="replace").splitlines():
-        if re.search(r"f(data)?sync\(\d+<[^>]*coursesite\.db-wal>\)", line):
-            events.append("sync")
-        elif '"HTTP/1.1 303' in line:
-            events.append("303")
-        elif '"HTTP/1.1 ' in line:
-            events.append("answer")
+    events = trace_events(trace.read_text(errors="replace"))
     answers = [i for i, event in enumerate(events) if event in ("303", "answer")]
     writes = [i for i in answers if events[i] == "303"]
     assert len(writes) == MARKS + 1  # the sign-in and every mark
     for index in writes:
         previous = max((i for i in answers if i < index), default=-1)
-        assert "sync" in events[previous + 1 : index], "a write was answered before its sync"
+        assert "sync" in events[previous + 1 : index], (
+            "a write was answered before its sync",
+            events,
+        )
+
+
+SYNC_DONE = re.compile(r"^(\d+) +f(?:data)?sync\(\d+<[^>]*coursesite\.db-wal>\) += 0")
+SYNC_BEGUN = re.compile(r"^(\d+) +f(?:data)?sync\(\d+<[^>]*coursesite\.db-wal> <unfinished")
+SYNC_RESUMED = re.compile(r"^(\d+) +<\.\.\. f(?:data)?sync resumed>\) += 0")
+
+
+def trace_events(trace: str) -> list[str]:
+    """Return the syncs of the database's WAL that returned, and the answers sent, in the
+    order strace saw them. A sync during another thread's traced call is cut in two lines
+    ("<unfinished ...>", then "<... fdatasync resumed>" from the same thread): it counts
+    once it has returned."""
+    events, begun = [], set()
+    for line in trace.splitlines():
+        if match := SYNC_DONE.match(line):
+            events.append("sync")
+        elif match := SYNC_BEGUN.match(line):
+            begun.add(match[1])
+        elif (match := SYNC_RESUMED.match(line)) and match[1] in begun:
+            begun.discard(match[1])
+            events.append("sync")
+        elif '"HTTP/1.1 303' in line:
+            events.append("303")
+        elif '"HTTP/1.1 ' in line:
+            events.append("answer")
+    return events
+
+
+def test_a_sync_cut_by_another_thread_counts_once_it_has_returned():
+    wal = "14</srv/instance/coursesite.db-wal>"
+    trace = "\n".join(
+        [
+            f"1102  fdatasync({wal} <unfinished ...>",
+            '1098  sendto(11<socket:[1]>, "HTTP/1.1 200 OK\\r"..., 582, 0, NULL, 0) = 582',
+            "1102  <... fdatasync resumed>) = 0",
+            '1102  sendto(9<socket:[2]>, "HTTP/1.1 303 SEE"..., 636, 0, NULL, 0) = 636',
+            f"1102  fdatasync({wal}) = 0",
+            f"1103  fdatasync({wal} <unfinished ...>",  # never returned: not on the disk
+            '1102  sendto(9<socket:[3]>, "HTTP/1.1 303 SEE"..., 636, 0, NULL, 0) = 636',
+            "1099  <... fdatasync resumed>) = 0",  # another thread's: not this sync
+        ]
+    )
+    assert trace_events(trace) == ["answer", "sync", "303", "sync", "303"]
