@@ -9,6 +9,7 @@ import re
 import shutil
 import socket
 import threading
+import urllib.request
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -293,6 +294,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def answer_text(url: str, data: bytes | None = None, timeout: float = 10) -> str:
+    """GET url (POST data, if given) from a live server; return the answer's text."""
+    with urllib.request.urlopen(url, data=data, timeout=timeout) as answer:
+        return answer.read().decode()
 
 
 class LiveServer:

@@ -5,7 +5,6 @@ request is left for the next."""
 import socket
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -22,6 +21,7 @@ from coursesite.web.serving import (
     stop_server,
 )
 from coursesite.web.worker_threads import WorkerThreads
+from tests.conftest import answer_text
 
 WAIT_S = 10  # far beyond anything here: a request that waits this long has been left behind
 LOOP = "the-event-loop"
@@ -86,8 +86,7 @@ def served():
 
 
 def get(url: str, data: bytes | None = None) -> str:
-    with urllib.request.urlopen(url, data=data, timeout=WAIT_S) as answer:
-        return answer.read().decode()
+    return answer_text(url, data, timeout=WAIT_S)
 
 
 def test_a_quick_page_is_answered_by_the_loop_and_anything_else_by_a_worker(served):

@@ -3,13 +3,13 @@ runs the requests, another starts while a slow request holds it, and goes again 
 
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from coursesite.web import worker_threads
 from coursesite.web.serving import make_server, stop_server
+from tests.conftest import answer_text
 
 WAIT_S = 10  # far beyond anything here; a request that waits this long has been left behind
 
@@ -54,9 +54,8 @@ def served():
     assert not thread.is_alive()
 
 
-def get(url: str, timeout: float = WAIT_S) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as answer:
-        return answer.read().decode()
+def get(url: str) -> str:
+    return answer_text(url, timeout=WAIT_S)
 
 
 def workers_once_quiet(dispatcher) -> set[int]:
