@@ -10,7 +10,8 @@ import pytest
 from coursesite.accounts import cards
 from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User
 from coursesite.desk import paths as help_sessions
-from coursesite.learn.progress import AccountStore, Progress
+from coursesite.learn.progress import Progress
+from coursesite.learn.progress_stores import AccountStore
 from tests.conftest import PASSWORDS, AuthActions, app_database
 
 pytestmark = pytest.mark.db  # also on PostgreSQL when COURSESITE_TEST_POSTGRES is set

@@ -8,7 +8,7 @@ from coursesite.accounts.sign_ins import OPEN_SIGN_IN
 from coursesite.data.models import HelpRequest, StepProgress, utcnow
 from coursesite.data.prepared import PreparedQuery, slot
 from coursesite.desk.help_requests.help_requests import REQUESTS_ON_A_STEP
-from coursesite.learn.progress import DONE_STEPS
+from coursesite.learn.progress_stores import DONE_STEPS
 from tests.conftest import add_user, app_database
 
 pytestmark = pytest.mark.db
@@ -122,3 +122,28 @@ def test_a_value_left_open_is_required(app):
     )
     with app_database(app), pytest.raises(KeyError):
         list(query.rows())
+
+
+def test_plain_rows_are_the_databases_own_rows_for_each_runs_values(app):
+    from coursesite.learn.progress_stores import LESSON_STEPS_DONE, STEPS_DONE
+
+    carole = add_user(app, "carole")
+    mamadou = add_user(app, "mamadou")
+    with app_database(app):
+        for user, lesson, step in (
+            (carole, "bonjour", "a"),
+            (carole, "visite", "b"),
+            (mamadou, "bonjour", "c"),
+        ):
+            StepProgress.create(user=user, lesson_id=lesson, step_id=step, done_at=utcnow())
+        for user in (carole, mamadou, carole):  # the SQL is made once, then reused
+            plain = StepProgress.select(StepProgress.lesson_id, StepProgress.step_id).where(
+                StepProgress.user == user
+            )
+            assert sorted(STEPS_DONE.plain_rows(user=user)) == sorted(plain.tuples())
+        assert LESSON_STEPS_DONE.plain_rows(user=carole, lesson="visite") == [("b",)]
+        assert LESSON_STEPS_DONE.plain_rows(user=mamadou, lesson="visite") == []
+        assert all(
+            type(step) is str
+            for (step,) in LESSON_STEPS_DONE.plain_rows(user=carole, lesson="bonjour")
+        )

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from coursesite.data.models import StepProgress, User
-from coursesite.learn.progress import SESSION_BUDGET, SessionStore
+from coursesite.learn.progress_stores import SESSION_BUDGET, SessionStore
 from tests.conftest import FIXTURE_LESSONS, app_database, csrf_token_from, make_app
 
 pytestmark = pytest.mark.db
@@ -242,3 +242,72 @@ def test_visitor_session_cookie_stays_small_in_a_real_request(client, lessons_di
 def test_marking_a_step_missing_from_the_page_language_goes_back_where_it_exists(client):
     response = mark(client, "saluer", lang="en")  # "Saluer" exists only in French
     assert response.headers["Location"] == "/fr/lessons/bonjour/2"
+
+
+def test_a_long_history_elsewhere_leaves_each_lesson_counted_right(
+    app, client, auth, make_learner, lessons_dir
+):
+    # A learner well along: hundreds of steps done in other lessons, read by the catalogue,
+    # while a step page reads only its own lesson's.
+    (lessons_dir / "fr" / "visite").mkdir()
+    (lessons_dir / "fr" / "visite" / "lesson.md").write_text(
+        LESSON_MD.replace("Dire bonjour", "Rendre visite").format(
+            steps="## Entrer {#come-in}\n\nEntrez.\n\n## Sortir {#go-out}\n\nSortez.\n"
+        ),
+        encoding="utf-8",
+    )
+    carole = make_learner()
+    with app_database(app):
+        StepProgress.insert_many(
+            {
+                "user": carole,
+                "lesson_id": f"old-lesson-{n // 7}",
+                # The same step ids as this lesson's: only the lesson tells them apart.
+                "step_id": ("open-door", "leave", "saluer", "come-in", "go-out", "a", "b")[n % 7],
+                "done_at": dt.datetime(2026, 1, 1) + dt.timedelta(minutes=n),
+            }
+            for n in range(400)
+        ).execute()
+        # "visite" worked on last week, "bonjour" yesterday.
+        StepProgress.create(
+            user=carole, lesson_id="visite", step_id="come-in", done_at=dt.datetime(2026, 11, 20)
+        )
+    auth.login("carole")
+    mark(client, "open-door")
+    with app_database(app):
+        StepProgress.update(done_at=dt.datetime(2026, 11, 27)).where(
+            StepProgress.lesson_id == "bonjour"
+        ).execute()
+
+    done, not_done = (text_of(client.get(f"/fr/lessons/bonjour/{n}")) for n in (1, 2))
+    assert (
+        "Vous avez fait cette étape." in done and "Étapes faites dans cette leçon : 1 sur 3" in done
+    )
+    assert "Vous avez fait cette étape." not in not_done
+    assert "Étapes faites dans cette leçon : 1 sur 3" in not_done
+    assert "Étapes faites : 1 sur 2" in text_of(client.get("/fr/lessons/visite/"))
+    catalogue = text_of(client.get("/fr/"))
+    assert "Étapes faites dans toutes les leçons : 2 sur 5" in catalogue
+    # Where to continue: the lesson worked on last, at its first step not done.
+    assert re.search(r'href="/fr/lessons/bonjour/2">Continuer là où vous étiez', catalogue)
+    with app_database(app):
+        StepProgress.update(done_at=dt.datetime(2026, 11, 28)).where(
+            StepProgress.lesson_id == "visite"
+        ).execute()
+    catalogue = text_of(client.get("/fr/"))
+    assert re.search(r'href="/fr/lessons/visite/2">Continuer là où vous étiez', catalogue)
+
+
+def test_a_step_read_then_marked_in_one_request_is_read_again(app, make_learner):
+    from coursesite.learn.progress import Progress
+    from coursesite.learn.progress_stores import AccountStore
+
+    carole = make_learner()
+    with app_database(app), app.test_request_context():
+        progress = Progress(AccountStore(carole))
+        assert not progress.is_done("bonjour", "open-door")  # one lesson's rows read
+        progress.set_done("bonjour", "open-door", True)
+        assert progress.is_done("bonjour", "open-door")
+        assert progress.touched_lessons == {"bonjour"}  # everything read, after the change
+        progress.set_done("bonjour", "open-door", False)
+        assert not progress.is_done("bonjour", "open-door") and not progress.touched_lessons

@@ -17,7 +17,8 @@ from flask_login import current_user
 
 from coursesite import services
 from coursesite.data.models import SESSION_KINDS, HelpSession, User
-from coursesite.learn.progress import AccountStore, Progress, current_progress
+from coursesite.learn.progress import Progress, current_progress
+from coursesite.learn.progress_stores import AccountStore
 from coursesite.lessons.model import Lesson
 
 # A helper composing a path picks at most this many lessons: the slip prints on one page.

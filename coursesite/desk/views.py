@@ -31,7 +31,8 @@ from coursesite.desk.learners import followup
 from coursesite.desk.learners.lookup import active_learner_or_404
 from coursesite.desk.paths import find_lesson, learner_paths, sessions_of
 from coursesite.learn.certificates.certificates import certificate_rows
-from coursesite.learn.progress import AccountStore, Progress
+from coursesite.learn.progress import Progress
+from coursesite.learn.progress_stores import AccountStore
 from coursesite.learn.questions.answers import answer_summary
 from coursesite.web.i18n import language_choices, page_language
 from coursesite.web.roles import person

@@ -1,9 +1,9 @@
 """Learner pages: catalogue, lessons and steps, progress, display choices, search, pictures.
 
-At the top, what most of it reads (`progress.py`, `visitor.py`, `links.py`) and the small
-site-wide pages (`site.py`, `privacy.py`, `media.py`, `progress_pages.py`); then `display/`,
-`questions/`, `certificates/` and `lesson_pages/`, each importing only the top and the
-sub-packages before it.
+At the top, what most of it reads (`progress.py` and `progress_stores.py`, `visitor.py`,
+`links.py`) and the small site-wide pages (`site.py`, `privacy.py`, `media.py`,
+`progress_pages.py`); then `display/`, `questions/`, `certificates/` and `lesson_pages/`,
+each importing only the top and the sub-packages before it.
 
 May import `services`, `data`, `web`, `lessons`, and the desk's services (`desk.paths`,
 `desk.help_requests`) for the learner's own path and help requests.

@@ -21,111 +21,28 @@ steps are gone once the browser is closed.
 """
 
 import datetime as dt
-import json
 
 from flask import g, session
 from markupsafe import Markup, escape
 
 from coursesite import services
 from coursesite.data.database import database
-from coursesite.data.models import StepProgress, utcnow
-from coursesite.data.prepared import PreparedQuery, slot
+from coursesite.data.models import StepProgress
+from coursesite.learn.progress_stores import AccountStore, SessionStore
 from coursesite.learn.visitor import VisitorData, of_this_request
 from coursesite.web.templating import page_translations
 
-SESSION_KEY = "progress"
-# Browsers drop cookies over 4 KB; stay well below, leaving room for the rest of the session.
-SESSION_BUDGET = 2400
-
-
-class SessionStore:
-    """Progress kept in the browser's session: [[lesson id, step id, unix time], …]."""
-
-    def __init__(self, session):
-        self.session = session
-
-    def load(self) -> dict[tuple[str, str], dt.datetime]:
-        done = {}
-        for entry in self.session.get(SESSION_KEY, []):
-            if (
-                isinstance(entry, list)
-                and len(entry) == 3
-                and isinstance(entry[0], str)
-                and isinstance(entry[1], str)
-                and isinstance(entry[2], int)
-            ):
-                when = dt.datetime.fromtimestamp(entry[2], dt.UTC).replace(tzinfo=None)
-                done[(entry[0], entry[1])] = when
-        return done
-
-    def _save(self, done: dict) -> None:
-        entries = sorted(
-            (
-                [lesson_id, step_id, int(when.replace(tzinfo=dt.UTC).timestamp())]
-                for (lesson_id, step_id), when in done.items()
-            ),
-            key=lambda entry: entry[2],
-        )
-        while entries and len(json.dumps(entries)) > SESSION_BUDGET:
-            entries.pop(0)  # the oldest goes first; signed-in progress has no such limit
-        self.session[SESSION_KEY] = entries
-
-    def add(self, lesson_id: str, step_id: str) -> None:
-        done = self.load()
-        done.setdefault((lesson_id, step_id), utcnow())
-        self._save(done)
-
-    def remove(self, lesson_id: str, step_id: str) -> None:
-        done = self.load()
-        done.pop((lesson_id, step_id), None)
-        self._save(done)
-
-    def clear(self) -> None:
-        self.session.pop(SESSION_KEY, None)
-
-
-# Read on every page of a signed-in learner: its SQL is built once (data/prepared.py).
-DONE_STEPS = PreparedQuery(
-    lambda: (
-        StepProgress.select(StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at)
-        .where(StepProgress.user == slot("user", StepProgress.user))
-        .tuples()
-    )
-)
-
-
-class AccountStore:
-    """Progress kept in the database, one StepProgress row per step done."""
-
-    def __init__(self, user):
-        self.user = user
-
-    def load(self) -> dict[tuple[str, str], dt.datetime]:
-        # Plain tuples: a learner well along has hundreds of rows, read on every page.
-        rows = DONE_STEPS.rows(user=self.user)
-        return {(lesson_id, step_id): done_at for lesson_id, step_id, done_at in rows}
-
-    def add(self, lesson_id: str, step_id: str, when: dt.datetime | None = None) -> None:
-        # The unique (user, lesson, step) index makes a second mark a no-op: never doubled.
-        StepProgress.insert(
-            user=self.user, lesson_id=lesson_id, step_id=step_id, done_at=when or utcnow()
-        ).on_conflict_ignore().execute()
-
-    def remove(self, lesson_id: str, step_id: str) -> None:
-        StepProgress.delete().where(
-            (StepProgress.user == self.user)
-            & (StepProgress.lesson_id == lesson_id)
-            & (StepProgress.step_id == step_id)
-        ).execute()
-
 
 class Progress:
-    """One person's progress, read once per request."""
+    """One person's progress, read once per request: everything, or only the lessons asked
+    about when the store can read one lesson (a learner's account: a step page reads that
+    lesson's rows, not a history of hundreds of steps)."""
 
     def __init__(self, store):
         self.store = store
         self._done = None
-        self._touched = None
+        self._by_lesson = None  # {lesson id: step ids done}, made from everything read
+        self._lessons: dict[str, set[str]] = {}  # read one lesson at a time
 
     @property
     def done(self) -> dict[tuple[str, str], dt.datetime]:
@@ -134,25 +51,47 @@ class Progress:
         return self._done
 
     @property
-    def touched_lessons(self) -> set[str]:
+    def by_lesson(self) -> dict[str, set[str]]:
+        """Return the ids of the steps done, by lesson id, for every lesson touched."""
+        if self._by_lesson is None:
+            if self._done is None and hasattr(self.store, "load_steps"):
+                self._by_lesson = self.store.load_steps()
+            else:
+                found: dict[str, set[str]] = {}
+                for lesson_id, step_id in self.done:
+                    found.setdefault(lesson_id, set()).add(step_id)
+                self._by_lesson = found
+        return self._by_lesson
+
+    @property
+    def touched_lessons(self):
         """Return the ids of lessons with at least one step done."""
-        if self._touched is None:
-            self._touched = {lesson_id for lesson_id, _ in self.done}
-        return self._touched
+        return self.by_lesson.keys()
+
+    def steps_done(self, lesson_id: str) -> set[str]:
+        """Return the ids of the lesson's steps done (removed steps included)."""
+        if self._done is None and hasattr(self.store, "load_lesson"):
+            found = self._lessons.get(lesson_id)
+            if found is None:
+                found = self._lessons[lesson_id] = self.store.load_lesson(lesson_id)
+            return found
+        return self.by_lesson.get(lesson_id, set())
 
     def is_done(self, lesson_id: str, step_id: str) -> bool:
-        return (lesson_id, step_id) in self.done
+        return step_id in self.steps_done(lesson_id)
 
     def set_done(self, lesson_id: str, step_id: str, done: bool) -> None:
         """Mark a step done or not done."""
         (self.store.add if done else self.store.remove)(lesson_id, step_id)
-        self._done = self._touched = None
+        self._done = self._by_lesson = None
+        self._lessons.clear()
 
     def done_numbers(self, lesson) -> list[int]:
         """Return the numbers (from 1) of the lesson's steps that are done."""
-        if lesson.id not in self.touched_lessons:  # most lessons, on a catalogue of hundreds
+        done = self.steps_done(lesson.id)
+        if not done:  # most lessons, on a catalogue of hundreds
             return []
-        return [n for n, step in enumerate(lesson.steps, 1) if self.is_done(lesson.id, step.id)]
+        return [n for n, step in enumerate(lesson.steps, 1) if step.id in done]
 
     def counts(self, lesson) -> tuple[int, int]:
         """Return (steps done, steps) for the lesson as it is now; removed steps do not count."""
@@ -172,9 +111,12 @@ class Progress:
         """
         catalogue = services.catalogue()
         drafts = services.drafts_visible()
-        latest: dict[str, dt.datetime] = {}
-        for (lesson_id, _step_id), when in self.done.items():
-            latest[lesson_id] = max(when, latest.get(lesson_id, when))
+        if self._done is None and hasattr(self.store, "last_done"):
+            latest = self.store.last_done()
+        else:
+            latest = {}
+            for (lesson_id, _step_id), when in self.done.items():
+                latest[lesson_id] = max(when, latest.get(lesson_id, when))
         for lesson_id in sorted(latest, key=latest.get, reverse=True):
             lesson = catalogue.get(lang, lesson_id, drafts=drafts) or next(
                 (
