@@ -1,6 +1,8 @@
 """Sign a learner in for the load benchmarks: a session cookie and its CSRF token."""
 
+import datetime as dt
 import http.cookiejar
+import sqlite3
 import subprocess
 import urllib.parse
 import urllib.request
@@ -31,6 +33,30 @@ def sign_in_learner(base: str, env: dict, bin_dir: Path, username: str = "bench.
     csrf = csrf_token(opener, base + "/fr/")
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     return {"cookie": cookie, "csrf": urllib.parse.quote(csrf)}
+
+
+def add_history(env: dict, username: str, steps: int = 400) -> None:
+    """Give a learner `steps` steps done, 8 to a lesson, in lessons other than the measured
+    one: a learner well along, whose history the pages must not read whole (SQLite only)."""
+    path = f"{env['COURSESITE_INSTANCE']}/coursesite.db"
+    with sqlite3.connect(path) as database:
+        (user_id,) = database.execute(
+            "SELECT id FROM user WHERE username = ?", (username,)
+        ).fetchone()
+        start = dt.datetime(2026, 9, 1)
+        database.executemany(
+            "INSERT INTO stepprogress (user_id, lesson_id, step_id, done_at) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    user_id,
+                    f"earlier-lesson-{n // 8}",
+                    f"step-{n % 8}",
+                    str(start + dt.timedelta(hours=n)),
+                )
+                for n in range(steps)
+            ],
+        )
+    database.close()
 
 
 def sign_in(base: str, username: str = "bench.learner"):

@@ -7,7 +7,8 @@ For the starter lessons and for a generated catalogue of N lessons × 2 language
 start-up time to the first 200, idle and loaded memory (RSS), what takes the memory
 (benchmarks/memory.py), and requests per second with p50/p99 latency at 16 concurrent
 connections (wrk, benchmarks/load.lua) for the catalogue, a step page (a visitor without a
-cookie, and a signed-in learner), a search and marking a step done. The ceiling app is
+cookie, a signed-in learner, and a learner well along: 400 steps done in other lessons), a
+search and marking a step done. The ceiling app is
 measured in each run and every figure is also given as a ratio of it, and so is the floor
 (benchmarks/floor_app.py): the site's own request handling around a view that does nothing,
 which no page can beat.
@@ -41,12 +42,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from learner import mark_done_path, sign_in_learner  # noqa: E402
+from learner import add_history, mark_done_path, sign_in_learner  # noqa: E402
 from make_catalogue import make_catalogue  # noqa: E402
 
 CONNECTIONS = 16
 THREADS = 4  # as coursesite serve's default
 STEP = "/fr/lessons/creer-adresse-courriel/3"
+HISTORY_STEPS = 400  # a learner well along: 50 lessons of 8 steps
 LOAD_SCRIPT = HERE / "load.lua"
 BEGIN, END = "<!-- run.py: begin -->", "<!-- run.py: end -->"
 # The one-core profile: total request rates tried, lowest first, and the latency promise.
@@ -243,9 +245,14 @@ def measure_site(
                 "idle_rss_mb": rss_mb(process.pid),
             }
             learner = sign_in_learner(base, env, bin_dir)
+            well_along = sign_in_learner(base, env, bin_dir, "bench.well.along")
+            add_history(env, "bench.well.along", HISTORY_STEPS)
             results["catalogue"] = wrk(machine, f"{base}/fr/", seconds)
             results["step"] = wrk(machine, base + step, seconds)
             results["step_learner"] = wrk(machine, base + step, seconds, cookie=learner["cookie"])
+            results["step_learner_history"] = wrk(
+                machine, base + step, seconds, cookie=well_along["cookie"]
+            )
             results["search"] = wrk(machine, f"{base}/fr/search?q={search}", seconds)
             # The same words with a new address each time: the page is searched and made again.
             results["search_new"] = wrk(
@@ -556,11 +563,20 @@ def main() -> None:
         print(report(raw))
 
 
-PAGES = ("catalogue", "step", "step_learner", "search", "search_new", "mark_done")
+PAGES = (
+    "catalogue",
+    "step",
+    "step_learner",
+    "step_learner_history",
+    "search",
+    "search_new",
+    "mark_done",
+)
 LABELS = {
     "catalogue": "catalogue",
     "step": "step, visitor",
     "step_learner": "step, learner",
+    "step_learner_history": f"step, learner with {HISTORY_STEPS} steps done elsewhere",
     "search": "search",
     "search_new": "search, new address each time",
     "mark_done": "mark done",
