@@ -582,3 +582,63 @@ def test_a_path_begun_before_it_was_given_is_never_called_not_started(
     page = text_of(client.get("/helper/"))
     assert "« Les salutations » : étapes faites, 1 sur 5" in page
     assert "N’a pas commencé" not in page
+
+
+def test_what_was_left_long_ago_is_history_not_needs_help_now(
+    app, client, helper, paths, make_learner
+):
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    old, recent = make_learner("olga", name="Olga"), make_learner("remi", name="Rémi")
+    path_long_ago = make_learner("paul", name="Paul")
+    send(client, path_long_ago.id, path="salutations")
+    with app_database(app):
+        # Olga left "Dire bonjour" at step 2 three months ago; Rémi left it nine days ago.
+        StepProgress.create(
+            user=old, lesson_id="bonjour", step_id="open-door", done_at=now - dt.timedelta(days=90)
+        )
+        StepProgress.create(
+            user=recent,
+            lesson_id="bonjour",
+            step_id="open-door",
+            done_at=now - dt.timedelta(days=9),
+        )
+        # Paul was given a path three months ago and never began it.
+        HelpSession.update(created=now - dt.timedelta(days=90)).execute()
+    page = text_of(client.get("/helper/"))
+    now_section = page[page.index("A besoin d’aide maintenant") : page.index("Autres personnes")]
+    assert "Rémi" in now_section and "Arrêt à l’étape 2 de « Dire bonjour », il y a 9 jours" in page
+    assert "Olga" not in now_section and "Paul" not in now_section
+    assert "Olga" in page and "Paul" in page
+    assert "Arrêt à l’étape 2 de « Dire bonjour », il y a 90 jours" not in page
+    assert "N’a pas commencé" not in page
+    # Her page still tells where she stopped.
+    olga = text_of(client.get(f"/helper/learners/{old.id}"))
+    assert "Arrêt à l’étape 2 de « Dire bonjour », il y a 90 jours" in olga
+
+
+def test_the_desk_shows_the_most_recently_active_of_many_stuck_learners(
+    app, client, helper, make_learner
+):
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    learners = [make_learner(f"stuck{n:02d}", name=f"Bloqué {n:02d}") for n in range(33)]
+    with app_database(app):
+        for n, learner in enumerate(learners):  # Bloqué 00 stopped most recently
+            StepProgress.create(
+                user=learner,
+                lesson_id="bonjour",
+                step_id="open-door",
+                done_at=now - dt.timedelta(days=8, minutes=n),
+            )
+    page = text_of(client.get("/helper/"))
+    now_section = page[page.index("A besoin d’aide maintenant") : page.index("Autres personnes")]
+    shown = re.findall(r"Bloqué (\d\d)", now_section)
+    assert sorted(set(shown)) == [f"{n:02d}" for n in range(30)]
+    assert "Voici les 30 personnes actives le plus récemment." in now_section
+    # The three others are not lost: they are listed below, with where they stopped.
+    others = page[page.index("Autres personnes") :]
+    assert all(f"Bloqué {n}" in others for n in (30, 31, 32))
+    assert page.count("Arrêt à l’étape 2 de « Dire bonjour », il y a 8 jours") == 33
+    # Found by name, one of them is shown stuck.
+    found = text_of(client.get("/helper/?q=Bloqué 31"))
+    found_now = found[found.index("A besoin d’aide maintenant") : found.index("Personnes trouvées")]
+    assert "Bloqué 31" in found_now and "Voici les" not in found_now

@@ -52,10 +52,10 @@ def dashboard():
     if group_id.isdigit() and is_id(int(group_id)):
         group = LearnerGroup.get_or_none(LearnerGroup.id == int(group_id))
     among = member_ids(group) if group is not None else None
-    # Every learner is looked at for "stuck" (a stuck learner is often not a recent one);
-    # only the first of the others are listed.
-    found, _ = followup.find_learners(query, among, limit=None)
-    stuck, others = followup.needs_help_now(followup.summaries(found, lang))
+    # Every learner may be stuck (a stuck learner is often not a recent one); only the first
+    # of the others are listed.
+    ranked = followup.rank_learners(query, among)
+    stuck, more_stuck, others, matched = followup.needs_help_now(ranked, lang)
     requests = help_requests.open_requests()
     if among is not None:
         requests = [r for r in requests if r.learner_id in among]
@@ -63,10 +63,11 @@ def dashboard():
     return render_template(
         "helper/dashboard.html",
         query=query,
-        matched=len(others),
-        shown_count=min(len(others), followup.SHOWN_LEARNERS),
+        matched=matched,
+        shown_count=len(others),
         stuck=stuck,
-        learners=others[: followup.SHOWN_LEARNERS],
+        more_stuck=more_stuck,
+        learners=others,
         requests=help_requests.shown_requests(requests, lang),
         handled=help_requests.just_handled(request.args.get("handled"), lang),
         groups=all_groups(),

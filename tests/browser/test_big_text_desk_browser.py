@@ -1,7 +1,9 @@
 """The new pages of issue 13 on a 360-pixel phone at the largest text size (200 %): nothing
 wider than the screen, in both languages (a help request's answer box once was)."""
 
+import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -20,9 +22,21 @@ def lab(tmp_path_factory):
     add_user(app, "sophie.big", "staff", name="Sophie")
     helper = add_user(app, "josee.big", "helper", name="Josée Gagnon")
     learner = add_user(app, "marie.big", "learner", name="Marie-Ève Roy")
-    from coursesite.data.models import HelpRequest, LabDetail, LearnerGroup, User
+    from coursesite.data.models import HelpRequest, LabDetail, LearnerGroup, StepProgress, User
 
+    # More learners stuck than the desk lists: it says it shows the most recently active.
+    stuck = [
+        add_user(app, f"bloque.{n}", "learner", name=f"Gisèle Bouchard {n}") for n in range(31)
+    ]
+    nine_days_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=9)
     with app_database(app):
+        for learner_id in (user.id for user in stuck):
+            StepProgress.create(
+                user=learner_id,
+                lesson_id="creer-adresse-courriel",
+                step_id="choose-provider",
+                done_at=nine_days_ago,
+            )
         User.update(preferences=BIG).execute()  # everyone reads at the largest text size
         for key, value in {
             "phone": "418 555-0123",
@@ -73,6 +87,9 @@ def test_new_pages_fit_a_phone_at_200_percent_text(browser, lab, lang, username)
         url = path.format(lang=lang)
         page.goto(url if url.startswith(f"/{lang}/") else f"{url}?lang={lang}")
         assert "text-200" in (page.locator("html").get_attribute("class") or "")
+        if url == "/helper/":
+            shown = re.compile(r"\b30 (personnes actives le plus récemment|most recently active)")
+            assert page.locator("#help-requests p").filter(has_text=shown).count() == 1
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             wide.append(f"{url}: {width}px")

@@ -120,8 +120,11 @@ def open_count() -> int:
     )
 
 
-def open_requests(learner: User | None = None) -> list[HelpRequest]:
-    """Return the open requests of learners (of one learner if given), oldest first."""
+def open_requests(
+    learner: User | None = None, learner_ids: list[int] | None = None
+) -> list[HelpRequest]:
+    """Return the open requests of learners (of one learner, or of these, if given), oldest
+    first."""
     query = (
         HelpRequest.select(HelpRequest, User)
         .join(User, on=HelpRequest.learner)
@@ -132,6 +135,8 @@ def open_requests(learner: User | None = None) -> list[HelpRequest]:
     )
     if learner is not None:
         query = query.where(HelpRequest.learner == learner)
+    if learner_ids is not None:
+        query = query.where(HelpRequest.learner.in_(learner_ids))
     return list(query)
 
 

@@ -3,18 +3,24 @@
 "Stuck" means an open help request, or a lesson begun but not finished whose last step done is
 older than STUCK_AFTER: the learner stopped at its next step. Steps are only recorded when done
 (nothing records a learner merely looking at a step), so a stall is dated by the last step done.
+On the desk, "now" has an end: a lesson left, or a path not started, more than STUCK_WINDOW
+ago is in the learner's history (their page), not among those who need help now; after a few
+years nearly every learner has a lesson they once left.
 
 The desk lists a few dozen learners at most, so each list costs a handful of queries whatever
-its length: progress, paths and requests are fetched for all shown learners at once.
+its length: progress, paths and requests are fetched for all shown learners at once. Which
+learners may be stuck is found in SQL from the recent rows alone (an open request, a step done
+or a path given within the window), so a lab's years of history never go through Python.
 """
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from peewee import fn
 
-from coursesite.data.models import HelpRequest, StepProgress, User, utcnow
+from coursesite.data.models import HelpRequest, HelpSession, StepProgress, User, utcnow
 from coursesite.desk.help_requests.help_requests import ShownRequest, open_requests, shown_requests
 from coursesite.desk.paths import PathState, find_lesson, newest_paths, path_state
 from coursesite.learn.progress import Progress
@@ -22,6 +28,7 @@ from coursesite.lessons.model import Lesson
 from coursesite.lessons.text import comparable
 
 STUCK_AFTER = dt.timedelta(days=7)
+STUCK_WINDOW = dt.timedelta(days=60)  # on the desk, what is older is history, not "now"
 SHOWN_LEARNERS = 30
 QUERY_MAX = 80
 
@@ -93,37 +100,106 @@ def find_learners(
 ) -> tuple[list[tuple[User, dt.datetime | None]], int]:
     """Return the learners to show (of `among` if given, e.g. a group), most recently active
     first, and how many matched."""
+    ranked = rank_learners(query, among)
+    return load_learners(ranked[:limit]), len(ranked)
+
+
+def rank_learners(
+    query: str = "", among: set[int] | None = None
+) -> list[tuple[int, dt.datetime | None]]:
+    """Return (id, last activity) of the active learners matching `query` (of `among` if
+    given), most recently active first: from their names alone, not whole accounts."""
     key = comparable(query[:QUERY_MAX])
     latest = last_activity()
-    learners = [
-        u
-        for u in User.select().where((User.role == "learner") & (User.active == True))  # noqa: E712
-        if (not key or key in comparable(u.display_name) or key in u.username)
-        and (among is None or u.id in among)
+    rows = (
+        User.select(User.id, User.display_name, User.username, User.created)
+        .where((User.role == "learner") & (User.active == True))  # noqa: E712
+        .tuples()
+    )
+    found = [
+        (user_id, created)
+        for user_id, name, username, created in rows
+        if (not key or key in comparable(name) or key in username)
+        and (among is None or user_id in among)
     ]
     oldest = dt.datetime.min
-    learners.sort(key=lambda u: (latest.get(u.id) or oldest, u.created, u.id), reverse=True)
-    return [(u, latest.get(u.id)) for u in learners[:limit]], len(learners)
+    found.sort(key=lambda row: (latest.get(row[0]) or oldest, row[1], row[0]), reverse=True)
+    return [(user_id, latest.get(user_id)) for user_id, _ in found]
 
 
-def stalls(done: dict, lang: str, now: dt.datetime) -> list[Stall]:
-    """Return the lessons begun and left for longer than STUCK_AFTER, most recent first."""
+def load_learners(
+    ranked: list[tuple[int, dt.datetime | None]],
+) -> list[tuple[User, dt.datetime | None]]:
+    """Return the accounts of these (id, last activity), in the same order."""
+    ids = [user_id for user_id, _ in ranked]
+    users = {user.id: user for user in User.select().where(User.id.in_(ids))} if ids else {}
+    return [(users[user_id], latest) for user_id, latest in ranked if user_id in users]
+
+
+def maybe_stuck(now: dt.datetime) -> set[int]:
+    """Return the ids of the learners who may be stuck now: an open request, a lesson whose
+    last step was done between STUCK_WINDOW and STUCK_AFTER ago, or a path given then.
+    Only the rows of the window are read (StepProgress by its done_at index)."""
+    since, before = now - STUCK_WINDOW, now - STUCK_AFTER
+    last_step = fn.MAX(StepProgress.done_at)
+    left = (
+        StepProgress.select(StepProgress.user)
+        .where(StepProgress.done_at >= since)
+        .group_by(StepProgress.user, StepProgress.lesson_id)
+        .having(last_step < before)
+    )
+    given = HelpSession.select(HelpSession.learner).where(
+        HelpSession.with_path() & (HelpSession.created >= since) & (HelpSession.created < before)
+    )
+    asked = HelpRequest.select(HelpRequest.learner).where(HelpRequest.handled_at.is_null())
+    return {user_id for query in (left, given, asked) for (user_id,) in query.tuples()}
+
+
+def stalls(
+    done: dict,
+    lang: str,
+    now: dt.datetime,
+    window: dt.timedelta | None = None,
+    find: Callable[[str], Lesson | None] | None = None,
+) -> list[Stall]:
+    """Return the lessons begun and left for longer than STUCK_AFTER (and, with a `window`,
+    not longer than it), most recent first."""
     return [
         Stall(item.lesson, item.next_number, item.last)
-        for item in history(done, lang)
-        if item.lesson and item.done and item.next_number and now - item.last > STUCK_AFTER
+        for item in history(done, lang, find)
+        if item.lesson
+        and item.done
+        and item.next_number
+        and now - item.last > STUCK_AFTER
+        and (window is None or now - item.last <= window)
     ]
 
 
-def history(done: dict, lang: str) -> list[LessonHistory]:
+def lesson_finder(lang: str) -> Callable[[str], Lesson | None]:
+    """Return paths.find_lesson for this language, each lesson looked up once: a desk page
+    looks up the same few lessons for every learner it shows."""
+    found: dict[str, Lesson | None] = {}
+
+    def find(lesson_id: str) -> Lesson | None:
+        if lesson_id not in found:
+            found[lesson_id] = find_lesson(lesson_id, lang)
+        return found[lesson_id]
+
+    return find
+
+
+def history(
+    done: dict, lang: str, find: Callable[[str], Lesson | None] | None = None
+) -> list[LessonHistory]:
     """Return every lesson with a step done, the most recently worked on first."""
+    find = find or lesson_finder(lang)
     progress = Progress(LoadedStore(done))
     last: dict[str, dt.datetime] = {}
     for (lesson_id, _), when in done.items():
         last[lesson_id] = max(when, last.get(lesson_id, when))
     rows = []
     for lesson_id in sorted(last, key=last.get, reverse=True):
-        lesson = find_lesson(lesson_id, lang)
+        lesson = find(lesson_id)
         if lesson is None:
             rows.append(LessonHistory(lesson_id, None, 0, 0, None, last[lesson_id]))
             continue
@@ -138,14 +214,17 @@ def history(done: dict, lang: str) -> list[LessonHistory]:
 
 def progress_by_learner(ids: list[int]) -> dict[int, dict]:
     done: dict[int, dict] = defaultdict(dict)
-    rows = StepProgress.select().where(StepProgress.user.in_(ids)) if ids else []
-    for row in rows:
-        done[row.user_id][(row.lesson_id, row.step_id)] = row.done_at
+    fields = (StepProgress.user, StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at)
+    rows = StepProgress.select(*fields).where(StepProgress.user.in_(ids)).tuples() if ids else []
+    for user_id, lesson_id, step_id, done_at in rows:
+        done[user_id][(lesson_id, step_id)] = done_at
     return done
 
 
-def summarize(learner: User, latest, done: dict, help_session, requests, lang, now):
-    summary = LearnerSummary(learner, latest, requests=requests, stalls=stalls(done, lang, now))
+def summarize(learner: User, latest, done: dict, help_session, requests, lang, now, find):
+    summary = LearnerSummary(
+        learner, latest, requests=requests, stalls=stalls(done, lang, now, STUCK_WINDOW, find)
+    )
     if help_session is not None:
         summary.path = path_state(help_session, lang, Progress(LoadedStore(done)))
         # Counted as the progress bar counts, so the two never disagree ("4 of 24" and "has
@@ -153,16 +232,38 @@ def summarize(learner: User, latest, done: dict, help_session, requests, lang, n
         summary.not_started = (
             summary.path.done == 0
             and summary.path.total > 0
-            and now - help_session.created > STUCK_AFTER
+            and STUCK_AFTER < now - help_session.created <= STUCK_WINDOW
         )
     return summary
 
 
-def needs_help_now(summaries: list[LearnerSummary]) -> tuple[list, list]:
-    """Split learners into those stuck (an open request, a lesson left, a path not started),
-    and the rest; each keeps its order (by last activity)."""
-    stuck = [s for s in summaries if s.requests or s.stalls or s.not_started]
-    return stuck, [s for s in summaries if s not in stuck]
+def is_stuck(summary: LearnerSummary) -> bool:
+    """Tell whether a learner needs help now: an open request, a lesson left, a path not
+    started."""
+    return bool(summary.requests or summary.stalls or summary.not_started)
+
+
+def needs_help_now(
+    ranked: list[tuple[int, dt.datetime | None]], lang: str, limit: int = SHOWN_LEARNERS
+) -> tuple[list[LearnerSummary], bool, list[LearnerSummary], int]:
+    """Split these learners (id, last activity), most recently active first, into the first
+    `limit` of those stuck and the first `limit` of the others. Return the stuck, whether
+    more may be stuck, the others, and how many others there are (all the learners but
+    those found stuck). Only those who may be stuck (maybe_stuck) are looked at, `limit` at
+    a time, the most recently active first, until `limit` are found."""
+    candidates = maybe_stuck(utcnow())
+    maybe = [row for row in ranked if row[0] in candidates]
+    stuck: list[LearnerSummary] = []
+    looked = 0
+    while looked < len(maybe) and len(stuck) < limit:
+        batch = maybe[looked : looked + limit]
+        looked += len(batch)
+        stuck += [s for s in summaries(load_learners(batch), lang) if is_stuck(s)]
+    more = len(stuck) > limit or looked < len(maybe)
+    stuck = stuck[:limit]
+    stuck_ids = {s.learner.id for s in stuck}
+    others = [row for row in ranked if row[0] not in stuck_ids]
+    return stuck, more, summaries(load_learners(others[:limit]), lang), len(others)
 
 
 def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[LearnerSummary]:
@@ -171,9 +272,9 @@ def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[L
     done = progress_by_learner(ids)
     newest = newest_paths(ids)
     requests = defaultdict(list)
-    for row in shown_requests([r for r in open_requests() if r.learner_id in set(ids)], lang):
+    for row in shown_requests(open_requests(learner_ids=ids) if ids else [], lang):
         requests[row.request.learner_id].append(row)
-    now = utcnow()
+    now, find = utcnow(), lesson_finder(lang)
     return [
         summarize(
             learner,
@@ -183,6 +284,7 @@ def summaries(found: list[tuple[User, dt.datetime | None]], lang: str) -> list[L
             requests[learner.id],
             lang,
             now,
+            find,
         )
         for learner, latest in found
     ]
