@@ -358,6 +358,7 @@ def test_a_learners_page_holds_their_whole_history_for_the_helper(
         "Mot de passe oublié : en donner un nouveau",
     ):
         assert expected in page, expected
+    assert re.search(r"réglée [^<]{1,40} par Richard", page)  # who closed it, by name
 
 
 def test_helper_pages_of_a_non_learner_answer_404(client, helper, make_staff):

@@ -162,8 +162,14 @@ class ShownRequest:
 def shown_requests(requests, lang: str) -> list[ShownRequest]:
     """Return requests ready to show: lesson title, step number and title, or their absence."""
     renderer = services.renderer()
+    # The helpers who took or closed them, read at once rather than one query per request.
+    helper_ids = {i for item in requests for i in (item.taken_by_id, item.handled_by_id) if i}
+    helpers = {u.id: u for u in User.select().where(User.id.in_(helper_ids))} if helper_ids else {}
     rows = []
     for item in requests:
+        for name in ("taken_by", "handled_by"):
+            if getattr(item, f"{name}_id") in helpers:
+                setattr(item, name, helpers[getattr(item, f"{name}_id")])
         lesson = find_lesson(item.lesson_id, lang)
         number = lesson.step_index(item.step_id) if lesson else None
         title = renderer.step_title(lesson, number) if number else None
