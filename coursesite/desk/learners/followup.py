@@ -30,6 +30,7 @@ from coursesite.lessons.text import comparable
 STUCK_AFTER = dt.timedelta(days=7)
 STUCK_WINDOW = dt.timedelta(days=60)  # on the desk, what is older is history, not "now"
 SHOWN_LEARNERS = 30
+FEW_LEARNERS = 500  # a list this short is read by its ids (a group, a name)
 QUERY_MAX = 80
 
 
@@ -110,7 +111,7 @@ def rank_learners(
     """Return (id, last activity) of the active learners matching `query` (of `among` if
     given), most recently active first: from their names alone, not whole accounts."""
     key = comparable(query[:QUERY_MAX])
-    latest = last_activity()
+    latest = last_activity(list(among) if among is not None else None)
     rows = (
         User.select(User.id, User.display_name, User.username, User.created)
         .where((User.role == "learner") & (User.active == True))  # noqa: E712
@@ -136,10 +137,11 @@ def load_learners(
     return [(users[user_id], latest) for user_id, latest in ranked if user_id in users]
 
 
-def maybe_stuck(now: dt.datetime) -> set[int]:
-    """Return the ids of the learners who may be stuck now: an open request, a lesson whose
-    last step was done between STUCK_WINDOW and STUCK_AFTER ago, or a path given then.
-    Only the rows of the window are read (StepProgress by its done_at index)."""
+def maybe_stuck(now: dt.datetime, ids: list[int] | None = None) -> set[int]:
+    """Return the ids of the learners (of `ids` if given) who may be stuck now: an open
+    request, a lesson whose last step was done between STUCK_WINDOW and STUCK_AFTER ago, or
+    a path given then. Only the rows of the window are read (StepProgress by its done_at
+    index)."""
     since, before = now - STUCK_WINDOW, now - STUCK_AFTER
     last_step = fn.MAX(StepProgress.done_at)
     left = (
@@ -152,6 +154,10 @@ def maybe_stuck(now: dt.datetime) -> set[int]:
         HelpSession.with_path() & (HelpSession.created >= since) & (HelpSession.created < before)
     )
     asked = HelpRequest.select(HelpRequest.learner).where(HelpRequest.handled_at.is_null())
+    if ids is not None:
+        left = left.where(StepProgress.user.in_(ids))
+        given = given.where(HelpSession.learner.in_(ids))
+        asked = asked.where(HelpRequest.learner.in_(ids))
     return {user_id for query in (left, given, asked) for (user_id,) in query.tuples()}
 
 
@@ -251,7 +257,9 @@ def needs_help_now(
     more may be stuck, the others, and how many others there are (all the learners but
     those found stuck). Only those who may be stuck (maybe_stuck) are looked at, `limit` at
     a time, the most recently active first, until `limit` are found."""
-    candidates = maybe_stuck(utcnow())
+    # A name or a group: only their rows are read.
+    ids = [user_id for user_id, _ in ranked] if len(ranked) <= FEW_LEARNERS else None
+    candidates = maybe_stuck(utcnow(), ids)
     maybe = [row for row in ranked if row[0] in candidates]
     stuck: list[LearnerSummary] = []
     looked = 0
