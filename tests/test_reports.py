@@ -219,3 +219,81 @@ def test_a_report_for_one_group_counts_its_learners_only(app, october):
     assert (report.active_learners, report.new_learners, report.sessions) == (1, 0, 1)
     assert (report.minutes, report.lessons_finished, report.requests_opened) == (90, 1, 0)
     assert report.requests_handled == 1  # her September request, handled on October 2nd
+
+
+def test_a_groups_steps_and_lessons_count_its_members_only(app, october):
+    # Carole, outside the group, began and finished the French lesson in October: the group's
+    # report shows Ève's steps only, and her lesson begun in September is not "started".
+    with app_database(app):
+        report = build_report(
+            OCTOBER,
+            services.catalogue(app),
+            app.config["LANGUAGES"],
+            QUEBEC,
+            {october["eve"].id},
+        )
+    found = numbers(report)
+    assert found["steps"]["bonjour"] == (
+        1,
+        [
+            ("open-door", {"fr": 1, "en": 1}, 0),
+            ("saluer", {"fr": 2}, 1),
+            ("leave", {"fr": 3, "en": 2}, 1),
+        ],
+    )
+    assert (report.lessons_started, report.lessons_finished) == (0, 1)
+
+
+def test_a_lesson_finished_before_the_period_is_not_finished_again_in_it(app, october):
+    # Ève finished the English lesson on October 31st; the French one needs "saluer" too,
+    # which she did on October 30th: in November she finishes nothing new.
+    with app_database(app):
+        StepProgress.update(done_at=utc("2026-11-05 12:00")).where(
+            (StepProgress.user == october["eve"].id) & (StepProgress.step_id == "saluer")
+        ).execute()
+    november = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    # English complete on October 31st (open-door, leave): the French one completed in
+    # November does not make the lesson finished in November.
+    assert report_of(app, november).lessons_finished == 0
+    # In October Ève finished it, though her French was not complete then.
+    assert report_of(app).lessons_finished == 2
+
+
+def test_lessons_finished_are_counted_over_a_catalogue_of_thousands_of_lessons(app, october):
+    # A learner who worked on 3,000 lessons of 12 steps in October and finished two: their
+    # 36,000 steps are more values than SQLite takes in one statement.
+    from types import SimpleNamespace
+
+    from coursesite.staff.reports.step_counts import lessons_finished, step_tables
+
+    def lesson(lesson_id):
+        steps = [SimpleNamespace(id=f"step-{k}") for k in range(12)]
+        return {"fr": SimpleNamespace(id=lesson_id, steps=steps)}
+
+    lessons = {f"lecon-{n:04d}": lesson(f"lecon-{n:04d}") for n in range(3000)}
+    eve = october["eve"].id
+    rows = [
+        {
+            "user": eve,
+            "lesson_id": lesson_id,
+            "step_id": "step-0",
+            "done_at": utc("2026-10-10 14:00"),
+        }
+        for lesson_id in lessons
+    ]
+    rows += [
+        {
+            "user": eve,
+            "lesson_id": lesson_id,
+            "step_id": f"step-{k}",
+            "done_at": utc("2026-10-11 14:00"),
+        }
+        for lesson_id in ("lecon-0007", "lecon-2999")
+        for k in range(1, 12)
+    ]
+    with app_database(app):
+        for start in range(0, len(rows), 500):
+            StepProgress.insert_many(rows[start : start + 500]).execute()
+        (live, *_) = step_tables({eve})
+        start, end = OCTOBER.bounds(QUEBEC)
+        assert lessons_finished(live, start, end, lessons) == 2

@@ -21,6 +21,11 @@ def local_midnight_utc(day: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime
     return aware.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def in_period(column, start: dt.datetime, end: dt.datetime):
+    """Return the condition "`column` is in [start, end)", UTC bounds from a Period."""
+    return (column >= start) & (column < end)
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole days, `first` to `last` included, in the lab's local time."""

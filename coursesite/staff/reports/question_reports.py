@@ -11,6 +11,8 @@ Only learners count; erased learners count through the Anonymous* tables.
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import SQL, fn
+
 from coursesite.data.models import Certificate, QuestionAnswer, User
 from coursesite.data.privacy.anonymous_models import AnonymousAnswer, AnonymousCertificate
 from coursesite.lessons.model import Lesson
@@ -26,39 +28,43 @@ class QuestionCount:
     missed: int  # of them, those whose first answer was wrong
 
 
-def first_answers(end: dt.datetime) -> dict[tuple, tuple[dt.datetime, bool]]:
-    """Return {(learner, lesson id, question id): (time, right)} of each first answer."""
-    live = (
-        QuestionAnswer.select(
-            QuestionAnswer.user,
-            QuestionAnswer.lesson_id,
-            QuestionAnswer.question_id,
-            QuestionAnswer.answered_at,
-            QuestionAnswer.right,
-            QuestionAnswer.id,
+def first_answer_counts(start: dt.datetime, end: dt.datetime) -> dict[tuple, list[int]]:
+    """Return {(lesson id, question id): [learners, of them wrong]} of the first answers given in
+    the period."""
+    counts: dict[tuple, list[int]] = {}
+    non_learners = User.select(User.id).where(User.role != "learner")
+    for model, learner, counted in (
+        (QuestionAnswer, "user", QuestionAnswer.user.not_in(non_learners)),
+        (AnonymousAnswer, "learner_key", AnonymousAnswer.learner_key.is_null(False)),
+    ):
+        # An answer is a first one when the learner gave none to the question before it (by
+        # time, then by the order answers were saved in).
+        earlier = model.alias()
+        firsts = (
+            model.select(model.lesson_id, model.question_id, model.right, fn.COUNT(SQL("*")))
+            .where(
+                counted
+                & (model.answered_at >= start)
+                & (model.answered_at < end)
+                & ~fn.EXISTS(
+                    earlier.select(SQL("1")).where(
+                        (getattr(earlier, learner) == getattr(model, learner))
+                        & (earlier.lesson_id == model.lesson_id)
+                        & (earlier.question_id == model.question_id)
+                        & (
+                            (earlier.answered_at < model.answered_at)
+                            | ((earlier.answered_at == model.answered_at) & (earlier.id < model.id))
+                        )
+                    )
+                )
+            )
+            .group_by(model.lesson_id, model.question_id, model.right)
         )
-        .join(User, on=(QuestionAnswer.user == User.id))
-        .where((User.role == "learner") & (QuestionAnswer.answered_at < end))
-        .tuples()
-    )
-    erased = (
-        AnonymousAnswer.select(
-            AnonymousAnswer.learner_key,
-            AnonymousAnswer.lesson_id,
-            AnonymousAnswer.question_id,
-            AnonymousAnswer.answered_at,
-            AnonymousAnswer.right,
-            AnonymousAnswer.id,
-        )
-        .where(AnonymousAnswer.answered_at < end)
-        .tuples()
-    )
-    first: dict[tuple, tuple] = {}
-    for learner, lesson_id, question_id, when, right, row_id in [*live, *erased]:
-        key = (learner, lesson_id, question_id)
-        if key not in first or (when, row_id) < first[key][:2]:
-            first[key] = (when, row_id, bool(right))
-    return {key: (when, right) for key, (when, _row, right) in first.items()}
+        for lesson_id, question_id, right, count in firsts.tuples():
+            row = counts.setdefault((lesson_id, question_id), [0, 0])
+            row[0] += count
+            row[1] += 0 if right else count
+    return counts
 
 
 def question_versions(lessons: dict[str, dict[str, Lesson]]) -> dict[tuple, dict]:
@@ -76,23 +82,17 @@ def missed_first(
     start: dt.datetime, end: dt.datetime, lessons: dict[str, dict[str, Lesson]]
 ) -> list[QuestionCount]:
     """Return the questions answered in the period, the most often missed first."""
-    answered: dict[tuple, int] = {}
-    missed: dict[tuple, int] = {}
-    for (_learner, lesson_id, question_id), (when, right) in first_answers(end).items():
-        if when >= start:
-            key = (lesson_id, question_id)
-            answered[key] = answered.get(key, 0) + 1
-            missed[key] = missed.get(key, 0) + (not right)
+    counts = first_answer_counts(start, end)
     known = question_versions(lessons)
     rows = [
         QuestionCount(
             lesson_id,
             question_id,
             known[(lesson_id, question_id)],
-            count,
-            missed[(lesson_id, question_id)],
+            answered,
+            missed,
         )
-        for (lesson_id, question_id), count in answered.items()
+        for (lesson_id, question_id), (answered, missed) in counts.items()
         if (lesson_id, question_id) in known  # a question removed since is not shown
     ]
     return sorted(

@@ -28,15 +28,22 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from coursesite.data.models import SESSION_KINDS, HelpRequest, HelpSession, StepProgress, User
+from peewee import fn
+
+from coursesite.data.models import SESSION_KINDS, HelpRequest, HelpSession, User
 from coursesite.data.privacy.anonymous_models import (
     AnonymousHelpRequest,
-    AnonymousProgress,
     AnonymousSession,
 )
 from coursesite.desk.help_sessions.session_kinds import kind_label
 from coursesite.lessons.model import Lesson
-from coursesite.staff.reports.periods import Period
+from coursesite.staff.reports.periods import Period, in_period
+from coursesite.staff.reports.step_counts import (
+    lessons_finished,
+    lessons_started,
+    step_tables,
+    steps_in,
+)
 
 
 @dataclass
@@ -106,36 +113,6 @@ def step_order(versions: dict[str, Lesson]) -> list[str]:
     return ids
 
 
-def in_period(column, start: dt.datetime, end: dt.datetime):
-    return (column >= start) & (column < end)
-
-
-def progress_until(end: dt.datetime, learners: set[int] | None = None) -> list[tuple]:
-    """Return (learner, lesson id, step id, done at) of every learner step done before `end`
-    (of `learners` only, when given: a group)."""
-    live = (
-        StepProgress.select(
-            StepProgress.user, StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at
-        )
-        .join(User, on=(StepProgress.user == User.id))
-        .where((User.role == "learner") & (StepProgress.done_at < end))
-        .tuples()
-    )
-    if learners is not None:  # erased learners belong to no group any more
-        return [row for row in live if row[0] in learners]
-    erased = (
-        AnonymousProgress.select(
-            AnonymousProgress.learner_key,
-            AnonymousProgress.lesson_id,
-            AnonymousProgress.step_id,
-            AnonymousProgress.done_at,
-        )
-        .where(AnonymousProgress.done_at < end)
-        .tuples()
-    )
-    return [*live, *erased]
-
-
 def session_rows(
     start: dt.datetime, end: dt.datetime, learners: set[int] | None = None
 ) -> list[tuple]:
@@ -178,16 +155,6 @@ def help_request_counts(
         .count()
     )
     return {learner for (learner,) in opened}, len(opened), handled
-
-
-def finished_at(done: dict[str, dt.datetime], versions: dict[str, Lesson]) -> dt.datetime | None:
-    """Return when the lesson was first complete in some language, or None if it is not."""
-    times = [
-        max(done[step.id] for step in lesson.steps)
-        for lesson in versions.values()
-        if lesson.steps and all(step.id in done for step in lesson.steps)
-    ]
-    return min(times, default=None)
 
 
 def kind_rows(sessions: list[tuple]) -> list[KindCount]:
@@ -243,23 +210,31 @@ def build_report(
     report = Report(period)
     lessons = lessons_by_id(catalogue, languages)
 
-    first_step: dict[tuple, dt.datetime] = {}
-    done: dict[tuple, dict[str, dt.datetime]] = defaultdict(dict)
-    step_learners: dict[tuple[str, str], set] = defaultdict(set)
-    lesson_learners: dict[str, set] = defaultdict(set)
-    active = set()
-    for learner, lesson_id, step_id, when in progress_until(end, learners):
-        pair = (learner, lesson_id)
-        first_step[pair] = min(when, first_step.get(pair, when))
-        done[pair][step_id] = when
-        if when >= start:
-            active.add(learner)
-            step_learners[(lesson_id, step_id)].add(learner)
-            lesson_learners[lesson_id].add(learner)
-    report.lessons_started = sum(start <= when for when in first_step.values())
-    for (_, lesson_id), steps in done.items():
-        finished = lesson_id in lessons and finished_at(steps, lessons[lesson_id])
-        report.lessons_finished += bool(finished and start <= finished)
+    active: set = set()
+    step_learners: dict[tuple[str, str], int] = defaultdict(int)
+    lesson_learners: dict[str, int] = defaultdict(int)
+    # Live and erased learners are told apart by their key's type: their counts add up.
+    for table in step_tables(learners):
+        active.update(
+            learner for (learner,) in steps_in(table, start, end, table.learner).distinct().tuples()
+        )
+        by_step = steps_in(
+            table,
+            start,
+            end,
+            table.model.lesson_id,
+            table.model.step_id,
+            fn.COUNT(table.learner.distinct()),
+        ).group_by(table.model.lesson_id, table.model.step_id)
+        for lesson_id, step_id, count in by_step.tuples():
+            step_learners[(lesson_id, step_id)] += count
+        by_lesson = steps_in(
+            table, start, end, table.model.lesson_id, fn.COUNT(table.learner.distinct())
+        ).group_by(table.model.lesson_id)
+        for lesson_id, count in by_lesson.tuples():
+            lesson_learners[lesson_id] += count
+        report.lessons_started += lessons_started(table, start, end)
+        report.lessons_finished += lessons_finished(table, start, end, lessons)
 
     sessions = session_rows(start, end, learners)
     report.sessions = len(sessions)
@@ -280,13 +255,11 @@ def build_report(
             StepCount(
                 step_id,
                 {lang: n for lang, lesson in versions.items() if (n := lesson.step_index(step_id))},
-                len(step_learners[(lesson_id, step_id)]),
+                step_learners[(lesson_id, step_id)],
             )
             for step_id in step_order(versions)
         ]
-        report.lessons.append(
-            LessonSteps(lesson_id, versions, steps, len(lesson_learners[lesson_id]))
-        )
+        report.lessons.append(LessonSteps(lesson_id, versions, steps, lesson_learners[lesson_id]))
     return report
 
 
