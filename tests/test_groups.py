@@ -182,3 +182,43 @@ def test_a_group_needs_a_name(app, helper):
     assert response.status_code == 400 and "Veuillez taper le nom du groupe." in text_of(response)
     with app_database(app):
         assert LearnerGroup.select().count() == 0
+
+
+def test_a_lab_of_many_learners_finds_the_ones_to_add_by_name(app, helper, make_learner):
+    with app_database(app):
+        User.insert_many(
+            {
+                "username": f"appr.{n:03d}",
+                "display_name": f"Apprenant {n:03d}",
+                "role": "learner",
+                "password_hash": "invented",
+            }
+            for n in range(45)
+        ).execute()
+    make_learner("zoe", name="Zoé Lévesque")
+    group_id = make_group(helper)
+    page = text_of(helper.get(f"/helper/groups/{group_id}"))
+    # The first 40 by name to tick; the others are found by name.
+    assert "40 personnes affichées sur 46" in page and "Nom ou nom d’utilisateur" in page
+    assert "Apprenant 039" in page and "Apprenant 040" not in page and "Zoé" not in page
+    found = helper.get(f"/helper/groups/{group_id}?q=zoe")
+    assert "Zoé Lévesque" in text_of(found) and "Apprenant 000" not in text_of(found)
+    zoe = re.search(r'id="add-(\d+)"', found.get_data(as_text=True)).group(1)
+    added = helper.post(
+        f"/helper/groups/{group_id}/members",
+        data={"csrf_token": token_of(helper, f"/helper/groups/{group_id}"), "learner": zoe},
+    )
+    assert added.status_code == 303
+    with app_database(app):
+        assert [m.learner.username for m in GroupMember.select()] == ["zoe"]
+    nobody = text_of(helper.get(f"/helper/groups/{group_id}?q=zoe"))
+    assert "Aucune personne apprenante n’a ce nom" in nobody
+
+
+def test_a_small_lab_lists_every_learner_to_add_without_a_search(app, helper, make_learner):
+    make_learner("zoe", name="Zoé Lévesque")
+    make_learner("marc", name="Marc")
+    group_id = make_group(helper)
+    page = text_of(helper.get(f"/helper/groups/{group_id}"))
+    assert "Zoé Lévesque" in page and "Marc" in page
+    assert "Nom ou nom d’utilisateur" not in page and "personnes affichées" not in page

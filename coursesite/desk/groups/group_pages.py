@@ -64,12 +64,17 @@ def group(group_id):
     """Show a group: its progress lesson by lesson, its learners, and how to add more."""
     group = group_or_404(group_id)
     people = data.members(group)
+    query = request.args.get("q", "")[: data.QUERY_MAX].strip()
+    candidates, matched = data.candidates(group, query)
     return render_template(
         "helper/group.html",
         group=group,
         members=people,
         lessons=data.group_lessons(people, page_language()),
-        candidates=data.candidates(group),
+        candidates=candidates,
+        matched=matched,
+        query=query,
+        find_by_name=query or matched > len(candidates),
     )
 
 

@@ -12,11 +12,13 @@ from peewee import fn
 
 from coursesite.data.database import database
 from coursesite.data.models import GroupMember, LearnerGroup, User
-from coursesite.desk.learners.followup import LoadedStore, progress_by_learner
+from coursesite.desk.learners.followup import QUERY_MAX, LoadedStore, progress_by_learner
 from coursesite.desk.paths import ListedLesson, clean_text, find_lesson, newest_paths
 from coursesite.learn.progress import Progress
+from coursesite.lessons.text import comparable
 
 NAME_MAX = 80
+SHOWN_CANDIDATES = 40  # learners offered to add at once; more are found by name
 
 
 @dataclass
@@ -100,16 +102,22 @@ def groups_of(learner: User) -> list[LearnerGroup]:
     )
 
 
-def candidates(group: LearnerGroup) -> list[User]:
-    """Return the active learners not in the group yet, by name (to add them from the list)."""
+def candidates(group: LearnerGroup, query: str = "") -> tuple[list[User], int]:
+    """Return the active learners not in the group yet whose name or username holds `query`,
+    by name: the first SHOWN_CANDIDATES of them (to tick and add), and how many there are.
+    A lab of a thousand learners is found by name, not scrolled through."""
     inside = GroupMember.select(GroupMember.learner).where(GroupMember.group == group)
-    return list(
-        User.select()
+    key = comparable(query[:QUERY_MAX])
+    found = [
+        learner
+        for learner in User.select(User.id, User.display_name, User.username)
         .where(
             (User.role == "learner") & (User.active == True) & User.id.not_in(inside)  # noqa: E712
         )
         .order_by(fn.LOWER(User.display_name), User.id)
-    )
+        if not key or key in comparable(learner.display_name) or key in learner.username
+    ]
+    return found[:SHOWN_CANDIDATES], len(found)
 
 
 def group_lessons(people: list[User], lang: str) -> list[GroupLesson]:
