@@ -311,3 +311,29 @@ def test_a_step_read_then_marked_in_one_request_is_read_again(app, make_learner)
         assert progress.touched_lessons == {"bonjour"}  # everything read, after the change
         progress.set_done("bonjour", "open-door", False)
         assert not progress.is_done("bonjour", "open-door") and not progress.touched_lessons
+
+
+def test_steps_read_for_the_catalogue_answer_every_lesson_after_it():
+    from coursesite.learn.progress import Progress
+
+    class Store:  # an account's store: it reads every lesson's steps, or one lesson's
+        def __init__(self):
+            self.reads = []
+
+        def load_steps(self):
+            self.reads.append("every lesson")
+            return {"bonjour": {"open-door"}, "visite": {"come-in"}}
+
+        def load_lesson(self, lesson_id):
+            self.reads.append(lesson_id)
+            return set()
+
+    store = Store()
+    progress = Progress(store)
+    assert set(progress.touched_lessons) == {"bonjour", "visite"}
+    # Once every lesson's steps are read, no lesson is read again on its own.
+    assert progress.is_done("bonjour", "open-door") and progress.is_done("visite", "come-in")
+    assert store.reads == ["every lesson"]
+    alone = Store()
+    assert not Progress(alone).is_done("bonjour", "open-door")
+    assert alone.reads == ["bonjour"]  # a step page reads its own lesson only

@@ -70,7 +70,7 @@ class Progress:
 
     def steps_done(self, lesson_id: str) -> set[str]:
         """Return the ids of the lesson's steps done (removed steps included)."""
-        if self._done is None and hasattr(self.store, "load_lesson"):
+        if self._by_lesson is None and self._done is None and hasattr(self.store, "load_lesson"):
             found = self._lessons.get(lesson_id)
             if found is None:
                 found = self._lessons[lesson_id] = self.store.load_lesson(lesson_id)
