@@ -64,7 +64,8 @@ class SessionStore:
         self.session.pop(SESSION_KEY, None)
 
 
-# Read on every page of a signed-in learner: its SQL is built once (data/prepared.py).
+# Every step with its time: where the whole history is needed (joining a visitor's steps,
+# "continue" from a store without last_done). Its SQL is built once (data/prepared.py).
 DONE_STEPS = PreparedQuery(
     lambda: (
         StepProgress.select(StepProgress.lesson_id, StepProgress.step_id, StepProgress.done_at)
@@ -112,7 +113,7 @@ class AccountStore:
         self.user = user
 
     def load(self) -> dict[tuple[str, str], dt.datetime]:
-        # Plain tuples: a learner well along has hundreds of rows, read on every page.
+        # Plain tuples: a learner well along has hundreds of rows.
         rows = DONE_STEPS.rows(user=self.user)
         return {(lesson_id, step_id): done_at for lesson_id, step_id, done_at in rows}
 

@@ -111,7 +111,6 @@ def rank_learners(
     """Return (id, last activity) of the active learners matching `query` (of `among` if
     given), most recently active first: from their names alone, not whole accounts."""
     key = comparable(query[:QUERY_MAX])
-    latest = last_activity(list(among) if among is not None else None)
     rows = (
         User.select(User.id, User.display_name, User.username, User.created)
         .where((User.role == "learner") & (User.active == True))  # noqa: E712
@@ -123,6 +122,9 @@ def rank_learners(
         if (not key or key in comparable(name) or key in username)
         and (among is None or user_id in among)
     ]
+    # A name or a group: only their last activity is read.
+    few = len(found) <= FEW_LEARNERS
+    latest = last_activity([user_id for user_id, _ in found] if few else None)
     oldest = dt.datetime.min
     found.sort(key=lambda row: (latest.get(row[0]) or oldest, row[1], row[0]), reverse=True)
     return [(user_id, latest.get(user_id)) for user_id, _ in found]
