@@ -27,7 +27,7 @@ from coursesite.desk.help_sessions.help_session_checks import HelpSessionForm
 from coursesite.desk.help_sessions.help_session_save import save_help_session, saved_with_key
 from coursesite.desk.help_sessions.session_kinds import kind_choices, kind_label
 from coursesite.desk.help_sessions.slips import cards_page, slip_page
-from coursesite.desk.learners import followup
+from coursesite.desk.learners import followup, help_now
 from coursesite.desk.learners.lookup import active_learner_or_404
 from coursesite.desk.paths import find_lesson, learner_paths, sessions_of
 from coursesite.learn.certificates.certificates import certificate_rows
@@ -55,7 +55,7 @@ def dashboard():
     # Every learner may be stuck (a stuck learner is often not a recent one); only the first
     # of the others are listed.
     ranked = followup.rank_learners(query, among)
-    stuck, more_stuck, others, matched = followup.needs_help_now(ranked, lang)
+    stuck, more_stuck, others, matched = help_now.needs_help_now(ranked, lang)
     requests = help_requests.open_requests()
     if among is not None:
         requests = [r for r in requests if r.learner_id in among]
