@@ -303,7 +303,7 @@ def test_a_step_read_then_marked_in_one_request_is_read_again(app, make_learner)
     from coursesite.learn.progress_stores import AccountStore
 
     carole = make_learner()
-    with app_database(app), app.test_request_context():
+    with app.test_request_context(), app_database(app):
         progress = Progress(AccountStore(carole))
         assert not progress.is_done("bonjour", "open-door")  # one lesson's rows read
         progress.set_done("bonjour", "open-door", True)
