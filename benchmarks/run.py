@@ -8,10 +8,9 @@ start-up time to the first 200, idle and loaded memory (RSS), what takes the mem
 (benchmarks/memory.py), and requests per second with p50/p99 latency at 16 concurrent
 connections (wrk, benchmarks/load.lua) for the catalogue, a step page (a visitor without a
 cookie, a signed-in learner, and a learner well along: 400 steps done in other lessons), a
-search and marking a step done. The ceiling app is
-measured in each run and every figure is also given as a ratio of it, and so is the floor
-(benchmarks/floor_app.py): the site's own request handling around a view that does nothing,
-which no page can beat.
+search and marking a step done. The ceiling app is measured in each run and every figure is
+also given as a ratio of it, and so is the floor (benchmarks/floor_app.py): the site's own
+request handling around a view that does nothing, which no page can beat.
 
 The site runs as a lab installs it (`pip install .` into a fresh virtual environment, no
 PostgreSQL driver); `--postgres` runs 1, 2, 4… `coursesite serve` processes of the project's
