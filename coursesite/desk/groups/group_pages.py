@@ -16,6 +16,7 @@ from coursesite.desk.help_sessions import help_session_form
 from coursesite.desk.help_sessions.help_session_checks import HelpSessionForm
 from coursesite.desk.help_sessions.help_session_save import give_group_path, saved_with_key
 from coursesite.desk.help_sessions.slips import cards_page, render_slip
+from coursesite.desk.learners.followup import QUERY_MAX
 from coursesite.web.i18n import page_language
 from coursesite.web.roles import person
 from coursesite.web.urls import is_id
@@ -64,7 +65,7 @@ def group(group_id):
     """Show a group: its progress lesson by lesson, its learners, and how to add more."""
     group = group_or_404(group_id)
     people = data.members(group)
-    query = request.args.get("q", "")[: data.QUERY_MAX].strip()
+    query = request.args.get("q", "")[:QUERY_MAX].strip()
     candidates, matched = data.candidates(group, query)
     return render_template(
         "helper/group.html",

@@ -12,10 +12,9 @@ from peewee import fn
 
 from coursesite.data.database import database
 from coursesite.data.models import GroupMember, LearnerGroup, User
-from coursesite.desk.learners.followup import QUERY_MAX, LoadedStore, progress_by_learner
+from coursesite.desk.learners.followup import LoadedStore, name_matcher, progress_by_learner
 from coursesite.desk.paths import ListedLesson, clean_text, find_lesson, newest_paths
 from coursesite.learn.progress import Progress
-from coursesite.lessons.text import comparable
 
 NAME_MAX = 80
 SHOWN_CANDIDATES = 40  # learners offered to add at once; more are found by name
@@ -107,7 +106,7 @@ def candidates(group: LearnerGroup, query: str = "") -> tuple[list[User], int]:
     by name: the first SHOWN_CANDIDATES of them (to tick and add), and how many there are.
     A lab of a thousand learners is found by name, not scrolled through."""
     inside = GroupMember.select(GroupMember.learner).where(GroupMember.group == group)
-    key = comparable(query[:QUERY_MAX])
+    matches = name_matcher(query)
     found = [
         learner
         for learner in User.select(User.id, User.display_name, User.username)
@@ -115,7 +114,7 @@ def candidates(group: LearnerGroup, query: str = "") -> tuple[list[User], int]:
             (User.role == "learner") & (User.active == True) & User.id.not_in(inside)  # noqa: E712
         )
         .order_by(fn.LOWER(User.display_name), User.id)
-        if not key or key in comparable(learner.display_name) or key in learner.username
+        if matches(learner.display_name, learner.username)
     ]
     return found[:SHOWN_CANDIDATES], len(found)
 

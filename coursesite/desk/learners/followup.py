@@ -105,12 +105,19 @@ def find_learners(
     return load_learners(ranked[:limit]), len(ranked)
 
 
+def name_matcher(query: str) -> Callable[[str, str], bool]:
+    """Return a test of (display name, username) for what a helper typed: the name holds it
+    (accents and case aside) or the username does; nothing typed matches everyone."""
+    key = comparable(query[:QUERY_MAX])
+    return lambda name, username: not key or key in comparable(name) or key in username
+
+
 def rank_learners(
     query: str = "", among: set[int] | None = None
 ) -> list[tuple[int, dt.datetime | None]]:
     """Return (id, last activity) of the active learners matching `query` (of `among` if
     given), most recently active first: from their names alone, not whole accounts."""
-    key = comparable(query[:QUERY_MAX])
+    matches = name_matcher(query)
     rows = (
         User.select(User.id, User.display_name, User.username, User.created)
         .where((User.role == "learner") & (User.active == True))  # noqa: E712
@@ -119,8 +126,7 @@ def rank_learners(
     found = [
         (user_id, created)
         for user_id, name, username, created in rows
-        if (not key or key in comparable(name) or key in username)
-        and (among is None or user_id in among)
+        if matches(name, username) and (among is None or user_id in among)
     ]
     # A name or a group: only their last activity is read.
     few = len(found) <= FEW_LEARNERS
