@@ -50,9 +50,10 @@ class WorkerThreads:
         self.began: dict[int, float] = {}  # worker -> when its current request began
         self.closing = False
         self.watcher_asleep = False
+        self.threads: list[threading.Thread] = []  # every one started: joined at shutdown
         with self.lock:
             self._start_worker()
-        threading.Thread(target=self._watch, name="waitress-watcher", daemon=True).start()
+            self._start(self._watch, "waitress-watcher")
 
     # The two methods waitress calls.
 
@@ -75,11 +76,16 @@ class WorkerThreads:
                 self.worker_gone.wait(left)
             if self.workers:
                 log.warning("%d thread(s) still running", len(self.workers))
-            if not cancel_pending:
-                return False
-            while self.queue:
-                self.queue.popleft().cancel()
-            return True
+            if cancel_pending:
+                while self.queue:
+                    self.queue.popleft().cancel()
+            threads = [t for t in self.threads if t is not threading.current_thread()]
+        # Each thread ends as soon as it sees `closing`: wait for that, so that nothing of
+        # the server still runs once it says it stopped (a `serve` that could not listen
+        # exits at once).
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return cancel_pending
 
     # With self.lock held.
 
@@ -94,9 +100,12 @@ class WorkerThreads:
     def _start_worker(self) -> None:
         number = min(set(range(len(self.workers) + 1)) - self.workers)
         self.workers.add(number)
-        threading.Thread(
-            target=self._work, args=(number,), name=f"waitress-{number}", daemon=True
-        ).start()
+        self._start(self._work, f"waitress-{number}", number)
+
+    def _start(self, target, name: str, *args) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        self.threads = [t for t in self.threads if t.is_alive()] + [thread]
+        thread.start()
 
     def _should_go(self, worker: int) -> bool:
         return self.closing or len(self.workers) > 1 + self._held(besides=worker)
