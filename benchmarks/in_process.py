@@ -8,6 +8,12 @@ cookie and a signed-in learner: the CPU time of one request (the best of three r
 how much of it each part of Flask's handling took (the view, each before- and after-request
 hook, the session, the request context). Under wrk, waitress adds its own work to each
 request; this is the part the site's code decides.
+
+A learner's step page is filled once for everyone in the same state (steps done, questions
+answered right: web/same_state_pages.py), and wrk's learner, asking for the same step again
+and again, always finds it made. "step, learner, first in their state" is what it costs the
+first learner to open a step in a state: the pages kept for a state are forgotten before each
+of its requests.
 """
 
 import argparse
@@ -129,6 +135,24 @@ def parts_us(app, path: str, cookie: str | None, requests: int) -> dict[str, flo
     return {label: seconds / requests * 1e6 for label, seconds in spent.items()}
 
 
+def first_in_state(app):
+    """The site, the pages it keeps for a state forgotten before each request."""
+    store = app.jinja_env.kept_pages
+    kept = store.get
+
+    def forgetting_states(key, name):
+        return None if isinstance(name, tuple) and name[0] == "state" else kept(key, name)
+
+    def wsgi(environ, start_response):
+        store.get = forgetting_states
+        try:
+            return app(environ, start_response)
+        finally:
+            del store.get  # the store's own again
+
+    return wsgi
+
+
 def sign_in(app) -> str:
     """Create a learner and sign them in; return their Cookie header."""
     from coursesite.accounts.users import create_user
@@ -165,6 +189,7 @@ def main() -> None:
         ("floor, learner", app, "/fr/floor", cookie),
         ("step, visitor", app, STEP, None),
         ("step, learner", app, STEP, cookie),
+        ("step, learner, first in their state", first_in_state(app), STEP, cookie),
     ]
     costs = {name: cost_us(wsgi, path, who, args.requests) for name, wsgi, path, who in pages}
     ceiling = costs["ceiling"]
@@ -172,7 +197,11 @@ def main() -> None:
     print("| page | µs a request | ceiling ÷ page |\n|---|---:|---:|")
     for name, cost in costs.items():
         print(f"| {name} | {cost:.0f} | {ceiling / cost:.2f} |")
-    split = {name: parts_us(wsgi, path, who, args.requests) for name, wsgi, path, who in pages[1:]}
+    split = {
+        name: parts_us(wsgi, path, who, args.requests)
+        for name, wsgi, path, who in pages[1:]
+        if wsgi is app
+    }
     labels = sorted({label for parts in split.values() for label in parts})
     labels.sort(key=lambda label: -max(parts.get(label, 0) for parts in split.values()))
     print("\n| part (µs a request) | " + " | ".join(split) + " |")

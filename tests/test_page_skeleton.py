@@ -41,7 +41,7 @@ def page(client, path=STEP) -> str:
 def plain(monkeypatch):
     """Render pages the ordinary way: the whole template for every request."""
 
-    def render_plainly(template, key, everyone, person, made_with=None):
+    def render_plainly(template, key, everyone, person, made_with=None, same_as=None):
         person = person() if callable(person) else person
         return render_template(template, **everyone, **(made_with() if made_with else {}), **person)
 
@@ -112,7 +112,9 @@ def test_visitors_with_nothing_in_their_session_share_one_page_but_not_its_token
     tokens = {raw_token(app, t) for t in TOKEN_VALUE.findall(one + two)}
     assert len(tokens) == 2  # one each, in every form of their page
     kept = [
-        v for (who, _, name), v in app.jinja_env.kept_pages._kept.items() if name == "fresh visitor"
+        v
+        for (who, _, name), v in app.jinja_env.kept_pages._kept.items()
+        if name == ("state", "nothing")
     ]
     assert len(kept) == 1 and len(kept[0]) > 1
     assert not any(token in "".join(kept[0]) for token in TOKEN_VALUE.findall(one + two))
@@ -330,22 +332,27 @@ class Person:
 def people(app, make_learner):
     make_learner("carole", name="Carole")
     make_learner("mamadou", name="Mamadou")
+    make_learner("sophie", name="Sophie")
     server = LiveServer(app)
-    carole, mamadou, visitor, traveller = (
+    carole, mamadou, sophie, visitor, traveller = (
         Person(server.url, "Carole"),
         Person(server.url, "Mamadou"),
+        Person(server.url, "Sophie"),
         Person(server.url, None),
         Person(server.url, None),
     )
     carole.sign_in("carole")
     mamadou.sign_in("mamadou")
+    sophie.sign_in("sophie")
     visitor.get(STEP)  # a visitor, with a session cookie (and its token) of their own
-    # Carole did this very step; Mamadou did the two others; the visitor did none; the
-    # traveller, another visitor, did one, kept in their browser's session cookie.
+    # Carole did this very step; Mamadou and Sophie did the two others (one page for both of
+    # them but for their name and token); the visitor did none; the traveller, another
+    # visitor, did one, kept in their browser's session cookie.
     assert carole.mark("open-door") == 200
-    assert mamadou.mark("saluer") == 200 and mamadou.mark("leave") == 200
+    for learner in (mamadou, sophie):
+        assert learner.mark("saluer") == 200 and learner.mark("leave") == 200
     assert traveller.mark("leave") == 200
-    yield carole, mamadou, visitor, traveller
+    yield carole, mamadou, sophie, visitor, traveller
     stop(server)
 
 
@@ -370,7 +377,7 @@ def raw_token(app, signed: str) -> str:
 
 
 def test_each_person_sees_only_their_own_progress_name_and_token(app, people):
-    carole, mamadou, visitor, traveller = people
+    carole, mamadou, sophie, visitor, traveller = people
     requests = [person for person in people for _ in range(15)]
     random.Random(16).shuffle(requests)
 
@@ -383,11 +390,13 @@ def test_each_person_sees_only_their_own_progress_name_and_token(app, people):
     for page in carole.pages:
         assert "Vous avez fait cette étape." in page  # her progress: this step done
         assert COUNT.search(page).groups() == ("1", "3")
-        assert "Session de Carole" in page and "Mamadou" not in page
-    for page in mamadou.pages:
-        assert "Vous avez fait cette étape." not in page  # not this step…
-        assert COUNT.search(page).groups() == ("2", "3")  # …but the two others
-        assert "Session de Mamadou" in page and "Carole" not in page
+        assert "Session de Carole" in page and "Mamadou" not in page and "Sophie" not in page
+    for learner, other in ((mamadou, "Sophie"), (sophie, "Mamadou")):
+        for page in learner.pages:
+            assert "Vous avez fait cette étape." not in page  # not this step…
+            assert COUNT.search(page).groups() == ("2", "3")  # …but the two others
+            assert f"Session de {learner.name}" in page and other not in page
+            assert "Carole" not in page
     for page in visitor.pages:
         assert "Vous avez fait cette étape." not in page
         assert COUNT.search(page).groups() == ("0", "3")
@@ -403,12 +412,13 @@ def test_each_person_sees_only_their_own_progress_name_and_token(app, people):
         tokens = {raw_token(app, t) for page in person.pages for t in TOKEN_VALUE.findall(page)}
         assert len(tokens) == 1, person.name
         owners[tokens.pop()] = person
-    assert len(owners) == 4
+    assert len(owners) == 5
 
     # And a page's token works for its reader only.
     signed = {person.name: TOKEN_VALUE.search(person.pages[-1]).group(1) for person in people}
     path = "/progress/bonjour/saluer?lang=fr"
     assert carole.post(path, {"csrf_token": signed["Mamadou"], "done": "1"}) == 400
+    assert sophie.post(path, {"csrf_token": signed["Mamadou"], "done": "1"}) == 400
     assert visitor.post(path, {"csrf_token": signed["Carole"], "done": "1"}) == 400
     visitor_token = TOKEN_VALUE.search(visitor.pages[-1]).group(1)
     assert traveller.post(path, {"csrf_token": visitor_token, "done": "1"}) == 400

@@ -13,8 +13,10 @@ CSRF token, the help box. A template marks each of those parts as a hole,
 - every request then renders only the holes, with the person's values, and joins them with
   the skeleton's text. Nothing personal can be in the skeleton: it was never given any;
 - a visitor whose session holds nothing of theirs (no step done, answer or message) sees
-  what every such visitor sees but for their CSRF token: that page, holes filled, is kept
-  too, cut where the token goes, and the view's personal values are not even computed.
+  what every such visitor sees but for their CSRF token, and a learner what every learner
+  in their state sees (steps done, questions answered right) but for their name and token:
+  that page, holes filled, is kept too, cut where the name and token go
+  (web/same_state_pages.py), and the view's personal values are not even computed.
 
 The key names everything else the page depends on (the catalogue's version first, so a
 lesson edit drops every skeleton at once). Pages rendered with plain `render_template`
@@ -36,17 +38,20 @@ the link to the lab's settings) is part of the skeleton; reading anything else o
 stand-in (a name, an id) while the skeleton is made is an error, not an empty string.
 """
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
-from flask import current_app, g, session
+from flask import current_app
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from coursesite.web.skeleton_cut import CSRF, CSRF_FIELD, NAME, PART, Recorder, Skeleton, cut
+from coursesite.web.hole_filling import fill, fill_holes
+from coursesite.web.same_state_pages import nothing_to_show_in_session, page_for_state
+from coursesite.web.skeleton_cut import CSRF, CSRF_FIELD, NAME, PART, Recorder, cut
 
 # Skeletons are a few KB to a few tens of KB each (a catalogue of 2,000 lessons: 20 KB).
 MAX_KEPT = 400
@@ -71,10 +76,15 @@ class PageStore:
         self.generation = None
         self._kept: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
-        # Mark a hole, or a CSRF token, inside a rendered page; random, so no lesson text
-        # can forge one.
+        # Mark a hole, a CSRF token or a person's name inside a rendered page; random, so no
+        # lesson text can forge one.
         self.marker = f"\x00hole-{secrets.token_hex(8)}:"
         self.token_marker = f"\x00token-{secrets.token_hex(8)}\x00"
+        self.name_marker = f"\x00name-{secrets.token_hex(8)}\x00"
+        # Cuts a page at the token's and the name's stand-ins, keeping them as pieces.
+        self.stand_ins = re.compile(
+            f"({re.escape(self.token_marker)}|{re.escape(self.name_marker)})"
+        )
 
     def get(self, key: PageKey, name: str) -> Any:
         with self._lock:
@@ -143,13 +153,6 @@ def personal_name(context) -> Markup:
     return escape(context["current_user"].display_name)
 
 
-def fill(environment, template: str, values: dict) -> str:
-    """Render `template` with `values`, which already hold the environment's globals."""
-    found = environment.get_template(template)
-    # shared=True: the template reads `values` as they are, without copying them.
-    return "".join(found.root_render_func(found.new_context(values, shared=True)))
-
-
 def page_value(key: PageKey, name: str, make: Callable[[], Any]) -> Any:
     """Return what `make()` gives for this page key, made once: e.g. the links a view computes."""
     store: PageStore = current_app.jinja_env.kept_pages
@@ -167,14 +170,17 @@ def render_page(
     person: dict | Callable[[], dict],
     *,
     made_with: Callable[[], dict] | None = None,
+    same_as: Callable[[], Hashable | None] | None = None,
 ) -> str:
     """Render `template` from its skeleton for `key`, the holes filled with `person`'s values.
 
     `everyone`: what the page shows to all who share the key; `person`: what only the
     holes may use (progress, forms, answers…), or a function giving it, called only when
-    needed: a visitor whose session holds nothing of theirs gets the page kept whole for
-    such visitors (see `fresh_visitor_page`); `made_with`: a function giving what only the
-    skeleton needs, called only when it is made (a search runs only then).
+    needed; `made_with`: a function giving what only the skeleton needs, called only when
+    it is made (a search runs only then); `same_as`: a function giving the signed-in
+    person's state, for a page whose holes are filled once for everyone in that state
+    (web/same_state_pages.py). A visitor whose session holds nothing of theirs gets the page
+    filled once for all such visitors.
     """
     app = current_app._get_current_object()
     store: PageStore = app.jinja_env.kept_pages
@@ -185,73 +191,11 @@ def render_page(
         store.put(key, "skeleton", skeleton)
     if not callable(person):
         return fill_holes(app, skeleton, {**everyone, **person})
-    if key.who == "visitor" and nothing_personal_in_session(app):
-        return fresh_visitor_page(app, key, skeleton, everyone, person)
+    if nothing_to_show_in_session(app):
+        state = "nothing" if key.who == "visitor" else same_as() if same_as else None
+        if state is not None:
+            return page_for_state(app, key, skeleton, everyone, person, state)
     return fill_holes(app, skeleton, {**everyone, **person()})
-
-
-def fill_holes(app, skeleton: Skeleton, values: dict) -> str:
-    """Join the skeleton's text with its holes rendered from `values` (everyone's and the
-    person's)."""
-    environment = app.jinja_env
-    app.update_template_context(values)
-    values = {**environment.globals, **values}  # once for all the holes
-    parts = [skeleton.texts[0]]
-    for hole, text in zip(skeleton.holes, skeleton.texts[1:], strict=True):
-        if hole.template is PART:
-            name, part = hole.args
-            parts.append(values[name].get(part, ""))
-        elif hole.template is CSRF:
-            parts.append(CSRF_FIELD % escape(values["csrf_token"]()))
-        elif hole.template is NAME:
-            parts.append(escape(values["current_user"].display_name))
-        elif hole.shown_if is not None and not hole.shown_if():
-            pass  # an empty hole
-        else:
-            parts.append(
-                fill(
-                    environment,
-                    hole.template,
-                    {**values, **dict(hole.args)} if hole.args else values,
-                )
-            )
-        parts.append(text)
-    return "".join(parts)
-
-
-def nothing_personal_in_session(app) -> bool:
-    """Tell whether this visitor's session holds nothing of theirs: no step done, answer or
-    message; at most the CSRF token that every form gives, and Flask-Login's note that
-    nobody signed in freshly (`_fresh`, written for every visitor with a session)."""
-    field = app.config["WTF_CSRF_FIELD_NAME"]
-    return all(name == field or name == "_fresh" for name in session)
-
-
-def fresh_visitor_page(app, key: PageKey, skeleton: Skeleton, everyone: dict, person) -> str:
-    """Return the page of a visitor with nothing personal in their session.
-
-    Every such visitor of a page key sees the same page but for their CSRF token: it is
-    made once, its holes filled as for any of them with a stand-in where the token goes,
-    and kept cut at the stand-in. Each request puts in its own token. Made while
-    Flask-WTF's token for this request (`g`) is the stand-in, so that no code, template or
-    Python, can put a real one in; kept only if the session came out as it went in.
-    """
-    store: PageStore = app.jinja_env.kept_pages
-    texts = store.get(key, "fresh visitor")
-    if texts is None:
-        field = app.config["WTF_CSRF_FIELD_NAME"]
-        before = dict(session)
-        setattr(g, field, store.token_marker)
-        try:
-            page = fill_holes(app, skeleton, {**everyone, **person()})
-        finally:
-            g.pop(field, None)
-        texts = tuple(page.split(store.token_marker))
-        if dict(session) == before:
-            store.put(key, "fresh visitor", texts)
-    if len(texts) == 1:
-        return texts[0]  # no form: no token, no session made for one
-    return str(escape(app.jinja_env.globals["csrf_token"]())).join(texts)
 
 
 def init_app(app):

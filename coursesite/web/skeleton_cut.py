@@ -57,7 +57,8 @@ def no_csrf_token_here():
 
 
 class PersonalValueInSkeleton(RuntimeError):
-    """A template read something personal of the user while a skeleton was made."""
+    """A template read something personal of the user while a page for everyone of their
+    role was made: a skeleton, or holes filled for a state (web/same_state_pages.py)."""
 
 
 class RoleStandIn:
@@ -81,8 +82,9 @@ class RoleStandIn:
             raise AttributeError(name)  # Python's own protocols ask, and accept a no
         # Not an AttributeError: Jinja would quietly show an empty string.
         raise PersonalValueInSkeleton(
-            f"a page skeleton read current_user.{name}: it would be sent to everyone "
-            f'of the role. Put it in a {{{{ personal("…") }}}} hole.'
+            f"a page made for everyone of the role read current_user.{name}: it would be "
+            f'sent to all of them. Put it in a {{{{ personal("…") }}}} hole, in a page not '
+            "kept for a state."
         )
 
 

@@ -1,5 +1,6 @@
 """What the pages kept whole (web/page_skeleton.py) need from learn/: their key, the
-catalogue's topics, each person's progress bars on the lesson cards, and a step's questions."""
+catalogue's topics, each person's progress bars on the lesson cards, a step's questions, and
+what a learner's step page shows of them."""
 
 from collections import defaultdict
 
@@ -8,9 +9,12 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from coursesite import services
+from coursesite.desk.help_requests.help_requests import recent_requests
 from coursesite.learn.display.preferences import html_classes
+from coursesite.learn.questions.answers import current_answers
+from coursesite.lessons.model import Lesson
 from coursesite.web.page_skeleton import PageKey, page_value
-from coursesite.web.roles import person
+from coursesite.web.roles import is_learner, person
 from coursesite.web.security import csrf_token
 from coursesite.web.templating import static_url
 
@@ -44,6 +48,25 @@ def page_key(version: int, *what) -> tuple[PageKey, dict]:
     lab = services.lab_details_version()
     key = PageKey(version, who, (*site, lab, classes, *what))
     return key, {"display_classes": lambda: classes}
+
+
+def learner_step_state(lesson: Lesson, number: int, progress: dict) -> tuple | None:
+    """Return what a signed-in learner's step page shows of them besides their name and CSRF
+    token (web/same_state_pages.py): the lesson's steps done, and which of the step's
+    questions they answered right. None for anyone else, and when the page shows more: their
+    help request on this step, open or lately answered.
+
+    What it could show from the session (a message, an answer's feedback, steps done before
+    signing in) render_page rules out before asking.
+    """
+    if not is_learner():
+        return None
+    step = lesson.steps[number - 1]
+    if recent_requests(person(), lesson.id, step.id):
+        return None
+    answers = current_answers()
+    right = tuple(answers.answered_right(lesson.id, question.id) for question in step.questions)
+    return progress["done_count"], progress["total"], right
 
 
 def kept_questions(key: PageKey, questions) -> dict[str, Markup]:

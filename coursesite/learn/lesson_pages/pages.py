@@ -12,6 +12,7 @@ from coursesite.learn.lesson_pages.kept_pages import (
     card_bars,
     group_by_topic,
     kept_questions,
+    learner_step_state,
     page_key,
     topic_previews,
 )
@@ -138,7 +139,15 @@ def step(lang, lesson_id, number):
             "kept_questions": kept_questions(key, questions),
         }
 
-    return render_page("learn/step.html", key, everyone, personal)
+    # A learner's holes are filled once for all who share their state (steps done, questions
+    # answered right): only their name and token are put in for them.
+    return render_page(
+        "learn/step.html",
+        key,
+        everyone,
+        personal,
+        same_as=lambda: learner_step_state(lesson, number, progress),
+    )
 
 
 @bp.route("/<lang:lang>/lessons/<lesson_id>/end")
