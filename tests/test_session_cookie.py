@@ -3,7 +3,7 @@ cookie Flask's own would set, accepted and refused exactly as Flask's own would.
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import BadSignature, TimestampSigner
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 from coursesite.web.session_cookie import KeptKeySessionInterface
 
@@ -35,6 +35,22 @@ def test_a_cookie_signed_with_another_key_is_refused(app):
         ours.loads(forged.sign(payload.rsplit(".", 1)[0]).decode())
     with pytest.raises(BadSignature):
         ours.loads(good[:-2] + ("AA" if not good.endswith("AA") else "BB"))
+
+
+def test_an_old_or_future_dated_cookie_is_refused_as_flask_refuses_it(app, monkeypatch):
+    ours = app.session_interface.get_signing_serializer(app)
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_790_000_000)
+    cookie = ours.dumps(SESSION)
+    for now in (1_790_000_000 + 3601, 1_790_000_000 - 5):  # an hour and a second; 5 s ahead
+        monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self, now=now: now)
+        for serializer in (ours, flasks):
+            with pytest.raises(SignatureExpired):
+                serializer.loads(cookie, max_age=3600)
+        assert ours.loads(cookie) == SESSION  # without an age limit, as Flask's
+    for broken in ("", ".", "abc", cookie.replace(".", "", 1), cookie[:-1]):
+        with pytest.raises(BadSignature):
+            ours.loads(broken, max_age=3600)
 
 
 def test_a_new_secret_key_is_used_at_once_and_the_old_one_kept_as_a_fallback(app, client):
@@ -69,6 +85,7 @@ def test_each_kind_of_session_is_signed_byte_for_byte_as_itsdangerous_signs_it(
         cookie = ours.dumps(session)
         assert cookie == flasks.dumps(session)
         assert flasks.loads(cookie) == session
+        assert ours.loads(cookie, max_age=60) == session  # read back as Flask reads it
     if "notes" in session:
         assert cookie.startswith(".")  # the compressed form was taken
 
