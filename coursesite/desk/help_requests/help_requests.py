@@ -12,7 +12,7 @@ while the request is open: closing it erases them.
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import current_app, get_flashed_messages, url_for
+from flask import current_app, g, get_flashed_messages, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -227,13 +227,25 @@ def step_help(lesson: Lesson, number: int) -> dict:
     }
 
 
+def my_step_request(lesson: Lesson, number: int) -> HelpRequest | None:
+    """Return the signed-in learner's latest request on this step, open or lately answered
+    (None for anyone else), read once a request: the step page asks whether there is one
+    (the learner's state, learn/lesson_pages/kept_pages.py), then shows it."""
+    if not is_learner():
+        return None
+    asked = g.setdefault("step_requests", {})
+    key = (lesson.id, lesson.steps[number - 1].id)
+    if key not in asked:
+        found = recent_requests(person(), *key)
+        asked[key] = found[0] if found else None
+    return asked[key]
+
+
 def my_step_help(lesson: Lesson, number: int) -> dict:
     """Return what only this learner sees there: their request on this step, and what
     became of the one they just sent."""
-    step = lesson.steps[number - 1]
-    requests = recent_requests(person(), lesson.id, step.id)[:1] if is_learner() else []
     return {
-        "request": requests[0] if requests else None,
+        "request": my_step_request(lesson, number),
         "sent": get_flashed_messages(category_filter=[SENT]),
         "problems": get_flashed_messages(category_filter=[PROBLEM]),
     }

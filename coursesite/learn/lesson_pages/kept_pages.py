@@ -9,7 +9,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from coursesite import services
-from coursesite.desk.help_requests.help_requests import recent_requests
+from coursesite.desk.help_requests.help_requests import my_step_request
 from coursesite.learn.display.preferences import html_classes
 from coursesite.learn.questions.answers import current_answers
 from coursesite.lessons.model import Lesson
@@ -59,13 +59,11 @@ def learner_step_state(lesson: Lesson, number: int, progress: dict) -> tuple | N
     What it could show from the session (a message, an answer's feedback, steps done before
     signing in) render_page rules out before asking.
     """
-    if not is_learner():
-        return None
-    step = lesson.steps[number - 1]
-    if recent_requests(person(), lesson.id, step.id):
+    if not is_learner() or my_step_request(lesson, number) is not None:
         return None
     answers = current_answers()
-    right = tuple(answers.answered_right(lesson.id, question.id) for question in step.questions)
+    questions = lesson.steps[number - 1].questions
+    right = tuple(answers.answered_right(lesson.id, question.id) for question in questions)
     return progress["done_count"], progress["total"], right
 
 
