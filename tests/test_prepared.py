@@ -74,7 +74,101 @@ def test_later_runs_read_rows_with_the_first_runs_column_work(app):
                     expected.user.display_name,
                 )
                 assert row.created == expected.created and row.user.id == expected.user.id
-        assert OPEN_SIGN_IN._readers  # kept
+
+
+def _same_instance(made, expected) -> None:
+    """Assert that a model instance is the one peewee's reader makes, value for value."""
+    assert type(made) is type(expected)
+    assert made.__data__ == expected.__data__
+    assert {name: type(value) for name, value in made.__data__.items()} == {
+        name: type(value) for name, value in expected.__data__.items()
+    }
+    assert not made._dirty  # read, not changed: saving it writes nothing
+
+
+def test_a_sign_in_and_its_account_are_made_as_peewees_reader_makes_them(app, auth):
+    add_user(app, "carole", name="Carole")
+    assert auth.login("carole").status_code in (200, 302, 303)
+    with app_database(app):
+        from coursesite.data.models import SignIn, User
+
+        expected = SignIn.select(SignIn, User).join(User).order_by(SignIn.id.desc()).get()
+        assert OPEN_SIGN_IN._maker is not None or OPEN_SIGN_IN.first(id=expected.id)
+        made = OPEN_SIGN_IN.first(id=expected.id)
+        assert OPEN_SIGN_IN._maker is not None  # not peewee's reader
+        _same_instance(made, expected)
+        _same_instance(made.user, expected.user)
+        assert made.__rel__["user"] is made.user  # linked, not read again
+        assert made.user_id == made.user.id and made.card is None
+        assert isinstance(made.created, dt.datetime) and made.remember is False
+        assert made.user.active is True and made.ended is None
+        # Changed and saved as peewee's own would be: only what changed.
+        made.user.display_name = "Carole B."
+        assert made.user._dirty == {"display_name"}
+        made.user.save()
+        assert User.get_by_id(made.user.id).display_name == "Carole B."
+
+
+def test_an_outer_join_without_its_row_links_none_as_peewee_does(app, auth):
+    from peewee import JOIN
+
+    from coursesite.data.models import SignIn, SignInCard
+
+    add_user(app, "carole")
+    assert auth.login("carole").status_code in (200, 302, 303)
+    query = PreparedQuery(
+        lambda: (
+            SignIn.select(SignIn, SignInCard)
+            .join(SignInCard, JOIN.LEFT_OUTER)
+            .where(SignIn.id == slot("id", SignIn.id))
+        )
+    )
+    with app_database(app):
+        row_id = SignIn.select().order_by(SignIn.id.desc()).get().id
+        expected = (
+            SignIn.select(SignIn, SignInCard)
+            .join(SignInCard, JOIN.LEFT_OUTER)
+            .where(SignIn.id == row_id)
+            .get()
+        )
+        made = query.first(id=row_id)
+        assert query._maker is not None
+        _same_instance(made, expected)
+        assert made.__rel__ == expected.__rel__ == {"card": None}
+
+
+def test_queries_of_other_shapes_keep_peewees_reader(app):
+    from peewee import fn
+
+    from coursesite.data.models import HelpRequest, User
+    from coursesite.learn.progress_stores import LAST_DONE
+
+    carole = add_user(app, "carole")
+    # Joined by one of three keys to User: which one, only peewee's join knows.
+    by_learner = PreparedQuery(
+        lambda: (
+            HelpRequest.select(HelpRequest, User)
+            .join(User, on=HelpRequest.learner)
+            .where(HelpRequest.learner == slot("learner", HelpRequest.learner))
+        )
+    )
+    with app_database(app):
+        earlier = utcnow() - dt.timedelta(days=2)
+        for step, when in (("a", earlier), ("b", utcnow())):
+            StepProgress.create(user=carole, lesson_id="bonjour", step_id=step, done_at=when)
+        HelpRequest.create(learner=carole, lesson_id="bonjour", step_id="a")
+        latest = LAST_DONE.rows(user=carole)  # a function's value: the latest step
+        assert LAST_DONE._maker is None
+        assert latest == list(
+            StepProgress.select(StepProgress.lesson_id, fn.MAX(StepProgress.done_at))
+            .where(StepProgress.user == carole)
+            .group_by(StepProgress.lesson_id)
+            .tuples()
+        )
+        assert isinstance(latest[0][1], dt.datetime)
+        (request,) = by_learner.rows(learner=carole)
+        assert by_learner._maker is None
+        assert request.learner.username == "carole" and request.step_id == "a"
 
 
 def test_dates_compare_as_the_database_stores_them(app):
