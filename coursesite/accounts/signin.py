@@ -23,6 +23,7 @@ from coursesite.accounts.users import (
 from coursesite.data.models import SignInCard, User, utcnow
 from coursesite.desk.paths import next_path_step
 from coursesite.learn.progress import current_progress
+from coursesite.web.roles import person
 from coursesite.web.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -262,8 +263,9 @@ def sign_out_everywhere(lang):
 def keep_account_language(response):
     """Remember the language a signed-in person last chose, in their account."""
     lang = getattr(g, "page_lang", None)
-    if lang and current_user.is_authenticated and current_user.language != lang:
-        User.update(language=lang).where(User.id == current_user.id).execute()
+    user = person() if lang else None
+    if user is not None and user.is_authenticated and user.language != lang:
+        User.update(language=lang).where(User.id == user.id).execute()
     return response
 
 

@@ -19,6 +19,8 @@ import brotli
 import zstandard
 from flask import request
 
+from coursesite.web.response_headers import has_header, vary_on
+
 TEXT_TYPES = frozenset(
     {
         "text/html",
@@ -92,7 +94,7 @@ def compressed_static(etag: str, encoding: str, data: bytes) -> bytes:
 
 def compress_response(response):
     """After each request: compress a text answer the browser can take compressed."""
-    response.vary.add("Accept-Encoding")
+    vary_on(response, "Accept-Encoding")
     if (
         response.status_code != 200
         or request.method == "HEAD"
@@ -127,12 +129,6 @@ def compress_response(response):
         response.set_etag(f"{etag}:{encoding}", weak=weak)
         response.make_conditional(request)
     return response
-
-
-def has_header(response, lowercase_name: str) -> bool:
-    """Tell whether the response has this header (Werkzeug's `in` raises and catches an
-    exception when it has not, on every response)."""
-    return any(name.lower() == lowercase_name for name, _ in response.headers)
 
 
 def init_app(app):

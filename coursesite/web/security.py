@@ -5,9 +5,10 @@ import os
 from functools import lru_cache
 
 from flask import current_app, g, request, session
-from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
+from coursesite.web.response_headers import vary_on
+from coursesite.web.roles import person
 from coursesite.web.session_cookie import KeptKeySerializer
 
 # No inline script or style anywhere: a slip in the lesson sanitiser can never run code.
@@ -51,12 +52,12 @@ def forbid_caching_personal_pages(response):
         not response.mimetype.startswith(PUBLIC_FILE_TYPES) and _signed_in()
     ):
         response.headers["Cache-Control"] = "no-store"
-        response.vary.add("Cookie")
+        vary_on(response, "Cookie")
     return response
 
 
 def _signed_in() -> bool:
-    return hasattr(current_app, "login_manager") and current_user.is_authenticated
+    return hasattr(current_app, "login_manager") and person().is_authenticated
 
 
 def add_security_headers(response):
