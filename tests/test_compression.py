@@ -125,3 +125,28 @@ def test_a_page_sent_as_it_is_made_stays_streamed(app):
     response = app.test_client().get("/test-stream", headers={"Accept-Encoding": "br"})
     assert "Content-Encoding" not in response.headers
     assert response.get_data(as_text=True).count("<p>line") == 200
+
+
+def test_vary_names_each_header_once_whatever_was_there(app):
+    from flask import Response
+
+    from coursesite.web.response_headers import vary_on
+
+    response = Response("page")
+    for name in ("Accept-Encoding", "Cookie", "cookie", "Accept-Encoding"):
+        vary_on(response, name)
+    assert response.headers["Vary"] == "Accept-Encoding, Cookie"
+    response.headers["Vary"] = "Accept-Language"
+    vary_on(response, "Cookie")
+    assert response.headers["Vary"] == "Accept-Language, Cookie"
+
+
+def test_a_signed_in_page_varies_on_the_encoding_and_the_cookie_once_each(client, auth):
+    from tests.conftest import add_user
+
+    add_user(client.application, "carole")
+    auth.login("carole")
+    page = client.get(STEP, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    named = [part.strip() for part in page.headers["Vary"].split(",")]
+    assert sorted(named) == ["Accept-Encoding", "Cookie"]
+    assert page.headers["Cache-Control"] == "no-store"
