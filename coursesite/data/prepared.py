@@ -105,6 +105,7 @@ class RowMaker:
         self.root = root
         self.models = models  # [(model, [(column index, field name, read)])]
         self.links = links  # [(foreign key name on the root, joined model, its key's name)]
+        self.reads = [(index, read) for index, _, read in models[0][1]] if tuples else []
 
     @classmethod
     def for_query(cls, query: Query) -> "RowMaker | None":
@@ -149,14 +150,16 @@ class RowMaker:
     def __call__(self, row: tuple):
         if self.tuples:
             return tuple(
-                row[index] if row[index] is None else read(row[index])
-                for index, _, read in self.models[0][1]
+                [
+                    value if (value := row[index]) is None else read(value)
+                    for index, read in self.reads
+                ]
             )
         made = {}
         for model, reads in self.models:
             instance = model(__no_default__=True)  # no defaults, nothing to save
             instance.__data__ = {
-                name: row[index] if row[index] is None else read(row[index])
+                name: value if (value := row[index]) is None else read(value)
                 for index, name, read in reads
             }
             made[model] = instance
