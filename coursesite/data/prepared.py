@@ -11,7 +11,10 @@ calls for the signed-in person's row (a sign-in and its account) and sets each v
 through the field's descriptor; a RowMaker, worked out once per query from its columns,
 reads a row in a handful: each column's value read by its field (`python_value`, as
 peewee does), straight into the model's data, the joined account linked as peewee links
-it. Queries of other shapes keep peewee's reader, its column work (which column goes to
+it. It sets the attributes peewee's own reader sets (`__data__`, `__rel__`): peewee's
+model internals, hence peewee's upper bound in pyproject.toml, and tests/test_prepared.py
+compares its rows with peewee's value for value, so a peewee that changed them fails there
+first. Queries of other shapes keep peewee's reader, its column work (which column goes to
 which field) kept from the first run, the SQL being the same each time.
 """
 
